@@ -1,0 +1,47 @@
+# Catalyst: `make run` to start the app, `make test` to run every test. Nothing else is needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# The offline provider answers instantly; a short pause per call keeps a local demo watchable.
+OFFLINE_PACE_SECONDS ?= 0.4
+
+.PHONY: run test serve vendor system-packages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Browser libraries from the npm registry, pinned by package-lock.json, copied into static/vendor/.
+static/vendor/.installed: package.json package-lock.json scripts/vendor.sh
+	./scripts/vendor.sh
+	touch $@
+
+vendor: static/vendor/.installed
+
+run: $(VENV)/.runtime vendor
+	$(BIN)/flask --app app setup
+	HOST=$(HOST) PORT=$(PORT) OFFLINE_PACE_SECONDS=$(OFFLINE_PACE_SECONDS) $(BIN)/python app.py
+
+# The production profile on this machine: gunicorn + gevent, settings from the environment.
+serve: $(VENV)/.runtime vendor
+	$(BIN)/flask --app app setup
+	$(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
+
+system-packages:
+	./scripts/system-packages.sh
+
+test: $(VENV)/.dev vendor system-packages
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) static/vendor node_modules

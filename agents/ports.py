@@ -1,0 +1,95 @@
+"""The small interfaces the workflow needs from the outside world.
+
+The engine never imports Flask or the services; whoever builds the graph passes in an LLM client,
+an event sink and a budget ledger that satisfy these protocols.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LLMRequest(BaseModel):
+    """One structured-output call. `data` is user material, always passed as delimited data."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    run_id: str
+    call_id: str = Field(description="Idempotency key, stable across a resumed node")
+    agent: str = Field(description="Agent making the call: cfo, branding, legal, webdev, ...")
+    prompt: str = Field(description="Template name under agents/prompts/")
+    prompt_version: str
+    system: str = Field(description="Instructions rendered from the template; never user text")
+    data: dict[str, Any] = Field(description="The brief and context, serialised as data")
+    output_schema: type[BaseModel]
+    max_tokens: int = 1200
+
+
+class LLMResponse(BaseModel):
+    """A validated answer plus what it cost."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    output: BaseModel
+    provider: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: Decimal = Decimal("0")
+    offline: bool = False
+    cached: bool = False
+
+
+class LLMError(Exception):
+    """A call that failed for good (after retries/repair); fails the agent with a clear event."""
+
+    def __init__(self, message: str, *, code: str = "llm_error", retryable: bool = False):
+        super().__init__(message)
+        self.code = code
+        self.retryable = retryable
+
+
+class AIBudgetExhausted(Exception):
+    """Raised before a call that would pass an AI-spend cap; the engine pauses the run."""
+
+    def __init__(self, scope: str, used: Decimal, cap: Decimal):
+        super().__init__(f"AI spend cap reached ({scope}): {used} of {cap} USD")
+        self.scope = scope
+        self.used = used
+        self.cap = cap
+
+
+class RunCancelled(Exception):
+    """Raised at the next node boundary or LLM call after a cancel was requested."""
+
+
+class LLMClient(Protocol):
+    def generate(self, request: LLMRequest) -> LLMResponse: ...
+
+
+class EventSink(Protocol):
+    def emit(
+        self,
+        type: str,
+        data: dict[str, Any],
+        *,
+        phase: str | None = None,
+        agent: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Store then publish one protocol event. `key` makes a re-emitted event a no-op."""
+
+
+class BudgetLedger(Protocol):
+    """Business-budget bookkeeping outside the graph state (persisted by the services)."""
+
+    def record_allocation(self, allocations: dict[str, Decimal], total: Decimal) -> None: ...
+
+    def record_commit(self, agent: str, item_id: str, description: str, amount: Decimal) -> None:
+        """Idempotent by item_id."""
+
+    def ai_spend(self) -> tuple[Decimal, Decimal | None]:
+        """(used, cap) for this run, for budget.updated events."""

@@ -1,0 +1,101 @@
+"""Catalyst: the application factory and the Socket.IO server.
+
+`python app.py` serves with gevent; `flask --app app ...` runs the CLI.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import logging  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import redis  # noqa: E402
+from flask import Flask  # noqa: E402
+
+from config.logging import configure_logging  # noqa: E402
+from config.settings import ConfigError, Settings, load_settings  # noqa: E402
+from services.db import db  # noqa: E402
+from services.throttle import Throttle  # noqa: E402
+from web.extensions import migrate, socketio  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("catalyst")
+
+
+def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
+    """Build an app from the environment (or the given settings)."""
+    settings = settings or load_settings(**overrides)
+    configure_logging(settings.log_level, settings.log_format)
+    app = Flask(__name__, instance_path=str(settings.instance_path), static_folder="static", template_folder="templates")
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
+        PERMANENT_SESSION_LIFETIME=settings.session_lifetime_hours * 3600,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        TESTING=settings.app_env == "test",
+    )
+    app.extensions["catalyst.settings"] = settings
+    app.extensions["catalyst.redis"] = (
+        redis.Redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        if settings.redis_url
+        else None
+    )
+    app.extensions["catalyst.throttle"] = Throttle(settings.redis_url)
+
+    import services.models  # noqa: F401 - registers every model with the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+
+    from web import admin, dashboard, health
+    from web.auth import init_auth
+    from web.cli import init_cli
+    from web.errors import init_errors
+    from web.observability import init_observability
+    from web.security import init_security, origin_allowed
+    from web.sessions import init_sessions
+    from web.sockets import init_sockets
+
+    init_observability(app)
+    init_sessions(app, settings.redis_url)
+    init_auth(app)
+    init_errors(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(admin.bp)
+    init_cli(app)
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        message_queue=settings.redis_url,
+        cors_allowed_origins=origin_allowed(settings),
+        manage_session=False,
+        logger=False,
+        engineio_logger=False,
+    )
+    init_sockets(app)
+    # Last, so ProxyFix wraps the Socket.IO middleware too and its Origin check sees the truth.
+    init_security(app, settings)
+    return app
+
+
+def _engine_options(settings: Settings) -> dict:
+    if settings.is_postgres:
+        return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # SQLite: one file shared by greenlets; wait on locks instead of failing at once.
+    return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+
+
+def main() -> None:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise SystemExit(str(exc)) from None
+    app = create_app(settings)
+    log.info("serving", extra={"url": f"http://{settings.host}:{settings.port}", "provider": settings.provider})
+    socketio.run(app, host=settings.host, port=settings.port, log_output=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""All configuration, parsed once from the environment and validated before the app starts.
+
+Outside production the app needs no configuration at all: secrets are generated once into
+`instance/` and the database is a SQLite file there. In production every secret must come from the
+environment and the app refuses to start without it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Values that people paste from tutorials; none of them is a secret.
+PLACEHOLDER_SECRETS = {
+    "",
+    "change-me",
+    "changeme",
+    "secret",
+    "dev",
+    "development",
+    "your-secret-key",
+    "please-change-me",
+    "replace-me",
+    "placeholder",
+}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot start the app; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    """Every setting Catalyst reads. See docs/deployment.md for the reference."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    app_env: Literal["development", "test", "production"] = "development"
+    secret_key: str | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
+    instance_path: Path = ROOT / "instance"
+
+    host: str = "127.0.0.1"
+    port: int = Field(5000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    # Reverse proxy: how many proxies set each X-Forwarded-* header (0 = not behind a proxy).
+    proxy_fix_x_for: int = Field(0, ge=0, le=5)
+    proxy_fix_x_proto: int = Field(0, ge=0, le=5)
+    proxy_fix_x_host: int = Field(0, ge=0, le=5)
+    proxy_fix_x_port: int = Field(0, ge=0, le=5)
+    # Origins allowed to open a Socket.IO connection, besides the app's own origin.
+    socketio_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    force_https: bool | None = None
+    max_content_length: int = Field(256 * 1024, ge=1024, le=64 * 1024 * 1024)
+    session_lifetime_hours: int = Field(12, ge=1, le=24 * 30)
+
+    # Rate limits, written as `limits` strings.
+    login_limit_per_ip: str = "20/5 minutes"
+    login_limit_per_account: str = "5/5 minutes"
+    api_rate_limit: str = "300/minute"
+    socket_event_limit: str = "30/10 seconds"
+
+    llm_provider: Literal["openai", "anthropic", "offline"] | None = None
+    llm_model: str | None = None
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    anthropic_api_key: str | None = None
+    anthropic_base_url: str | None = None
+    llm_timeout_seconds: float = Field(60.0, gt=0, le=600)
+    llm_max_retries: int = Field(4, ge=0, le=10)
+    llm_rate_limit: str = "120/minute"
+    llm_cache_key: str | None = None
+    llm_cache_ttl_seconds: int = Field(24 * 3600, ge=60)
+    offline_pace_seconds: float = Field(0.0, ge=0, le=10)
+
+    run_executor: Literal["inline", "queue"] = "inline"
+    max_concurrent_runs: int = Field(4, ge=1, le=200)
+    overrun_policy: Literal["approve", "trim"] = "approve"
+    shutdown_grace_seconds: float = Field(20.0, ge=0, le=600)
+    monthly_ai_cap_usd: Decimal = Field(Decimal("100"), ge=0, le=1_000_000)
+    run_ai_cap_default_usd: Decimal = Field(Decimal("5"), ge=0, le=100_000)
+
+    metrics_token: str | None = None
+
+    @field_validator("socketio_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("socketio_allowed_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin == "*" or not origin.startswith(("http://", "https://")):
+                raise ValueError(f"{origin!r} is not an origin like https://example.com ('*' is refused)")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> "Settings":
+        if self.app_env != "production":
+            return self
+        missing = [
+            name.upper()
+            for name in ("secret_key", "database_url", "redis_url")
+            if not getattr(self, name)
+        ]
+        if missing:
+            raise ValueError(f"production needs {', '.join(missing)} in the environment")
+        if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"SECRET_KEY is a placeholder or shorter than {MIN_SECRET_LENGTH} characters; "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        if self.database_url.startswith("sqlite"):
+            raise ValueError("production needs a PostgreSQL DATABASE_URL, not SQLite")
+        if self.llm_provider is None:
+            raise ValueError(
+                "production needs LLM_PROVIDER (openai or anthropic; 'offline' only if you mean it)"
+            )
+        if self.llm_provider == "openai" and not self.openai_api_key and not self.openai_base_url:
+            raise ValueError("LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)")
+        if self.llm_provider == "anthropic" and not self.anthropic_api_key:
+            raise ValueError("LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY")
+        return self
+
+    # --- derived values -------------------------------------------------------------------------
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def provider(self) -> str:
+        """The LLM provider in force: offline is the default only outside production."""
+        return self.llm_provider or "offline"
+
+    @property
+    def https(self) -> bool:
+        return self.is_production if self.force_https is None else self.force_https
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        url = self.database_url or f"sqlite:///{self.instance_path / 'catalyst.db'}"
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.sqlalchemy_url.startswith("postgresql")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (plus overrides), fill generated secrets outside production."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid configuration: {problems}") from None
+    if not settings.is_production:
+        settings.instance_path.mkdir(parents=True, exist_ok=True)
+        if not settings.secret_key:
+            settings.secret_key = _instance_secret(settings.instance_path / "secret_key")
+        if not settings.llm_cache_key and settings.redis_url:
+            settings.llm_cache_key = _instance_secret(settings.instance_path / "llm_cache_key")
+    return settings
+
+
+def _instance_secret(path: Path) -> str:
+    """A secret generated once, kept in instance/ and readable only by its owner."""
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

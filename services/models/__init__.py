@@ -1,0 +1,7 @@
+"""Database models, one module per concern. Importing this package registers them all."""
+
+from services.models.accounts import ApiToken, Organisation, Role, User
+from services.models.audit import AuditEntry
+from services.models.sessions import SessionRecord
+
+__all__ = ["ApiToken", "AuditEntry", "Organisation", "Role", "SessionRecord", "User"]

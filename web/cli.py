@@ -1,0 +1,89 @@
+"""Command-line administration: `flask --app app users|tokens|setup ...`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from services import users as accounts
+from services.db import db
+from services.models import User
+
+users_cli = AppGroup("users", help="Manage users.")
+tokens_cli = AppGroup("tokens", help="Manage API tokens.")
+
+
+def _user_or_fail(email: str) -> User:
+    user = User.by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    return user
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "executive", "member"]))
+@click.option("--org", "org_name", default=accounts.DEFAULT_ORG, show_default=True, help="Created if missing.")
+@click.option("--name", default="")
+@click.option("--password", default=None, help="Generated and printed once when omitted.")
+def users_create(email: str, role: str, org_name: str, name: str, password: str | None) -> None:
+    try:
+        created = accounts.create_user(email=email, role=role, org_name=org_name, name=name, password=password)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {created.user.email} ({role}) in {org_name}")
+    if created.password:
+        click.echo(f"password (shown once): {created.password}")
+
+
+@users_cli.command("set-role")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "executive", "member"]))
+def users_set_role(email: str, role: str) -> None:
+    try:
+        accounts.set_role(_user_or_fail(email), role)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{email} is now {role}")
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+def users_deactivate(email: str) -> None:
+    try:
+        accounts.set_active(_user_or_fail(email), False)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{email} is deactivated and logged out everywhere")
+
+
+@tokens_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+def tokens_create(email: str, name: str) -> None:
+    try:
+        _token, plain = accounts.create_token(_user_or_fail(email), name)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(plain)
+
+
+@click.command("setup")
+def setup() -> None:
+    """Apply migrations and create the first admin when there is none (prints it once)."""
+    upgrade()
+    created = accounts.ensure_first_admin()
+    if created:
+        click.echo("First admin created. Log in with:")
+        click.echo(f"  email:    {created.user.email}")
+        click.echo(f"  password: {created.password}")
+        click.echo("  (shown once; change it or create your own admin with `flask --app app users create`)")
+    db.session.remove()
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(setup)

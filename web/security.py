@@ -1,0 +1,109 @@
+"""The security layer: CSP with nonces, CSRF, secure cookies, proxy headers, rate limits."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, request
+from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config.settings import Settings
+from web.extensions import csrf, limiter, talisman
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def init_security(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_NAME="catalyst_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.https,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.https,
+        # CSRF is checked in `_csrf_unless_bearer` so that token-authenticated API calls skip it.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,  # bound to the session instead, which expires on its own
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_KEY_PREFIX="catalyst-http",
+    )
+    talisman.init_app(
+        app,
+        content_security_policy=CSP,
+        content_security_policy_nonce_in=["script-src", "style-src"],
+        force_https=settings.https,
+        strict_transport_security=settings.https,
+        session_cookie_secure=settings.https,
+        session_cookie_http_only=True,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.before_request(_csrf_unless_bearer)
+    app.after_request(_allow_own_websocket)
+    app.jinja_env.globals["csrf_token"] = generate_csrf
+
+    if any((settings.proxy_fix_x_for, settings.proxy_fix_x_proto, settings.proxy_fix_x_host, settings.proxy_fix_x_port)):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=settings.proxy_fix_x_for,
+            x_proto=settings.proxy_fix_x_proto,
+            x_host=settings.proxy_fix_x_host,
+            x_port=settings.proxy_fix_x_port,
+        )
+
+
+def _csrf_unless_bearer() -> None:
+    """Every state-changing browser request needs the CSRF token; bearer-token API calls do not."""
+    if request.method in SAFE_METHODS or g.get("auth_via_token"):
+        return
+    csrf.protect()
+
+
+def _allow_own_websocket(response: Response) -> Response:
+    """Add this host's ws/wss origin to connect-src (older browsers do not map 'self' to ws)."""
+    header = response.headers.get("Content-Security-Policy")
+    if header:
+        scheme = "wss" if request.scheme == "https" else "ws"
+        response.headers["Content-Security-Policy"] = header.replace(
+            "connect-src 'self'", f"connect-src 'self' {scheme}://{request.host}", 1
+        )
+    return response
+
+
+def origin_allowed(settings: Settings):  # noqa: ANN201 - returns the callable engine.io expects
+    """Socket.IO Origin check: the app's own origin plus the configured allow-list, nothing else."""
+    extra = {o.rstrip("/") for o in settings.socketio_allowed_origins}
+
+    def check(origin: str | None, environ: dict) -> bool:
+        if not origin:
+            return False
+        origin = origin.rstrip("/")
+        if origin in extra:
+            return True
+        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        parts = urlsplit(origin)
+        return bool(parts.scheme and parts.netloc) and origin == own
+
+    return check
