@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
 
     from web import admin, dashboard, health
+    from web.api import init_api
     from web.auth import init_auth
     from web.cli import init_cli
     from web.errors import init_errors
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
+    init_api(app)
     init_cli(app)
     socketio.init_app(
         app,

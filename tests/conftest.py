@@ -58,7 +58,7 @@ def build_app(tmp_path: Path, backend: str, postgres_url: str | None = None, **o
     )
     app = create_app(settings)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     return app
 
 

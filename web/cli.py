@@ -73,7 +73,7 @@ def tokens_create(email: str, name: str) -> None:
 @click.command("setup")
 def setup() -> None:
     """Apply migrations and create the first admin when there is none (prints it once)."""
-    upgrade()
+    upgrade(revision="heads")
     created = accounts.ensure_first_admin()
     if created:
         click.echo("First admin created. Log in with:")

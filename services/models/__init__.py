@@ -2,6 +2,7 @@
 
 from services.models.accounts import ApiToken, Organisation, Role, User
 from services.models.audit import AuditEntry
+from services.models.runs import Run, RunEvent, RunStatus
 from services.models.sessions import SessionRecord
 
-__all__ = ["ApiToken", "AuditEntry", "Organisation", "Role", "SessionRecord", "User"]
+__all__ = ["ApiToken", "AuditEntry", "Organisation", "Role", "Run", "RunEvent", "RunStatus", "SessionRecord", "User"]

@@ -1,0 +1,109 @@
+"""Runs and their stored event log."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from services.db import UTCDateTime, db, utcnow
+from services.models.accounts import User
+
+
+class RunStatus(str, enum.Enum):
+    queued = "queued"
+    running = "running"
+    paused = "paused"
+    completed = "completed"
+    failed = "failed"
+    cancelled = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (RunStatus.completed, RunStatus.failed, RunStatus.cancelled)
+
+
+def new_run_id() -> str:
+    # Random, not sequential: ids reveal nothing about other runs (access is still checked).
+    return uuid.uuid4().hex
+
+
+class Run(db.Model):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_run_id)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    status: Mapped[RunStatus] = mapped_column(
+        Enum(RunStatus, native_enum=False, length=16, validate_strings=True), default=RunStatus.queued, index=True
+    )
+    brief: Mapped[dict[str, Any]] = mapped_column(JSON)
+    company_name: Mapped[str] = mapped_column(String(200), default="")  # copied from the brief for search
+    budget_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    ai_cap_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6))
+    policy: Mapped[str] = mapped_column(String(16), default="approve")
+    provider: Mapped[str] = mapped_column(String(32), default="offline")
+    model: Mapped[str] = mapped_column(String(100), default="offline")
+    pause_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    pause_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    report_markdown: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The highest event seq handed out; incremented under a row lock so seqs never gap or repeat.
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Which process executes the run and when it last said so (dead owners are detected by age).
+    owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class RunEvent(db.Model):
+    __tablename__ = "run_events"
+    __table_args__ = (
+        UniqueConstraint("run_id", "seq", name="uq_run_events_run_seq"),
+        UniqueConstraint("run_id", "key", name="uq_run_events_run_key"),
+        Index("ix_run_events_run_type", "run_id", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    # Deterministic id of an event emitted inside a graph node: a node re-run after a resume
+    # re-emits the same keys and the duplicates are dropped.
+    key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    type: Mapped[str] = mapped_column(String(40))
+    phase: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    agent: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def to_protocol(self) -> dict[str, Any]:
+        """The event as the browser and API see it."""
+        event: dict[str, Any] = {"run_id": self.run_id, "seq": self.seq, "ts": self.ts.isoformat(), "type": self.type}
+        if self.phase:
+            event["phase"] = self.phase
+        if self.agent:
+            event["agent"] = self.agent
+        event["data"] = self.data
+        return event

@@ -1,0 +1,42 @@
+"""The JSON API under /api: session + CSRF or bearer token, one error shape, rate limited."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app
+from flask_login import current_user, login_required
+
+from web.extensions import limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/me")
+@login_required
+def me():  # noqa: ANN201
+    return {
+        "id": current_user.id,
+        "email": current_user.email,
+        "name": current_user.name,
+        "role": current_user.role.value,
+        "organisation": {"id": current_user.org_id, "name": current_user.organisation.name},
+    }
+
+
+def init_api(app: Flask) -> None:
+    """Register the API blueprint with its rate limit; resource modules attach their routes to `bp`."""
+    from web.api import tokens  # noqa: F401 - registers routes
+
+    settings = app.extensions["catalyst.settings"]
+    limiter.limit(settings.api_rate_limit, key_func=_limit_key)(bp)
+    app.register_blueprint(bp)
+
+
+def _limit_key() -> str:
+    from flask import request
+
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{request.remote_addr}"
+
+
+__all__ = ["bp", "current_app", "init_api"]

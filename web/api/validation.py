@@ -1,0 +1,35 @@
+"""Reading JSON bodies and query strings into pydantic models, with the API's error shape."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import request
+from pydantic import BaseModel, ValidationError
+
+from web.errors import ApiError, validation_details
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def json_body(model: type[M]) -> M:
+    """The request's JSON body validated by `model`; 400 for bad JSON, 422 for bad fields."""
+    if not request.is_json:
+        raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
+    payload: Any = request.get_json(silent=True)
+    if payload is None:
+        raise ApiError(400, "The body is not valid JSON.", code="invalid_json")
+    if not isinstance(payload, dict):
+        raise ApiError(422, "The body must be a JSON object.", details=[{"field": "body", "message": "expected an object"}])
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise ApiError(422, "Some fields are not valid.", details=validation_details(exc)) from None
+
+
+def query_args(model: type[M]) -> M:
+    """Query-string parameters validated by `model` (422 with field errors)."""
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        raise ApiError(422, "Some query parameters are not valid.", details=validation_details(exc)) from None
