@@ -46,6 +46,8 @@ def init_security(app: Flask, settings: Settings) -> None:
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_KEY_PREFIX="catalyst-http",
     )
+    # Registered before Talisman: after_request hooks run in reverse, so this sees its CSP header.
+    app.after_request(_allow_own_websocket)
     talisman.init_app(
         app,
         content_security_policy=CSP,
@@ -61,7 +63,6 @@ def init_security(app: Flask, settings: Settings) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.before_request(_csrf_unless_bearer)
-    app.after_request(_allow_own_websocket)
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
     if any((settings.proxy_fix_x_for, settings.proxy_fix_x_proto, settings.proxy_fix_x_host, settings.proxy_fix_x_port)):
