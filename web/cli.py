@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from services import users as accounts
@@ -71,6 +71,7 @@ def tokens_create(email: str, name: str) -> None:
 
 
 @click.command("setup")
+@with_appcontext
 def setup() -> None:
     """Apply migrations and create the first admin when there is none (prints it once)."""
     upgrade(revision="heads")
