@@ -56,7 +56,6 @@ def test_readiness_goes_503_when_redis_stops_and_recovers(redis_app, private_red
     assert down.status_code == 503
     assert down.get_json()["checks"]["redis"]["status"] == "down"
     assert client.get("/health").status_code == 200
-    private_redis.start_on_same_port = None
     restarted = PrivateRedis(private_redis.workdir)
     restarted.port = private_redis.port
     restarted.start()
