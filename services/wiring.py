@@ -1,0 +1,28 @@
+"""Turning the app's settings into the values the services are built from."""
+
+from __future__ import annotations
+
+from config.settings import Settings
+from services.llm.config import LLMConfig
+
+DEFAULT_MODELS = {"offline": "offline", "openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
+
+
+def llm_config(settings: Settings) -> LLMConfig:
+    """The LLM layer's configuration; offline unless a provider was chosen."""
+    provider = settings.provider
+    return LLMConfig(
+        provider=provider,
+        model=settings.llm_model or DEFAULT_MODELS[provider],
+        openai_api_key=settings.openai_api_key,
+        openai_base_url=settings.openai_base_url,
+        anthropic_api_key=settings.anthropic_api_key,
+        anthropic_base_url=settings.anthropic_base_url,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+        rate_limit=settings.llm_rate_limit,
+        redis_url=settings.redis_url,
+        cache_key=settings.llm_cache_key.encode() if settings.llm_cache_key else None,
+        cache_ttl_seconds=settings.llm_cache_ttl_seconds,
+        offline_pace_seconds=settings.offline_pace_seconds,
+    )
