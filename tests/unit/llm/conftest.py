@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+import redis
 
-# The repository root must be importable (`services`, `agents`, `tests.fakes`). The project's
-# pytest configuration normally does this; keep the suite runnable on its own as well.
-_ROOT = str(Path(__file__).resolve().parents[3])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-import redis  # noqa: E402
-
-from services.llm import build_llm_client  # noqa: E402
-from services.llm.client import ResilientLLMClient  # noqa: E402
-from tests.fakes.anthropic_server import FakeAnthropicServer  # noqa: E402
-from tests.fakes.fixtures import fake_anthropic, fake_openai  # noqa: E402,F401
-from tests.fakes.openai_server import FakeOpenAIServer  # noqa: E402
-from tests.fakes.scripted import ScriptedServer  # noqa: E402
-from tests.unit.llm.llm_support import (  # noqa: E402
+from services.llm import build_llm_client
+from services.llm.client import ResilientLLMClient
+from tests.fakes.anthropic_server import FakeAnthropicServer
+from tests.fakes.fixtures import fake_anthropic, fake_openai  # noqa: F401
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.scripted import ScriptedServer
+from tests.unit.llm.llm_support import (
     REDIS_URL,
     FakeClock,
     SleepRecorder,
@@ -45,15 +37,13 @@ def sleeps() -> SleepRecorder:
 @pytest.fixture(params=["openai", "anthropic"])
 def server(request: pytest.FixtureRequest) -> Iterator[ScriptedServer]:
     """Each provider's fake, answering with `plan_responder`."""
-    fake = FakeOpenAIServer(plan_responder) if request.param == "openai" else FakeAnthropicServer(plan_responder)
-    with fake:
+    kind = FakeOpenAIServer if request.param == "openai" else FakeAnthropicServer
+    with kind(plan_responder) as fake:
         yield fake
 
 
 @pytest.fixture
-def make_client(
-    clock: FakeClock, sleeps: SleepRecorder
-) -> Iterator[Callable[..., ResilientLLMClient]]:
+def make_client(clock: FakeClock, sleeps: SleepRecorder) -> Iterator[Callable[..., ResilientLLMClient]]:
     """Builds clients through the real factory, with their own breaker and a recording sleep."""
     built: list[ResilientLLMClient] = []
 

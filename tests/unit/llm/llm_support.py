@@ -34,7 +34,9 @@ def plan_responder(prompt: str, data: dict[str, Any]) -> dict[str, Any]:
     company = data.get("company", {}).get("name", "?")
     return {
         "summary": f"{prompt} for {company}",
-        "milestones": [{"title": objective, "week": n + 1} for n, objective in enumerate(data.get("objectives", []))],
+        "milestones": [
+            {"title": objective, "week": week} for week, objective in enumerate(data.get("objectives", []), 1)
+        ],
     }
 
 
@@ -100,8 +102,8 @@ def config_for(server: ScriptedServer, **overrides: Any) -> LLMConfig:
         "rate_limit": "1000/second",
     }
     if provider == "openai":
-        values.update(openai_api_key="sk-test-openai-key", openai_base_url=server.base_url)  # type: ignore[attr-defined]
+        values.update(openai_api_key="sk-test-openai-key", openai_base_url=server.base_url)
     else:
-        values.update(anthropic_api_key="sk-test-anthropic-key", anthropic_base_url=server.base_url)  # type: ignore[attr-defined]
+        values.update(anthropic_api_key="sk-test-anthropic-key", anthropic_base_url=server.base_url)
     values.update(overrides)
     return LLMConfig(**values)

@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from services.llm.cache import ResponseCache
-from tests.unit.llm.llm_support import REDIS_URL, MODELS, PlanAnswer, make_request, provider_of
+from tests.unit.llm.llm_support import MODELS, REDIS_URL, PlanAnswer, make_request, provider_of
 
 KEY = b"0123456789abcdef0123456789abcdef"
 
@@ -34,7 +34,7 @@ def test_second_identical_call_is_a_cache_hit(server, make_client, redis_prefix)
     assert len(server.requests) == 1
     assert not first.cached and first.cost_usd > 0
     assert second.cached
-    assert second.cost_usd == Decimal("0")
+    assert second.cost_usd == Decimal(0)
     assert (second.input_tokens, second.output_tokens) == (0, 0)
     assert second.output == first.output
     assert isinstance(second.output, PlanAnswer)
@@ -74,7 +74,7 @@ def test_tampered_entry_is_ignored_and_logged(server, make_client, redis_prefix,
 
 def test_entry_signed_with_another_key_is_ignored(server, make_client, redis_prefix, redis_client):
     request = make_request()
-    forger = ResponseCache(redis_client, secret=b"not-the-real-key-at-all", ttl_seconds=60, prefix=redis_prefix)
+    forger = ResponseCache(redis_client, secret=b"another-signing-key", ttl_seconds=60, prefix=redis_prefix)
     key = forger.key_for(MODELS[provider_of(server)], request)
     forger.put(key, {"output": {"summary": "forged", "milestones": []}})
     client = _cached_client(make_client, server, redis_prefix)

@@ -85,3 +85,13 @@ def test_offline_provider_builds_the_offline_client():
     offline = pytest.importorskip("agents.offline")
     client = build_llm_client(LLMConfig(provider="offline", offline_pace_seconds=0.0))
     assert isinstance(client, offline.OfflineLLMClient)
+
+
+def test_endpoint_names_carry_no_credentials(fake_openai):
+    base_url = fake_openai.base_url.replace("http://", "http://user:hunter2@")
+    client = build_llm_client(config_for(fake_openai, openai_base_url=base_url))
+    try:
+        assert "hunter2" not in client.breaker.name
+        assert client.breaker.name == f"openai@{fake_openai.base_url}"
+    finally:
+        client.close()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from pydantic import BaseModel, ConfigDict
@@ -55,7 +55,13 @@ def test_openai_strict_mode_for_closed_schemas(fake_openai, make_client):
 def test_strict_compatibility_rules():
     assert strict_compatible(Closed.model_json_schema())
     assert not strict_compatible(PlanAnswer.model_json_schema())
-    assert not strict_compatible({"type": "object", "properties": {"a": {"type": "string", "default": "x"}}, "required": ["a"], "additionalProperties": False})
+    with_default = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "default": "x"}},
+        "required": ["a"],
+        "additionalProperties": False,
+    }
+    assert not strict_compatible(with_default)
 
 
 def test_anthropic_forces_a_tool_named_after_the_prompt(fake_anthropic, make_client):
@@ -81,7 +87,8 @@ def test_anthropic_output_format_for_models_that_refuse_forced_tools(fake_anthro
 
     body = fake_anthropic.requests[0].body
     assert "tools" not in body and "tool_choice" not in body
-    assert body["output_config"] == {"format": {"type": "json_schema", "schema": PlanAnswer.model_json_schema()}}
+    expected_format = {"type": "json_schema", "schema": PlanAnswer.model_json_schema()}
+    assert body["output_config"] == {"format": expected_format}
     assert body["model"] == "claude-sonnet-5-5"
     assert response.output.summary == "formatted"
 
@@ -106,9 +113,14 @@ def test_connection_refused_is_transient_then_fails(make_client, fake_openai):
     assert caught.value.retryable
 
 
-@pytest.mark.parametrize("status, transient", [(400, False), (401, False), (403, False), (404, False), (422, False), (408, True), (409, True), (429, True), (500, True), (502, True), (503, True), (529, True)])
-def test_status_classification(status, transient):
-    assert is_transient_status(status) is transient
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 413, 422])
+def test_permanent_statuses(status):
+    assert not is_transient_status(status)
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 529])
+def test_transient_statuses(status):
+    assert is_transient_status(status)
 
 
 def test_retry_after_forms():
@@ -116,6 +128,6 @@ def test_retry_after_forms():
     assert parse_retry_after({"retry-after-ms": "250", "retry-after": "9"}) == 0.25
     assert parse_retry_after({"retry-after": "soon"}) is None
     assert parse_retry_after({}) is None
-    later = datetime.now(timezone.utc) + timedelta(seconds=30)
+    later = datetime.now(UTC) + timedelta(seconds=30)
     waited = parse_retry_after({"retry-after": format_datetime(later, usegmt=True)})
     assert waited is not None and 25 <= waited <= 31

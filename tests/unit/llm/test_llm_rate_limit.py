@@ -46,7 +46,9 @@ def test_limiter_waits_for_a_free_slot():
 def test_limit_is_shared_through_redis(redis_prefix):
     name = f"openai@{uuid.uuid4().hex}"
     first, second = (
-        ProviderRateLimiter(name, limit="3/minute", redis_url=REDIS_URL, key_prefix=redis_prefix, max_wait_seconds=0)
+        ProviderRateLimiter(
+            name, limit="3/minute", redis_url=REDIS_URL, key_prefix=redis_prefix, max_wait_seconds=0
+        )
         for _ in range(2)
     )
     first.acquire()

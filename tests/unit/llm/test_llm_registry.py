@@ -16,7 +16,7 @@ def test_costs_are_exact_decimals():
     assert cost("gpt-4.1", 1, 1) == Decimal("0.00001")
     assert cost("claude-haiku-4-5", 1, 0) == Decimal("0.000001")
     assert cost("claude-sonnet-4-6", 3333, 777) == Decimal("0.021654")
-    assert cost("offline", 10_000, 10_000) == Decimal("0")
+    assert cost("offline", 10_000, 10_000) == Decimal(0)
 
 
 def test_sum_of_many_small_costs_has_no_float_drift():
@@ -24,9 +24,12 @@ def test_sum_of_many_small_costs_has_no_float_drift():
     assert total == cost("gpt-4o-mini", 7000, 3000) == Decimal("0.00285")
 
 
+SHIPPED = ("gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "claude-haiku-4-5", "claude-sonnet-4-6")
+
+
 def test_the_shipped_registry_has_the_expected_models():
     registry = load_registry()
-    for name in ("gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "claude-haiku-4-5", "claude-sonnet-4-6", "offline", "local"):
+    for name in (*SHIPPED, "offline", "local"):
         assert name in registry
     assert registry.get("local").max_tokens_param == "max_tokens"
     assert registry.get("claude-haiku-4-5").structured_output == "tool"
@@ -42,28 +45,34 @@ def test_unknown_model_is_a_clear_error():
         cost("gpt-9000", 1, 1)
 
 
+def entry(**changes):
+    """A valid registry entry with some fields changed."""
+    values = {"provider": "openai", "context_window": 10, "input_usd_per_mtok": 1, "output_usd_per_mtok": 1}
+    values.update(changes)
+    return values
+
+
 def test_yaml_floats_keep_their_decimal_value():
-    registry = parse_registry(
-        {"models": {"m": {"provider": "openai", "context_window": 10, "input_usd_per_mtok": 0.15, "output_usd_per_mtok": 0.6}}}
-    )
+    registry = parse_registry({"models": {"m": entry(input_usd_per_mtok=0.15, output_usd_per_mtok=0.6)}})
     assert registry.get("m").id == "m"
     assert registry.cost("m", 1, 1) == Decimal("0.00000075")
 
 
 @pytest.mark.parametrize(
-    "entry, problem",
+    "changes, problem",
     [
-        ({"provider": "acme", "context_window": 1, "input_usd_per_mtok": 1, "output_usd_per_mtok": 1}, "provider"),
-        ({"provider": "openai", "context_window": 0, "input_usd_per_mtok": 1, "output_usd_per_mtok": 1}, "context_window"),
-        ({"provider": "openai", "context_window": 1, "input_usd_per_mtok": -1, "output_usd_per_mtok": 1}, "non-negative"),
-        ({"provider": "openai", "context_window": 1, "input_usd_per_mtok": "cheap", "output_usd_per_mtok": 1}, "number"),
-        ({"provider": "openai", "context_window": 1, "input_usd_per_mtok": "NaN", "output_usd_per_mtok": 1}, "non-negative"),
-        ({"provider": "anthropic", "context_window": 1, "input_usd_per_mtok": 1, "output_usd_per_mtok": 1, "structured_output": "xml"}, "structured_output"),
+        ({"provider": "acme"}, "provider"),
+        ({"context_window": 0}, "context_window"),
+        ({"input_usd_per_mtok": -1}, "non-negative"),
+        ({"input_usd_per_mtok": "cheap"}, "number"),
+        ({"output_usd_per_mtok": "NaN"}, "non-negative"),
+        ({"provider": "anthropic", "structured_output": "xml"}, "structured_output"),
+        ({"max_tokens_param": "tokens"}, "max_tokens_param"),
     ],
 )
-def test_malformed_entries_are_rejected(entry, problem):
+def test_malformed_entries_are_rejected(changes, problem):
     with pytest.raises(RegistryError, match=problem):
-        parse_registry({"models": {"m": entry}})
+        parse_registry({"models": {"m": entry(**changes)}})
 
 
 def test_empty_registry_is_rejected():

@@ -1,0 +1,1 @@
+"""Provider adapters: each turns a `ProviderCall` into one SDK request and back."""

@@ -1,0 +1,124 @@
+"""What every provider adapter takes and returns, and the one error type they raise.
+
+Adapters translate between these plain values and an SDK; retries, breaking, rate limits,
+validation and cost live above them in the client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal, Protocol
+
+ErrorKind = Literal["timeout", "connection", "rate_limited", "server_error", "client_error", "refused"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class ProviderCall:
+    """One structured-output completion. `schema_name` is the prompt template name."""
+
+    model: str
+    system: str
+    turns: tuple[Turn, ...]
+    schema_name: str
+    schema: dict[str, Any]
+    max_tokens: int
+
+
+@dataclass(frozen=True)
+class ProviderReply:
+    """The raw answer (JSON text, not yet validated) and the provider's own usage figures."""
+
+    text: str
+    input_tokens: int
+    output_tokens: int
+    model: str
+
+
+class ProviderError(Exception):
+    """A failed provider call, already sorted into transient (worth retrying) or not."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: ErrorKind,
+        transient: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
+        super().__init__(message)
+        self.kind = kind
+        self.transient = transient
+        self.status = status
+        self.retry_after = retry_after
+
+
+class Provider(Protocol):
+    name: str
+
+    def complete(self, call: ProviderCall) -> ProviderReply: ...
+
+    def close(self) -> None: ...
+
+
+# 408 request timeout, 409 conflict (OpenAI uses it for transient locks), 425 too early, 429 rate
+# limited, and any 5xx (529 is Anthropic's "overloaded") are worth another attempt.
+_TRANSIENT_STATUSES = frozenset({408, 409, 425, 429})
+
+
+def is_transient_status(status: int) -> bool:
+    return status in _TRANSIENT_STATUSES or status >= 500
+
+
+def parse_retry_after(headers: Any) -> float | None:
+    """Seconds to wait from `retry-after-ms` or `Retry-After` (seconds or an HTTP date)."""
+    if headers is None:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def status_error(message: str, status: int, headers: Any) -> ProviderError:
+    """Classify an HTTP error status the same way for every provider."""
+    transient = is_transient_status(status)
+    if status == 429:
+        kind: ErrorKind = "rate_limited"
+    elif status == 408:
+        kind = "timeout"
+    elif transient:
+        kind = "server_error"
+    else:
+        kind = "client_error"
+    return ProviderError(
+        message,
+        kind=kind,
+        transient=transient,
+        status=status,
+        retry_after=parse_retry_after(headers) if transient else None,
+    )
