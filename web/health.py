@@ -6,17 +6,21 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from services.db import db
+from web.extensions import talisman
 
 bp = Blueprint("health", __name__)
 
 
+# Probes speak plain HTTP to the process itself (Docker, load balancers): never redirect them.
 @bp.get("/health")
+@talisman(force_https=False)
 def live():  # noqa: ANN201
     """The process answers; checks nothing else, so a slow database never restarts the app."""
     return jsonify(status="ok")
 
 
 @bp.get("/health/ready")
+@talisman(force_https=False)
 def ready():  # noqa: ANN201
     checks: dict[str, dict[str, str]] = {}
     try:

@@ -95,16 +95,29 @@ def _allow_own_websocket(response: Response) -> Response:
 
 def origin_allowed(settings: Settings):  # noqa: ANN201 - returns the callable engine.io expects
     """Socket.IO Origin check: the app's own origin plus the configured allow-list, nothing else."""
-    extra = {o.rstrip("/") for o in settings.socketio_allowed_origins}
+    extra = {_normal_origin(o) for o in settings.socketio_allowed_origins}
 
     def check(origin: str | None, environ: dict) -> bool:
         if not origin:
             return False
-        origin = origin.rstrip("/")
-        if origin in extra:
-            return True
-        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
-        parts = urlsplit(origin)
-        return bool(parts.scheme and parts.netloc) and origin == own
+        origin = _normal_origin(origin)
+        if not origin:
+            return False
+        own = _normal_origin(f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}")
+        return origin in extra or origin == own
 
     return check
+
+
+def _normal_origin(origin: str) -> str:
+    """scheme://host[:port] with the default port dropped, so https://a and https://a:443 match."""
+    parts = urlsplit(origin.strip().rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    default = {"http": 80, "https": 443}[parts.scheme]
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")

@@ -131,3 +131,24 @@ def test_admin_cannot_touch_another_organisations_user(client, auth, make_user):
     csrf = csrf_from(client.get("/admin/users").get_data(as_text=True))
     response = client.post(f"/admin/users/{stranger.id}/role", data={"role": "admin", "csrf_token": csrf})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "scheme", "allowed"),
+    [
+        ("https://app.example", "app.example", "https", True),
+        ("https://app.example:443", "app.example", "https", True),
+        ("https://app.example", "app.example:443", "https", True),
+        ("http://app.example", "app.example", "https", False),
+        ("https://evil.example", "app.example", "https", False),
+        ("https://partner.example", "app.example", "https", True),
+        ("null", "app.example", "https", False),
+        (None, "app.example", "https", False),
+    ],
+)
+def test_socket_origin_check(origin, host, scheme, allowed):
+    from config.settings import load_settings
+    from web.security import origin_allowed
+
+    check = origin_allowed(load_settings(socketio_allowed_origins="https://partner.example"))
+    assert check(origin, {"wsgi.url_scheme": scheme, "HTTP_HOST": host}) is allowed
