@@ -88,3 +88,7 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(setup)
+
+    from web.cli_runs import runs_cli
+
+    app.cli.add_command(runs_cli)

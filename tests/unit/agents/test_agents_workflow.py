@@ -75,7 +75,7 @@ def test_approve_policy_pauses_then_continues_with_a_raised_ceiling(make_run) ->
     assert overrun > 0
     assert Decimal(paused.payload["plan_total"]) == Decimal("2500") + overrun
     assert run.events("run.paused")[0]["data"]["reason"] == "approval_required"
-    assert not run.events("phase.started")[-1]["phase"] == "execution"
+    assert run.events("phase.started")[-1]["phase"] != "execution"
     assert run.ledger.commits == {}
 
     done = run.workflow.resume(run.run_id, {"decision": "approve", "note": "worth it"})
@@ -135,7 +135,7 @@ def test_share_caps_override_per_run(make_run) -> None:
     assert allocation.caps["campaigns"] == Decimal("250.00")
     assert allocation.by_agent.get("campaigns", Decimal("0")) <= Decimal("250")
     assert any(d.reason == "agent_cap" and d.owner == "campaigns" for d in allocation.dropped)
-    with pytest.raises(ValueError, match="0..100"):
+    with pytest.raises(ValueError, match=r"0\.\.100"):
         make_run(share_caps={"legal": Decimal("150")})
     with pytest.raises(ValueError, match="unknown specialist"):
         make_run(share_caps={"astrology": Decimal("5")})
@@ -156,3 +156,16 @@ def test_each_specialist_runs_once_per_run(make_run) -> None:
     run.workflow.start(run.run_id, EXAMPLE_BRIEF)
     assert run.llm.calls == Counter({name: 1 for name in
                                      ["cfo", *SPECIALISTS, "reviewer", "reporter"]})
+
+
+def test_resuming_a_finished_run_reports_it_again_without_new_events(make_run) -> None:
+    run = make_run()
+    run.workflow.start(run.run_id, EXAMPLE_BRIEF)
+    count = len(run.sink.events)
+    again = run.workflow.resume(run.run_id)
+    assert again.status == "completed" and again.report_markdown
+    assert len(run.sink.events) == count
+    with pytest.raises(ValueError, match="already has a checkpoint"):
+        run.workflow.start(run.run_id, EXAMPLE_BRIEF)
+    with pytest.raises(LookupError):
+        run.workflow.resume("no-such-run")

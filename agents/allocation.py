@@ -1,0 +1,71 @@
+"""Budget arithmetic for the budgeting node: share caps, trimming by priority, allocations.
+
+Pure functions so the rules can be tested without a graph.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.state import DroppedTask, Task, cents
+
+ZERO = Decimal("0")
+
+
+def drop_order(tasks: list[Task]) -> list[Task]:
+    """Least important first: lowest priority (5), then the most expensive, then by id."""
+    return sorted(tasks, key=lambda t: (-t.priority, -t.estimated_cost, t.id))
+
+
+def total(tasks: list[Task]) -> Decimal:
+    return cents(sum((task.estimated_cost for task in tasks), ZERO))
+
+
+def caps_in_usd(budget: Decimal, caps_percent: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {agent: cents(budget * pct / 100) for agent, pct in caps_percent.items()}
+
+
+def apply_caps(
+    tasks: list[Task], caps_usd: dict[str, Decimal]
+) -> tuple[list[Task], list[DroppedTask]]:
+    """Drop each agent's least important tasks until its plan fits under its share cap."""
+    dropped_ids: set[str] = set()
+    dropped: list[DroppedTask] = []
+    for agent in dict.fromkeys(task.owner for task in tasks):
+        mine = [task for task in tasks if task.owner == agent]
+        cap = caps_usd.get(agent, ZERO)
+        for task in drop_order(mine):
+            if total([t for t in mine if t.id not in dropped_ids]) <= cap:
+                break
+            dropped_ids.add(task.id)
+            dropped.append(dropped_task(task, "agent_cap"))
+    return [task for task in tasks if task.id not in dropped_ids], dropped
+
+
+def trim_to(
+    tasks: list[Task], limit: Decimal, reason: str = "over_budget"
+) -> tuple[list[Task], list[DroppedTask]]:
+    """Drop the least important tasks until the plan's total fits within `limit`."""
+    kept = list(tasks)
+    dropped: list[DroppedTask] = []
+    for task in drop_order(tasks):
+        if total(kept) <= limit:
+            break
+        kept.remove(task)
+        dropped.append(dropped_task(task, reason))
+    return kept, dropped
+
+
+def by_agent(tasks: list[Task]) -> dict[str, Decimal]:
+    """Each agent's allocation: exactly what its funded tasks are estimated to cost."""
+    sums: dict[str, Decimal] = {}
+    for task in tasks:
+        sums[task.owner] = sums.get(task.owner, ZERO) + task.estimated_cost
+    return {agent: cents(amount) for agent, amount in sums.items()}
+
+
+def dropped_task(task: Task, reason: str) -> DroppedTask:
+    return DroppedTask.model_validate(
+        {"task_id": task.id, "owner": task.owner, "estimated_cost": task.estimated_cost,
+         "reason": reason}
+    )

@@ -1,0 +1,35 @@
+"""Website page plans and build costs by budget tier."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.knowledge.tiers import Tier
+
+BASE_PAGES = ("Home", "About", "Pricing or Services", "Contact", "Privacy policy", "Terms")
+INDUSTRY_PAGES: dict[str, tuple[str, ...]] = {
+    "technology": ("Product tour", "Integrations", "Docs / Help centre", "Security", "Blog"),
+    "healthcare": ("Services and conditions", "Clinicians", "Book an appointment", "Patient FAQ"),
+    "finance": ("How it works", "Fees", "Security and compliance", "Support"),
+    "retail": ("Shop catalogue", "Product pages", "Cart and checkout", "Shipping and returns"),
+    "food": ("Menu", "Locations and hours", "Reservations / order online", "Events"),
+    "education": ("Courses", "Outcomes", "Instructors", "Enrol"),
+    "professional services": ("Services", "Case studies", "Team", "Insights"),
+    "general": ("Features", "Customers", "FAQ", "Blog"),
+}
+BUILD: dict[Tier, tuple[str, Decimal, Decimal]] = {
+    # (approach, build cost as share of budget, yearly hosting / builder plan in USD)
+    "starter": ("site builder (Webflow, Squarespace or Framer) with a freelance designer",
+                Decimal("0.16"), Decimal("276")),
+    "growth": ("custom theme on a headless CMS by a small studio", Decimal("0.14"),
+               Decimal("600")),
+    "scale": ("agency-built site with design system, CMS and analytics instrumentation",
+              Decimal("0.10"), Decimal("3600")),
+}  # fmt: skip
+DOMAIN_PER_YEAR = Decimal("20")
+
+
+def page_plan(profile_key: str) -> list[str]:
+    """The pages a first version of the site needs."""
+    extra = INDUSTRY_PAGES.get(profile_key, INDUSTRY_PAGES["general"])
+    return [*BASE_PAGES[:3], *extra, *BASE_PAGES[3:]]

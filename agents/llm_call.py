@@ -1,0 +1,70 @@
+"""One structured LLM call from a node, with the engine's rules around it.
+
+Cancellation is checked before every call; an exhausted AI budget pauses the run with
+`interrupt()` and the call is retried after resume; a failed call emits `agent.failed` and is
+re-raised so the run fails visibly.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langgraph.types import interrupt
+
+from agents.context import RunContext
+from agents.events import agent_event
+from agents.outputs import OUTPUT_SCHEMAS
+from agents.ports import AIBudgetExhausted, LLMError, LLMRequest, LLMResponse
+from agents.prompts import load_prompt
+
+log = logging.getLogger(__name__)
+
+
+def ask(
+    ctx: RunContext,
+    *,
+    agent: str,
+    prompt: str,
+    phase: str,
+    data: dict[str, Any],
+    max_tokens: int = 1200,
+) -> LLMResponse:
+    """Call the LLM with template `prompt` and JSON `data`; return the validated response."""
+    template = load_prompt(prompt)
+    schema = OUTPUT_SCHEMAS[template.name]
+    request = LLMRequest(
+        run_id=ctx.run_id,
+        call_id=f"{ctx.run_id}:{agent}:{template.name}.{template.version}",
+        agent=agent,
+        prompt=template.name,
+        prompt_version=template.version,
+        system=template.text,
+        data=data,
+        output_schema=schema,
+        max_tokens=max_tokens,
+    )
+    while True:
+        ctx.check_cancelled()
+        try:
+            response = ctx.llm.generate(request)
+        except AIBudgetExhausted as exc:
+            log.info("run %s: AI budget exhausted (%s) before %s call", ctx.run_id, exc.scope, agent)
+            interrupt(
+                {
+                    "reason": "ai_budget_exhausted",
+                    "scope": exc.scope,
+                    "used": str(exc.used),
+                    "cap": str(exc.cap),
+                    "agent": agent,
+                }
+            )
+            continue
+        except LLMError as exc:
+            agent_event(
+                "failed", agent, phase, {"error": {"code": exc.code, "message": str(exc)}}
+            )
+            raise
+        if not isinstance(response.output, schema):
+            response.output = schema.model_validate(response.output.model_dump())
+        return response

@@ -1,0 +1,1 @@
+"""Graph nodes, one module per phase (specialists live in `agents.specialists`)."""

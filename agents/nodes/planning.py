@@ -1,0 +1,89 @@
+"""Planning: the CFO agent turns objectives into tasks with owner, priority, cost and rationale."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from langgraph.runtime import Runtime
+
+from agents.allocation import caps_in_usd
+from agents.context import RunContext
+from agents.events import agent_event, phase_completed, phase_started
+from agents.llm_call import ask
+from agents.outputs import PlanProposal
+from agents.state import Brief, Finding, Plan, Task, WorkflowState, dump
+
+PHASE = "planning"
+AGENT = "cfo"
+
+
+def plan(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Ask the CFO for a plan, then keep only what the run allows, with clean ids and links."""
+    ctx = runtime.context
+    ctx.check_cancelled()
+    phase_started(PHASE)
+    brief = Brief.model_validate(state["brief"])
+    allowed: list[str] = state["policy"]["allowed_agents"]
+    caps = ctx.caps_percent()
+    caps_usd = caps_in_usd(brief.budget_usd, caps)
+    agent_event("started", AGENT, PHASE, {"title": ctx.catalogue.title(AGENT)})
+    agent_event("progress", AGENT, PHASE,
+                {"message": "Reading the brief", "percent": 10, "tokens": 0}, step=1)
+    data = {
+        "brief": state["brief"],
+        "specialists": [
+            {
+                "name": name,
+                "title": ctx.catalogue.title(name),
+                "description": ctx.catalogue.agents[name].description,
+                "share_cap_percent": str(caps[name]),
+                "share_cap_usd": str(caps_usd[name]),
+            }
+            for name in allowed
+        ],
+        "required_agents": state["policy"]["require_agents"],
+        "policy_notes": state["policy"]["notes"],
+    }
+    response = ask(ctx, agent=AGENT, prompt="planner", phase=PHASE, data=data)
+    proposal = cast(PlanProposal, response.output)
+    tokens = response.input_tokens + response.output_tokens
+    result, findings = normalise(proposal, allowed, state["policy"]["require_agents"])
+    agent_event(
+        "completed", AGENT, PHASE,
+        {"tasks": len(result.tasks), "total": str(result.total), "tokens": tokens},
+    )
+    phase_completed(PHASE, {"tasks": len(result.tasks), "total": str(result.total)})
+    return {"plan": dump(result), "findings": [dump(f) for f in findings]}
+
+
+def normalise(
+    proposal: PlanProposal, allowed: list[str], required: list[str]
+) -> tuple[Plan, list[Finding]]:
+    """Drop tasks for agents outside the run, make ids unique and keep only known dependencies."""
+    findings: list[Finding] = []
+    renamed: dict[str, str] = {}
+    tasks: list[Task] = []
+    for index, item in enumerate(proposal.tasks, start=1):
+        if item.owner not in allowed:
+            findings.append(Finding(
+                id=f"plan:owner:{index}", severity="warning", agent=None,
+                message=f"The plan gave '{item.title}' to {item.owner!r}, who is not on this "
+                "run's team; the task was left out."))  # fmt: skip
+            continue
+        task_id = f"T{len(tasks) + 1}"
+        renamed.setdefault(item.id, task_id)
+        tasks.append(Task(
+            id=task_id, title=item.title[:200], owner=item.owner, priority=item.priority,
+            estimated_cost=max(item.estimated_cost, Decimal("0")),
+            depends_on=list(item.depends_on), rationale=item.rationale,
+        ))  # fmt: skip
+    for task in tasks:
+        links = [renamed[d] for d in task.depends_on if d in renamed and renamed[d] != task.id]
+        task.depends_on = list(dict.fromkeys(links))
+    for agent in required:
+        if agent in allowed and not any(task.owner == agent for task in tasks):
+            findings.append(Finding(
+                id=f"plan:required:{agent}", severity="critical", agent=agent,
+                message=f"Policy requires {agent} on this run but the plan has no task for it."))
+    return Plan(summary=proposal.summary, tasks=tasks), findings

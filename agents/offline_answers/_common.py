@@ -1,0 +1,25 @@
+"""Small helpers shared by the offline answer builders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from agents.state import Brief, cents
+
+
+def brief_of(data: dict[str, Any]) -> Brief:
+    return Brief.model_validate(data["brief"])
+
+
+def clamp(value: Decimal, low: int, high: int) -> Decimal:
+    return cents(min(max(value, Decimal(low)), Decimal(high)))
+
+
+def money(value: Decimal) -> str:
+    return f"${cents(value):,.2f}"
+
+
+def number(value: Decimal) -> float:
+    """Amounts go out as JSON numbers, the way a model writes them."""
+    return float(cents(value))

@@ -1,0 +1,75 @@
+"""Structured outputs the agents ask the LLM for (one schema per prompt template).
+
+They are deliberately looser than the domain types in `agents.state`: code validates, costs and
+normalises what a model proposes before it becomes part of the plan or a commitment.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agents.state import Category, Severity
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class TaskProposal(_Output):
+    id: str = Field(description="Short unique id such as T1")
+    title: str
+    owner: str = Field(description="One of the specialists offered in the data")
+    priority: int = Field(ge=1, le=5, description="1 = must do, 5 = nice to have")
+    estimated_cost: Decimal = Field(ge=0, description="USD")
+    depends_on: list[str] = Field(default_factory=list)
+    rationale: str = ""
+
+
+class PlanProposal(_Output):
+    summary: str
+    tasks: list[TaskProposal] = Field(min_length=1, max_length=40)
+
+
+class LineItemProposal(_Output):
+    description: str
+    amount: Decimal = Field(ge=0, description="USD")
+    category: Category = "other"
+
+
+class DeliverableProposal(_Output):
+    title: str
+    summary_markdown: str
+    items: list[str] = Field(default_factory=list, max_length=40)
+    line_items: list[LineItemProposal] = Field(default_factory=list, max_length=40)
+
+
+class FindingProposal(_Output):
+    severity: Severity
+    agent: str | None = None
+    message: str
+
+
+class ReviewProposal(_Output):
+    summary: str
+    findings: list[FindingProposal] = Field(default_factory=list, max_length=40)
+
+
+class ReportNarrative(_Output):
+    executive_summary: str
+    next_steps: list[str] = Field(default_factory=list, max_length=12)
+    risk_commentary: str = ""
+
+
+OUTPUT_SCHEMAS: dict[str, type[BaseModel]] = {
+    "planner": PlanProposal,
+    "branding": DeliverableProposal,
+    "legal": DeliverableProposal,
+    "webdev": DeliverableProposal,
+    "martech": DeliverableProposal,
+    "content": DeliverableProposal,
+    "campaigns": DeliverableProposal,
+    "reviewer": ReviewProposal,
+    "reporter": ReportNarrative,
+}

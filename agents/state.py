@@ -1,0 +1,257 @@
+"""Domain types of a run (brief, plan, allocation, deliverables, findings, report) and graph state.
+
+Checkpointed graph state holds only JSON values (`model_dump(mode="json")` dicts), so the strict
+checkpoint serializer can load it back in any process; nodes turn them back into models at the edge.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing_extensions import TypedDict
+
+SPECIALISTS: tuple[str, ...] = ("branding", "legal", "webdev", "martech", "content", "campaigns")
+CENTS = Decimal("0.01")
+
+Severity = Literal["info", "warning", "critical"]
+Category = Literal[
+    "filing_fee",
+    "professional_services",
+    "design",
+    "software",
+    "hosting",
+    "advertising",
+    "content_production",
+    "other",
+]
+
+
+def cents(value: Decimal | int | str) -> Decimal:
+    """Business money is kept to the cent, rounded half up like an invoice."""
+    return Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class Company(_Model):
+    name: str = Field(min_length=1, max_length=120)
+    industry: str = Field(min_length=1, max_length=80)
+    location: str = Field(min_length=1, max_length=120)
+
+
+class Brief(_Model):
+    """What the executive asked for; validated once at the edge of the engine."""
+
+    company: Company
+    objectives: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        min_length=1, max_length=10
+    )
+    budget_usd: Decimal = Field(ge=Decimal("100"), le=Decimal("1000000"))
+    timeline_days: int = Field(ge=7, le=730)
+    agents: list[str] | None = None
+    ai_cap_usd: Decimal | None = Field(default=None, ge=0)
+
+    @field_validator("budget_usd")
+    @classmethod
+    def _to_cents(cls, value: Decimal) -> Decimal:
+        return cents(value)
+
+    @field_validator("agents")
+    @classmethod
+    def _known_specialists(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        unknown = sorted(set(value) - set(SPECIALISTS))
+        if unknown:
+            raise ValueError(f"unknown agents {unknown}; choose from {list(SPECIALISTS)}")
+        if not value:
+            raise ValueError("choose at least one agent, or leave agents unset for all")
+        return [name for name in SPECIALISTS if name in value]
+
+
+class Task(_Model):
+    id: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1, max_length=200)
+    owner: str
+    priority: int = Field(ge=1, le=5, description="1 = highest")
+    estimated_cost: Decimal = Field(ge=0)
+    depends_on: list[str] = Field(default_factory=list)
+    rationale: str = ""
+
+    @field_validator("estimated_cost")
+    @classmethod
+    def _to_cents(cls, value: Decimal) -> Decimal:
+        return cents(value)
+
+
+class Plan(_Model):
+    summary: str = ""
+    tasks: list[Task] = Field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return cents(sum((task.estimated_cost for task in self.tasks), Decimal("0")))
+
+    def cost_by_agent(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for task in self.tasks:
+            totals[task.owner] = totals.get(task.owner, Decimal("0")) + task.estimated_cost
+        return totals
+
+    def tasks_of(self, agent: str) -> list[Task]:
+        return [task for task in self.tasks if task.owner == agent]
+
+
+class DroppedTask(_Model):
+    task_id: str
+    owner: str
+    estimated_cost: Decimal
+    reason: Literal["agent_cap", "over_budget", "rejected"]
+
+
+class Approval(_Model):
+    decision: Literal["approve", "reject"]
+    note: str = ""
+    amount: Decimal = Decimal("0")
+    forced_by: list[str] = Field(default_factory=list)
+
+
+class Allocation(_Model):
+    """How much of the business budget each agent may commit, and the run's spending ceiling."""
+
+    budget: Decimal
+    ceiling: Decimal
+    caps: dict[str, Decimal]
+    by_agent: dict[str, Decimal]
+    plan_total: Decimal
+    overrun: Decimal = Decimal("0")
+    dropped: list[DroppedTask] = Field(default_factory=list)
+    approval: Approval | None = None
+    executed: bool = True
+
+    @property
+    def total(self) -> Decimal:
+        return cents(sum(self.by_agent.values(), Decimal("0")))
+
+
+class LineItem(_Model):
+    id: str
+    agent: str
+    description: str = Field(min_length=1, max_length=300)
+    amount: Decimal = Field(ge=0)
+    category: Category = "other"
+
+    @field_validator("amount")
+    @classmethod
+    def _to_cents(cls, value: Decimal) -> Decimal:
+        return cents(value)
+
+
+class Deliverable(_Model):
+    agent: str
+    title: str
+    summary_markdown: str
+    items: list[str] = Field(default_factory=list)
+    line_items: list[LineItem] = Field(default_factory=list)
+
+    @property
+    def committed(self) -> Decimal:
+        return cents(sum((item.amount for item in self.line_items), Decimal("0")))
+
+
+class Finding(_Model):
+    id: str = Field(description="Stable id so a re-run node does not add it twice")
+    severity: Severity
+    agent: str | None = None
+    message: str = Field(min_length=1, max_length=600)
+
+
+class Review(_Model):
+    summary: str
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class SpendRow(_Model):
+    agent: str
+    allocated: Decimal
+    committed: Decimal
+    remaining: Decimal
+
+
+class Report(_Model):
+    markdown: str
+    committed_total: Decimal
+    budget: Decimal
+    ceiling: Decimal
+    spend: list[SpendRow]
+    agents: list[str]
+    offline: bool = False
+
+    @model_validator(mode="after")
+    def _table_adds_up(self) -> Report:
+        rows = cents(sum((row.committed for row in self.spend), Decimal("0")))
+        if rows != self.committed_total:
+            raise ValueError(f"spend rows add up to {rows}, not {self.committed_total}")
+        return self
+
+
+def merge_deliverables(
+    current: dict[str, dict[str, Any]] | None, update: dict[str, dict[str, Any]] | None
+) -> dict[str, dict[str, Any]]:
+    """Parallel specialists each write their own agent's key; a re-run replaces its own entry."""
+    return {**(current or {}), **(update or {})}
+
+
+def append_findings(
+    current: list[dict[str, Any]] | None, update: list[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """Append new findings in order; a finding id seen before is not added twice."""
+    merged = list(current or [])
+    seen = {finding["id"] for finding in merged}
+    for finding in update or []:
+        if finding["id"] not in seen:
+            merged.append(finding)
+            seen.add(finding["id"])
+    return merged
+
+
+def append_journal(
+    current: list[dict[str, Any]] | None, update: list[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """Events emitted by finished nodes, in order, once per key."""
+    merged = list(current or [])
+    seen = {event["key"] for event in merged}
+    for event in update or []:
+        if event["key"] not in seen:
+            merged.append(event)
+            seen.add(event["key"])
+    return merged
+
+
+class WorkflowInput(TypedDict):
+    run_id: str
+    brief: dict[str, Any]
+
+
+class WorkflowState(TypedDict, total=False):
+    """Graph state; every value is plain JSON (see module docstring)."""
+
+    run_id: str
+    brief: dict[str, Any]
+    policy: dict[str, Any]
+    plan: dict[str, Any]
+    allocation: dict[str, Any]
+    deliverables: Annotated[dict[str, dict[str, Any]], merge_deliverables]
+    findings: Annotated[list[dict[str, Any]], append_findings]
+    review: dict[str, Any]
+    report: dict[str, Any]
+    journal: Annotated[list[dict[str, Any]], append_journal]
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """The JSON form that goes into state, events and LLM request data."""
+    return model.model_dump(mode="json")
