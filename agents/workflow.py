@@ -6,8 +6,9 @@ opens the same checkpointer. Custom stream items from nodes are forwarded to the
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Literal
@@ -106,7 +107,7 @@ class Workflow:
         command = (
             Command(resume={i.id: value for i in pending}) if value is not None and pending else None
         )
-        key = "run.resumed:" + ",".join(i.id for i in pending) if command else None
+        key = _interrupts_key("run.resumed", pending) if command else None
         self._emit("run.resumed", {
             "after": "interrupt" if command else "restart", "value": value,
         }, key=key)  # fmt: skip
@@ -160,8 +161,7 @@ class Workflow:
             first = values[0] if values else {"reason": "interrupted"}
             payload = {**first, "interrupts": values} if len(values) > 1 else dict(first)
             reason = str(first.get("reason", "interrupted"))
-            self._emit("run.paused", payload, key="run.paused:" + ",".join(
-                i.id for i in snapshot.interrupts))
+            self._emit("run.paused", payload, key=_interrupts_key("run.paused", snapshot.interrupts))
             return Outcome(status="paused", reason=reason, payload=payload)
         report = snapshot.values.get("report")
         if not report:
@@ -272,3 +272,9 @@ class _BudgetTracker:
                                            self.workflow.ledger.ai_spend())
                     self.workflow._emit("budget.updated", data, phase="execution",
                                         key=f"budget.updated:{agent}")
+
+
+def _interrupts_key(prefix: str, interrupts: Iterable[Any]) -> str:
+    """A short stable event key for a set of interrupts (six parallel ids would not fit a column)."""
+    ids = ",".join(sorted(i.id for i in interrupts))
+    return f"{prefix}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"

@@ -1,17 +1,292 @@
-"""Socket.IO handlers (filled in by the live-runs work): connection auth and user disconnects."""
+"""Socket.IO: who may connect, watching runs (replay then live), approve/cancel, rate limits.
+
+Protocol (namespace "/"):
+- connect with the session cookie or `auth={"token": "<api token>"}`; anything else is refused.
+  Every socket joins `user:<id>` (so a forced logout can close it).
+- `watch {run_id, after_seq}` → joins `run:<id>`, then acks `{ok, run_id, status, events, last_seq,
+  more, watchers}` with every stored event after `after_seq` (at most 1000; `more` says ask
+  again). Live events arrive as `event` (the protocol event). Joining happens before the replay
+  is read, so an event produced meanwhile is in the replay, live, or both — never in neither;
+  clients drop seq ≤ last seen and hold back an event that skips a seq until the gap is filled.
+- `unwatch {run_id}`; `approve {run_id, decision, note}`; `cancel {run_id}`.
+- The server emits `watchers {run_id, count}` to a run's room when someone joins or leaves.
+Every client event is acked `{ok: true, ...}` or `{ok: false, error: {code, message}}`.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, Literal
 
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import Namespace, join_room, leave_room
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from services import metrics
+from services import users as accounts
+from services.db import db
+from services.events import MAX_REPLAY, events_after
+from services.models import User
+from services.runs import RunActionError, run_for_org
 from web.extensions import socketio
+from web.live import UserDisconnects, Watchers
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/"
 
 
-def disconnect_user(user_id: int) -> None:
-    """Close every socket of a user (forced logout, deactivation)."""
-    socketio.server.manager  # noqa: B018 - placeholder until rooms per user exist
-    socketio.close_room(f"user:{user_id}", namespace="/")
+def run_room(run_id: str) -> str:
+    return f"run:{run_id}"
 
 
-def init_sockets(app: Flask) -> None:
-    app.extensions["catalyst.disconnect_user"] = disconnect_user
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def publish_event(run_id: str, event: dict[str, Any]) -> None:
+    """Send one stored event to the run's watchers (through the message queue when configured)."""
+    socketio.emit("event", event, to=run_room(run_id), namespace=NAMESPACE)
+
+
+class SocketError(Exception):
+    def __init__(self, code: str, message: str, **extra: Any):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+class _RunRef(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    run_id: str = Field(min_length=1, max_length=32)
+
+
+class WatchIn(_RunRef):
+    after_seq: int = Field(0, ge=0, le=2**31 - 1)
+
+
+class DecisionIn(_RunRef):
+    decision: Literal["approve", "reject"]
+    note: str = Field("", max_length=1000)
+
+
+def _error(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": message, **extra}}
+
+
+def client_event(model: type[BaseModel] | None = None) -> Callable:
+    """Wrap a handler: rate limit per user, validate the payload, load the user, ack every outcome."""
+
+    def decorator(handler: Callable) -> Callable:
+        name = handler.__name__.removeprefix("on_")
+
+        @functools.wraps(handler)
+        def wrapper(self: LiveNamespace, data: Any = None, *_extra: Any) -> dict[str, Any]:
+            outcome = "ok"
+            try:
+                user_id = self.identity().get("user_id")
+                if user_id is None:
+                    raise SocketError("unauthorized", "Connect again after logging in.")
+                settings = current_app.extensions["catalyst.settings"]
+                throttle = current_app.extensions["catalyst.throttle"]
+                verdict = throttle.hit(settings.socket_event_limit, "socket", str(user_id))
+                if not verdict.allowed:
+                    raise SocketError(
+                        "rate_limited", "Too many events; slow down.", retry_after=verdict.retry_after
+                    )
+                payload = None
+                if model is not None:
+                    try:
+                        payload = model.model_validate(data if data is not None else {})
+                    except ValidationError as exc:
+                        first = exc.errors(include_url=False, include_input=False)[0]
+                        field = ".".join(str(p) for p in first["loc"]) or "payload"
+                        raise SocketError("validation_failed", f"{field}: {first['msg']}") from None
+                user = self.current()
+                result = handler(self, user, payload) if model is not None else handler(self, user)
+                return {"ok": True, **(result or {})}
+            except SocketError as exc:
+                outcome = exc.code
+                if exc.code == "unauthorized":
+                    # After the ack has gone out, so the client learns why it was dropped.
+                    socketio.start_background_task(_disconnect_soon, request.sid)
+                return _error(exc.code, exc.message, **exc.extra)
+            except RunActionError as exc:
+                outcome = exc.code
+                db.session.rollback()
+                return _error(exc.code, exc.message)
+            except Exception:  # noqa: BLE001 - a socket handler answers, never raises
+                outcome = "internal_error"
+                db.session.rollback()
+                log.exception("socket event failed", extra={"event": name})
+                return _error("internal_error", "Something went wrong on our side.")
+            finally:
+                metrics.SOCKET_EVENTS.labels(event=name, outcome=outcome).inc()
+
+        return wrapper
+
+    return decorator
+
+
+class LiveNamespace(Namespace):
+    """Handlers named after the client events."""
+
+    def __init__(self, namespace: str, watchers: Watchers) -> None:
+        super().__init__(namespace)
+        self.watchers = watchers
+        # Per socket of this process (a sid never moves between processes): who it is, what it watches.
+        self._identity: dict[str, dict[str, Any]] = {}
+        self._watching: dict[str, set[str]] = {}
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
+            return _error("unknown_event", f"There is no {str(event)[:40]!r} event.")
+        return super().trigger_event(event, *args)
+
+    # --- identity ------------------------------------------------------------------------------
+
+    def identity(self) -> dict[str, Any]:
+        return self._identity.get(request.sid, {})
+
+    def current(self) -> User:
+        """The socket's user, re-checked on every event (logout, deactivation, revoked token)."""
+        ident = self.identity()
+        user: User | None
+        if ident.get("via") == "token":
+            user = accounts.authenticate_token(ident.get("token", ""))
+        else:
+            user = current_user._get_current_object() if current_user.is_authenticated else None
+        if user is None or user.id != ident.get("user_id") or not user.active:
+            raise SocketError("unauthorized", "Your session ended; log in again.")
+        return user
+
+    def on_connect(self, auth: Any = None) -> None:
+        from web.live import start_when_serving
+
+        start_when_serving(current_app._get_current_object(), request.environ)
+        user: User | None = None
+        via = "cookie"
+        if current_user.is_authenticated:
+            user = current_user._get_current_object()
+        elif isinstance(auth, dict) and isinstance(auth.get("token"), str):
+            user = accounts.authenticate_token(auth["token"])
+            via = "token"
+        if user is None:
+            db.session.rollback()
+            raise ConnectionRefusedError({"code": "unauthorized", "message": "Log in or send an API token."})
+        ident: dict[str, Any] = {"user_id": user.id, "org_id": user.org_id, "via": via}
+        if via == "token":
+            ident["token"] = auth["token"]
+        self._identity[request.sid] = ident
+        join_room(user_room(user.id))
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        self._identity.pop(request.sid, None)
+        for run_id in self._watching.pop(request.sid, set()):
+            self._left(run_id, request.sid)
+        self._update_gauge()
+
+    # --- client events -------------------------------------------------------------------------
+
+    @client_event(WatchIn)
+    def on_watch(self, user: User, data: WatchIn) -> dict[str, Any]:
+        run = run_for_org(data.run_id, user.org_id)
+        if run is None:
+            raise SocketError("not_found", "No such run.")
+        run_id, status = run.id, run.status.value
+        db.session.rollback()  # release the connection; the replay reads on its own
+        sid = request.sid
+        first_time = run_id not in self._watching.get(sid, set())
+        # Join first, read second: whatever is stored after this read is published to us live.
+        join_room(run_room(run_id))
+        self._watching.setdefault(sid, set()).add(run_id)
+        events = events_after(db.engine, run_id, data.after_seq, MAX_REPLAY + 1)
+        more = len(events) > MAX_REPLAY
+        events = events[:MAX_REPLAY]
+        if first_time:
+            count = self.watchers.join(run_id, sid)
+            self._announce(run_id, count)
+            self._update_gauge()
+        else:
+            count = self.watchers.count(run_id)
+        last = events[-1]["seq"] if events else data.after_seq
+        return {
+            "run_id": run_id,
+            "status": status,
+            "events": events,
+            "last_seq": last,
+            "more": more,
+            "watchers": count,
+        }
+
+    @client_event(_RunRef)
+    def on_unwatch(self, user: User, data: _RunRef) -> dict[str, Any]:
+        watched = self._watching.get(request.sid, set())
+        if data.run_id in watched:
+            watched.discard(data.run_id)
+            leave_room(run_room(data.run_id))
+            self._left(data.run_id, request.sid)
+            self._update_gauge()
+        return {"run_id": data.run_id}
+
+    @client_event(DecisionIn)
+    def on_approve(self, user: User, data: DecisionIn) -> dict[str, Any]:
+        run = run_for_org(data.run_id, user.org_id)
+        if run is None:
+            raise SocketError("not_found", "No such run.")
+        run = current_app.extensions["catalyst.runs"].decide(run, user, data.decision, data.note)
+        return {"run_id": run.id, "status": run.status.value}
+
+    @client_event(_RunRef)
+    def on_cancel(self, user: User, data: _RunRef) -> dict[str, Any]:
+        run = run_for_org(data.run_id, user.org_id)
+        if run is None:
+            raise SocketError("not_found", "No such run.")
+        run = current_app.extensions["catalyst.runs"].cancel(run, user)
+        return {"run_id": run.id, "status": run.status.value, "cancel_requested": run.cancel_requested}
+
+    # --- watchers ------------------------------------------------------------------------------
+
+    def _left(self, run_id: str, sid: str) -> None:
+        self._announce(run_id, self.watchers.leave(run_id, sid))
+
+    def _announce(self, run_id: str, count: int) -> None:
+        data = {"run_id": run_id, "count": count}
+        socketio.emit("watchers", data, to=run_room(run_id), namespace=self.namespace)
+
+    def _update_gauge(self) -> None:
+        metrics.WATCHERS.set(sum(len(runs) for runs in self._watching.values()))
+
+
+def _disconnect_soon(sid: str, delay: float = 0.2) -> None:
+    socketio.sleep(delay)
+    socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+
+def _disconnect_local(user_id: int) -> None:
+    """Close this process's sockets of a user."""
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio_sid in list(server.manager.get_participants(NAMESPACE, user_room(user_id))):
+        server.disconnect(sid, namespace=NAMESPACE)
+
+
+def init_sockets(app: Any) -> None:
+    """Register the namespace and the live-runs services (kept under this name for app.py)."""
+    from web.live import init_live
+
+    init_live(app)
+
+
+def register_namespace(app: Any) -> UserDisconnects:
+    """The Socket.IO side of `init_live`: the namespace, watcher counts, forced disconnects."""
+    redis_client = app.extensions.get("catalyst.redis")
+    socketio.on_namespace(LiveNamespace(NAMESPACE, Watchers(redis_client)))
+    disconnects = UserDisconnects(app.extensions["catalyst.settings"].redis_url, _disconnect_local)
+    app.extensions["catalyst.disconnect_user"] = disconnects.disconnect_user
+    return disconnects

@@ -46,6 +46,7 @@ def new_run_id() -> str:
 
 class Run(db.Model):
     __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_status_queued_at", "status", "queued_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_run_id)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -70,6 +71,12 @@ class Run(db.Model):
     # Which process executes the run and when it last said so (dead owners are detected by age).
     owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The run scheduler's queue (migration 0003_live): FIFO by queued_at; the value a paused run
+    # resumes with (approval decision, "continue" after a cap was raised) waits here until a
+    # process claims the run; recoveries counts restarts after a dead owner (crash-loop guard).
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resume_value: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    recoveries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,0 +1,160 @@
+"""The metered LLM client: every call of a run goes reserve → call → settle (or release).
+
+It wraps any `LLMClient` for one run. Before a call it reserves the call's upper-bound cost in the
+AI-spend ledger (refused with `AIBudgetExhausted` when a cap would be passed — the engine then
+pauses the run); after it settles the real cost from the usage; on any exception it releases the
+reservation (or settles what a failed call still spent) and re-raises. It announces thresholds
+and the AI part of the run's budget through the run's event sink.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from agents.ports import EventSink, LLMClient, LLMRequest, LLMResponse
+from services.budgets.ai_ledger import RESERVED, AILedger, CallRecord, CapReached, ScopeUsage
+from services.budgets.thresholds import reached_levels, threshold_data, threshold_key
+
+log = logging.getLogger(__name__)
+
+Estimator = Callable[[LLMRequest], Decimal]
+# A call id that already finished once is called again when a node re-runs after a crash; each
+# new attempt is a new ledger entry `<call_id>#<n>`. Bounded so a bug cannot loop forever.
+MAX_ATTEMPTS = 100
+
+
+def ai_budget_data(record: CallRecord) -> dict[str, object]:
+    """The AI part of a `budget.updated` event (the engine's events carry the business part)."""
+    return {"ai": {**record.run.to_json(), "org": record.org.to_json()}}
+
+
+class MeteredLLMClient:
+    """`LLMClient` for one run that accounts every call in the AI-spend ledger."""
+
+    def __init__(
+        self,
+        inner: LLMClient,
+        ledger: AILedger,
+        sink: EventSink,
+        *,
+        run_id: str,
+        org_id: int,
+        estimate: Estimator,
+        user_id: int | None = None,
+        provider: str = "",
+        model: str = "",
+        thresholds: Sequence[int] = (50, 80, 100),
+    ):
+        self.inner = inner
+        self.ledger = ledger
+        self.sink = sink
+        self.run_id = run_id
+        self.org_id = org_id
+        self.user_id = user_id
+        self.provider = provider
+        self.model = model
+        self.thresholds = sorted(set(thresholds))
+        self._estimate = estimate
+        self._announced: set[str] = set()
+        # Parallel branches share this client: one announces at a time, so levels stay in order.
+        self._announcing = threading.Lock()
+
+    def generate(self, request: LLMRequest) -> LLMResponse:
+        record = self._reserve(request, self._estimate(request))
+        try:
+            response = self.inner.generate(request)
+        except BaseException as exc:  # GreenletExit and cancellations too: never leave a hold behind
+            self._close_failed(request, record.call_key, exc)
+            raise
+        settled = self.ledger.settle(
+            self.run_id,
+            record.call_key,
+            response.cost_usd,
+            input_tokens=response.input_tokens,
+            output_tokens=response.output_tokens,
+            provider=response.provider,
+            model=response.model,
+            cached=response.cached,
+        )
+        self._after_settlement(request, settled)
+        return response
+
+    # --- ledger steps ---------------------------------------------------------------------------
+
+    def _reserve(self, request: LLMRequest, amount: Decimal) -> CallRecord:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            key = request.call_id if attempt == 1 else f"{request.call_id}#{attempt}"
+            try:
+                record = self.ledger.reserve(
+                    self.run_id,
+                    key,
+                    amount,
+                    user_id=self.user_id,
+                    agent=request.agent,
+                    prompt=request.prompt,
+                    provider=self.provider,
+                    model=self.model,
+                )
+            except CapReached as refused:
+                self._announce_cap(refused, request)
+                raise
+            # Fresh, or held by an attempt whose process died before settling: use it.
+            if record.fresh or record.status == RESERVED:
+                return record
+        raise RuntimeError(f"call {request.call_id} was attempted {MAX_ATTEMPTS} times")
+
+    def _close_failed(self, request: LLMRequest, key: str, exc: BaseException) -> None:
+        code = str(getattr(exc, "code", "") or type(exc).__name__)
+        spent = getattr(exc, "cost_usd", None)
+        try:
+            if isinstance(spent, Decimal) and spent > 0:
+                # The provider billed the attempts before the failure: that money is spent.
+                record = self.ledger.settle(
+                    self.run_id,
+                    key,
+                    spent,
+                    input_tokens=int(getattr(exc, "input_tokens", 0) or 0),
+                    output_tokens=int(getattr(exc, "output_tokens", 0) or 0),
+                    error=code,
+                )
+                self._after_settlement(request, record)
+            else:
+                self.ledger.release(self.run_id, key, error=code)
+        except Exception:  # noqa: BLE001 - the call's own error matters more; a sweep frees the hold
+            log.exception("could not close the AI reservation %s of run %s", key, self.run_id)
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def _after_settlement(self, request: LLMRequest, record: CallRecord) -> None:
+        if record.fresh:
+            self.sink.emit(
+                "budget.updated", ai_budget_data(record), key=f"budget.updated:ai:{record.call_key}"
+            )
+        with self._announcing:
+            for usage in (record.run, record.org):
+                for level in reached_levels(usage, self.thresholds):
+                    self._announce(usage, level, request)
+
+    def _announce_cap(self, refused: CapReached, request: LLMRequest) -> None:
+        usage = refused.run if refused.scope == "run" else refused.org
+        with self._announcing:
+            for level in reached_levels(usage, self.thresholds, cap_reached=True):
+                self._announce(usage, level, request, requested=refused.requested)
+
+    def _announce(
+        self, usage: ScopeUsage, level: int, request: LLMRequest, requested: Decimal | None = None
+    ) -> None:
+        key = threshold_key(usage, level)
+        if key in self._announced:
+            return
+        self._announced.add(key)
+        if usage.scope == "org" and not self.ledger.claim_org_threshold(
+            self.org_id, usage.month or "", level, self.run_id
+        ):
+            return  # another run of the organisation announced this level this month
+        # A run- or organisation-wide event; `data.agent` says whose call crossed the level.
+        data = {**threshold_data(usage, level, requested), "agent": request.agent}
+        self.sink.emit("budget.threshold", data, key=key)

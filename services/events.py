@@ -1,0 +1,186 @@
+"""The run event log: every protocol event is stored with the next per-run seq, then published.
+
+Why this order: a watcher that replays the log and then follows the live stream may only ever see
+events that are already stored, so a reconnect (replay from its last seq) can never miss one.
+
+Seqs come from `runs.last_seq`, incremented with UPDATE … RETURNING in the transaction that
+inserts the event: the UPDATE row-locks the run, so concurrent emitters (parallel agents, several
+processes) get 1, 2, 3… with no gap and no repeat, and a duplicate `key` found under that lock
+rolls the increment back. Publishing happens under a per-run lock, so the live order of one
+process is the stored order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services import metrics
+from services.db import utcnow
+from services.models import Run, RunEvent
+
+log = logging.getLogger(__name__)
+
+Publish = Callable[[str, dict[str, Any]], None]
+"""Hands one stored event to watchers: `publish(run_id, event)`."""
+
+MAX_REPLAY = 1000
+
+_runs = Run.__table__
+_events = RunEvent.__table__
+_locks: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+_locks_guard = threading.Lock()
+
+
+class UnknownRun(LookupError):
+    """The run an event was emitted for does not exist (deleted, or a wrong id)."""
+
+
+def _run_lock(run_id: str) -> Any:
+    """One lock per run in this process, alive as long as a sink for the run holds it."""
+    with _locks_guard:
+        lock = _locks.get(run_id)
+        if lock is None:
+            lock = threading.RLock()
+            _locks[run_id] = lock
+        return lock
+
+
+def _plain(value: Any) -> Any:
+    """JSON fallback: money as strings (never floats), times as ISO 8601."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The event data exactly as it will be stored and read back."""
+    return json.loads(json.dumps(data, default=_plain))
+
+
+def protocol_event(
+    run_id: str, seq: int, ts: datetime, type: str, phase: str | None, agent: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    """One event in the shape of ARCHITECTURE.md (the same as `RunEvent.to_protocol`)."""
+    event: dict[str, Any] = {"run_id": run_id, "seq": seq, "ts": ts.isoformat(), "type": type}
+    if phase:
+        event["phase"] = phase
+    if agent:
+        event["agent"] = agent
+    event["data"] = data
+    return event
+
+
+class RunEventSink:
+    """The `agents.ports.EventSink` of one run: store, then publish."""
+
+    def __init__(self, engine: Engine, run_id: str, publish: Publish | None = None) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.publish = publish
+        self._lock = _run_lock(run_id)
+
+    def emit(
+        self,
+        type: str,
+        data: dict[str, Any],
+        *,
+        phase: str | None = None,
+        agent: str | None = None,
+        key: str | None = None,
+    ) -> dict[str, Any] | None:
+        """Store then publish one event; returns it, or None when `key` was already stored."""
+        payload = to_json_data(data or {})
+        with self._lock:
+            event = self._store(type, payload, phase, agent, key)
+            if event is None:
+                return None
+            metrics.EVENTS_EMITTED.labels(type=type).inc()
+            if self.publish is not None:
+                try:
+                    self.publish(self.run_id, event)
+                except Exception:  # noqa: BLE001 - watchers catch up from the log; the run goes on
+                    log.exception(
+                        "publishing an event failed", extra={"run_id": self.run_id, "seq": event["seq"]}
+                    )
+        return event
+
+    def _store(
+        self, type: str, data: dict[str, Any], phase: str | None, agent: str | None, key: str | None
+    ) -> dict[str, Any] | None:
+        ts = utcnow()
+        with self.engine.connect() as conn:
+            with conn.begin() as transaction:
+                seq = conn.execute(
+                    update(_runs)
+                    .where(_runs.c.id == self.run_id)
+                    .values(last_seq=_runs.c.last_seq + 1)
+                    .returning(_runs.c.last_seq)
+                ).scalar_one_or_none()
+                if seq is None:
+                    raise UnknownRun(self.run_id)
+                # The run row is locked by the UPDATE above, so this check cannot race another emitter.
+                if key is not None and conn.execute(
+                    select(_events.c.id).where(_events.c.run_id == self.run_id, _events.c.key == key)
+                ).first():
+                    transaction.rollback()
+                    return None
+                try:
+                    conn.execute(
+                        insert(_events).values(
+                            run_id=self.run_id,
+                            seq=seq,
+                            key=key,
+                            type=type,
+                            phase=phase,
+                            agent=agent,
+                            data=data,
+                            ts=ts,
+                        )
+                    )
+                except IntegrityError:
+                    transaction.rollback()
+                    log.warning("event dropped as a duplicate", extra={"run_id": self.run_id, "key": key})
+                    return None
+        return protocol_event(self.run_id, seq, ts, type, phase, agent, data)
+
+
+def events_after(
+    engine: Engine, run_id: str, after_seq: int = 0, limit: int = MAX_REPLAY
+) -> list[dict[str, Any]]:
+    """Stored events of a run with seq > after_seq, in order, at most `limit`."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                _events.c.seq, _events.c.ts, _events.c.type, _events.c.phase, _events.c.agent, _events.c.data
+            )
+            .where(_events.c.run_id == run_id, _events.c.seq > after_seq)
+            .order_by(_events.c.seq)
+            .limit(limit)
+        ).all()
+    return [protocol_event(run_id, row.seq, row.ts, row.type, row.phase, row.agent, row.data) for row in rows]
+
+
+def last_seq(engine: Engine, run_id: str) -> int:
+    """The highest seq handed out for a run (0 when it has no events or does not exist)."""
+    with engine.connect() as conn:
+        return conn.execute(select(_runs.c.last_seq).where(_runs.c.id == run_id)).scalar_one_or_none() or 0
+

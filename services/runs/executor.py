@@ -1,0 +1,200 @@
+"""Executing one claimed run: build its Workflow, start or resume it, record how it ended.
+
+A run is started when its thread has no checkpoint yet and resumed otherwise (with the value an
+approval or an admin left in `runs.resume_value`, or None after a crash), so the same code path
+serves new runs, approvals, raised caps and recovery after a dead process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from agents.checkpoint import open_checkpointer
+from agents.ports import BudgetLedger, EventSink, LLMClient
+from agents.workflow import Outcome, Workflow
+from services import metrics
+from services.db import db, utcnow
+from services.events import Publish, RunEventSink
+from services.models import Run, RunStatus
+
+log = logging.getLogger(__name__)
+
+_runs = Run.__table__
+
+MakeLLM = Callable[[Run, EventSink], LLMClient]
+MakeLedger = Callable[[Run, EventSink], BudgetLedger]
+ShareCaps = Callable[[Run], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class ExecutionHooks:
+    """Where a run's ports come from (replaceable: the budgets package plugs its own in)."""
+
+    make_llm: MakeLLM
+    make_ledger: MakeLedger
+    share_caps: ShareCaps
+
+
+class CancelFlag:
+    """`is_cancelled` for the Workflow: this process's requests at once, else the database's flag.
+
+    The Workflow asks at node starts and before LLM calls only, so reading the flag each time costs
+    a few small queries per run; `every_seconds` can space them out.
+    """
+
+    def __init__(self, engine: Engine, run_id: str, local: set[str], every_seconds: float = 0.0) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.local = local
+        self.every_seconds = every_seconds
+        self._checked_at = 0.0
+        self._cancelled = False
+
+    def __call__(self) -> bool:
+        if self._cancelled or self.run_id in self.local:
+            return True
+        now = time.monotonic()
+        if now - self._checked_at >= self.every_seconds:
+            self._checked_at = now
+            with self.engine.connect() as conn:
+                self._cancelled = bool(
+                    conn.execute(select(_runs.c.cancel_requested).where(_runs.c.id == self.run_id)).scalar()
+                )
+        return self._cancelled
+
+
+class RunExecutor:
+    """Executes runs claimed by this process's scheduler."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        owner: str,
+        checkpoint_url: str,
+        publish: Publish | None,
+        hooks: Callable[[], ExecutionHooks],
+        cancelled: set[str],
+    ) -> None:
+        self.engine = engine
+        self.owner = owner
+        self.checkpoint_url = checkpoint_url
+        self.publish = publish
+        self.hooks = hooks
+        self.cancelled = cancelled
+        self._saver: Any = None
+        self._saver_stack = ExitStack()
+        self._saver_lock = threading.Lock()
+
+    def checkpointer(self) -> Any:
+        """One checkpointer per process, opened on first use and shared by every run."""
+        with self._saver_lock:
+            if self._saver is None:
+                self._saver = self._saver_stack.enter_context(open_checkpointer(self.checkpoint_url))
+            return self._saver
+
+    def close(self) -> None:
+        with self._saver_lock:
+            self._saver_stack.close()
+            self._saver = None
+
+    def sink(self, run_id: str) -> RunEventSink:
+        return RunEventSink(self.engine, run_id, self.publish)
+
+    def execute(self, run_id: str) -> None:
+        """Drive the run until it completes, pauses, fails or is cancelled (in an app context)."""
+        run = db.session.get(Run, run_id)
+        if run is None or run.status != RunStatus.running or run.owner != self.owner:
+            db.session.rollback()
+            return
+        # Detached with every column loaded: hooks and ports may keep it for the whole run, while
+        # this session is shared by the workflow's node threads and must stay idle.
+        db.session.expunge(run)
+        db.session.commit()
+        sink = self.sink(run_id)
+        try:
+            # Before any hook opens a transaction: PostgreSQL's first checkpointer set-up builds an
+            # index CONCURRENTLY, which waits for every open transaction — ours included.
+            saver = self.checkpointer()
+            hooks = self.hooks()
+            workflow = Workflow(
+                hooks.make_llm(run, sink),
+                sink,
+                hooks.make_ledger(run, sink),
+                saver,
+                policy=run.policy if run.policy in ("approve", "trim") else "approve",
+                share_caps=hooks.share_caps(run),
+                is_cancelled=CancelFlag(self.engine, run_id, self.cancelled),
+            )
+            brief, resume_value = run.brief, run.resume_value
+            # No transaction stays open while the workflow runs (minutes, and it writes the run row).
+            db.session.commit()
+            if resume_value is None and not self._has_checkpoint(run_id):
+                outcome = workflow.start(run_id, brief)
+            else:
+                outcome = workflow.resume(run_id, resume_value)
+        except Exception as exc:  # noqa: BLE001 - any failure ends the run visibly, never silently
+            db.session.rollback()
+            log.exception("run could not execute", extra={"run_id": run_id})
+            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"[:500]}
+            sink.emit("run.failed", {"error": error}, key="run.failed")
+            outcome = Outcome(status="failed", reason="internal_error", error=error)
+        self.record(run_id, outcome, sink)
+
+    def _has_checkpoint(self, run_id: str) -> bool:
+        saver = self.checkpointer()
+        return saver.get_tuple({"configurable": {"thread_id": run_id, "checkpoint_ns": ""}}) is not None
+
+    def record(self, run_id: str, outcome: Outcome, sink: EventSink) -> None:
+        """Store how the run ended; a pause with a pending cancel ends it cancelled."""
+        now = utcnow()
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(_runs.c.cancel_requested, _runs.c.started_at).where(_runs.c.id == run_id)
+            ).first()
+        status = outcome.status
+        if status == "paused" and row is not None and row.cancel_requested:
+            sink.emit("run.cancelled", {"while": "paused"}, key="run.cancelled")
+            status = "cancelled"
+        values: dict[str, Any] = {
+            "status": RunStatus(status),
+            "owner": None,
+            "resume_value": None,
+            "updated_at": now,
+        }
+        if status == "paused":
+            values.update(pause_reason=outcome.reason, pause_payload=outcome.payload, heartbeat_at=None)
+        else:
+            values.update(finished_at=now, pause_reason=None, pause_payload=None)
+        if status == "completed":
+            values["report_markdown"] = outcome.report_markdown
+        if status == "failed":
+            values["error"] = outcome.error
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(_runs)
+                .where(_runs.c.id == run_id, _runs.c.owner == self.owner, _runs.c.status == RunStatus.running)
+                .values(**values)
+            ).rowcount
+        self.cancelled.discard(run_id)
+        if not updated:
+            log.warning("run changed hands before it ended here", extra={"run_id": run_id, "outcome": status})
+            return
+        if status != "paused" and row is not None and row.started_at is not None:
+            metrics.RUN_DURATION.labels(status=status).observe((now - row.started_at).total_seconds())
+        log.info("run ended", extra={"run_id": run_id, "status": status, "reason": outcome.reason})
+
+    def fail(self, run_id: str, code: str, message: str) -> None:
+        """End a run we own as failed without executing it (e.g. it keeps crashing its process)."""
+        sink = self.sink(run_id)
+        error = {"code": code, "message": message}
+        sink.emit("run.failed", {"error": error}, key="run.failed")
+        self.record(run_id, Outcome(status="failed", reason=code, error=error), sink)

@@ -1,0 +1,80 @@
+"""Reading runs, always scoped to the reader's organisation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import String, cast, func, or_, select
+
+from services.db import db
+from services.models import Run, RunStatus
+
+
+_RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def run_for_org(run_id: object, org_id: int) -> Run | None:
+    """The run if it belongs to the organisation; None for any other id (never says which)."""
+    if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
+        return None
+    return db.session.scalar(select(Run).where(Run.id == run_id, Run.org_id == org_id))
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    status: RunStatus | None = None
+    text: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive: the whole day counts
+
+
+@dataclass(frozen=True)
+class RunPage:
+    items: list[Run]
+    total: int
+    page: int
+    per_page: int
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20) -> RunPage:
+    """Newest first, filtered by status, company/objective text and creation dates."""
+    query = select(Run).where(Run.org_id == org_id)
+    if filters.status is not None:
+        query = query.where(Run.status == filters.status)
+    if filters.text:
+        pattern = f"%{_escape_like(filters.text.lower())}%"
+        # The brief is JSON; its text form contains the objectives, whatever the backend.
+        brief_text = func.lower(cast(Run.brief, String))
+        company = func.lower(Run.company_name)
+        query = query.where(or_(company.like(pattern, escape="\\"), brief_text.like(pattern, escape="\\")))
+    if filters.date_from is not None:
+        start = datetime.combine(filters.date_from, time.min, tzinfo=timezone.utc)
+        query = query.where(Run.created_at >= start)
+    if filters.date_to is not None:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        query = query.where(Run.created_at < end)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(
+        db.session.scalars(
+            query.order_by(Run.created_at.desc(), Run.id).offset((page - 1) * per_page).limit(per_page)
+        )
+    )
+    return RunPage(items=items, total=total, page=page, per_page=per_page)
+
+
+def queue_positions(run_ids: list[str]) -> dict[str, int]:
+    """1-based place of each queued run in the FIFO queue (all organisations share the slots)."""
+    if not run_ids:
+        return {}
+    queued = select(Run.id, Run.queued_at, Run.created_at).where(Run.status == RunStatus.queued).subquery()
+    order = (queued.c.queued_at, queued.c.created_at, queued.c.id)
+    position = func.row_number().over(order_by=order).label("position")
+    ranked = select(queued.c.id, position).subquery()
+    rows = db.session.execute(select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(run_ids))).all()
+    return {row.id: int(row.position) for row in rows}

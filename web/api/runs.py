@@ -1,0 +1,331 @@
+"""Runs over HTTP: create, list, read, events, approve/reject, cancel, resume, report.
+
+Every lookup is scoped to the caller's organisation (another organisation's run is a 404 whatever
+the id); state changes need an executive or admin (403 for members). Request and response bodies
+are pydantic models, which is also where the OpenAPI document gets its schemas.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from flask import Response, current_app, url_for
+from flask_login import current_user, login_required
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from agents.state import Brief
+from services.db import db
+from services.events import events_after
+from services.models import Run, RunStatus
+from services.runs import RunActionError, RunFilter, RunService, list_runs, queue_positions, run_for_org
+from web.api import bp
+from web.api.validation import json_body, query_args
+from web.errors import ApiError
+
+RunStatusName = Literal["queued", "running", "paused", "completed", "failed", "cancelled"]
+
+
+# --- request models ------------------------------------------------------------------------------
+
+
+class RunListQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+
+    status: RunStatusName | None = None
+    text: str | None = Field(None, max_length=200, description="Matches the company name or the objectives")
+    date_from: date | None = Field(None, alias="from", description="Created on or after this day (UTC)")
+    date_to: date | None = Field(None, alias="to", description="Created on or before this day (UTC)")
+    page: int = Field(1, ge=1, le=10_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+    @field_validator("text")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and _has_control(value):
+            raise ValueError("must not contain control characters")
+        return value
+
+
+class EventsQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    after_seq: int = Field(0, ge=0, le=2**31 - 1)
+    limit: int = Field(500, ge=1, le=1000)
+
+
+class ReportQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    format: Literal["markdown", "html"] = "markdown"
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: Literal["approve", "reject"]
+    note: str = Field("", max_length=1000)
+
+
+# --- response models -----------------------------------------------------------------------------
+
+
+class Person(BaseModel):
+    id: int
+    name: str
+
+
+class RunLinks(BaseModel):
+    self: str
+    events: str
+    report: str
+
+
+class RunOut(BaseModel):
+    id: str
+    status: RunStatusName
+    company: str
+    brief: dict[str, Any]
+    budget_usd: Decimal
+    ai_cap_usd: Decimal
+    policy: str
+    provider: str
+    model: str
+    pause_reason: str | None
+    pause_payload: dict[str, Any] | None
+    error: dict[str, Any] | None
+    cancel_requested: bool
+    queue_position: int | None = Field(description="1-based place in the queue while queued")
+    last_seq: int = Field(description="Seq of the newest stored event")
+    has_report: bool
+    created_by: Person | None
+    created_at: datetime
+    queued_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime
+    links: RunLinks
+
+
+class RunList(BaseModel):
+    items: list[RunOut]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class EventOut(BaseModel):
+    run_id: str
+    seq: int
+    ts: datetime
+    type: str
+    phase: str | None = None
+    agent: str | None = None
+    data: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    run_id: str
+    events: list[EventOut]
+    last_seq: int = Field(description="Seq of the last event in this page (after_seq when empty)")
+    more: bool = Field(description="More events follow: ask again with after_seq=last_seq")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)
+
+
+def _control_characters(value: Any, path: str = "") -> str | None:
+    """The field of the first string holding a control character (databases refuse NUL)."""
+    if isinstance(value, str):
+        return path or "body" if _has_control(value) else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _control_characters(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
+def _service() -> RunService:
+    return current_app.extensions["catalyst.runs"]
+
+
+def _run_or_404(run_id: str) -> Run:
+    run = run_for_org(run_id, current_user.org_id)
+    if run is None:
+        raise ApiError(404, "No such run.")
+    return run
+
+
+def _require_runner() -> None:
+    if not current_user.can_run:
+        raise ApiError(403, "Only executives and admins can change runs.")
+
+
+def serialise(run: Run, position: int | None = None) -> dict[str, Any]:
+    """A run as the API shows it (the same shape everywhere)."""
+    creator = run.created_by
+    out = RunOut(
+        id=run.id,
+        status=run.status.value,
+        company=run.company_name,
+        brief=run.brief,
+        budget_usd=run.budget_usd,
+        ai_cap_usd=run.ai_cap_usd,
+        policy=run.policy,
+        provider=run.provider,
+        model=run.model,
+        pause_reason=run.pause_reason,
+        pause_payload=run.pause_payload,
+        error=run.error,
+        cancel_requested=run.cancel_requested,
+        queue_position=position,
+        last_seq=run.last_seq,
+        has_report=bool(run.report_markdown),
+        created_by=Person(id=creator.id, name=creator.name or creator.email) if creator else None,
+        created_at=run.created_at,
+        queued_at=run.queued_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        updated_at=run.updated_at,
+        links=RunLinks(
+            self=url_for("api.get_run", run_id=run.id),
+            events=url_for("api.run_events", run_id=run.id),
+            report=url_for("api.run_report", run_id=run.id),
+        ),
+    )
+    return out.model_dump(mode="json")
+
+
+def _one(run: Run, status: int = 200) -> tuple[dict[str, Any], int]:
+    return serialise(run, _service().queue_position(run)), status
+
+
+def _act(action: Any, *args: Any) -> Run:
+    """Call a service command, turning its refusals into the API's error shape."""
+    try:
+        return action(*args)
+    except RunActionError as exc:
+        db.session.rollback()
+        details = [{"field": exc.field, "message": exc.message}] if exc.field else None
+        raise ApiError(exc.status, exc.message, code=exc.code, details=details) from None
+
+
+# --- routes --------------------------------------------------------------------------------------
+
+
+@bp.post("/runs")
+@login_required
+def create_run():  # noqa: ANN201
+    _require_runner()
+    brief = json_body(Brief)
+    bad = _control_characters(brief.model_dump(mode="json"))
+    if bad:
+        details = [{"field": bad, "message": "contains control characters"}]
+        raise ApiError(422, "Some fields are not valid.", details=details)
+    run = _act(_service().create, current_user._get_current_object(), brief)
+    body, status = _one(run, 201)
+    return body, status, {"Location": body["links"]["self"]}
+
+
+@bp.get("/runs")
+@login_required
+def list_runs_view():  # noqa: ANN201
+    query = query_args(RunListQuery)
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        details = [{"field": "to", "message": "is before from"}]
+        raise ApiError(422, "Some query parameters are not valid.", details=details)
+    page = list_runs(
+        current_user.org_id,
+        RunFilter(
+            status=RunStatus(query.status) if query.status else None,
+            text=query.text or None,
+            date_from=query.date_from,
+            date_to=query.date_to,
+        ),
+        page=query.page,
+        per_page=query.per_page,
+    )
+    positions = queue_positions([run.id for run in page.items if run.status == RunStatus.queued])
+    pages = max(1, -(-page.total // page.per_page))
+    return RunList(
+        items=[RunOut.model_validate(serialise(run, positions.get(run.id))) for run in page.items],
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+        pages=pages,
+    ).model_dump(mode="json")
+
+
+@bp.get("/runs/<run_id>")
+@login_required
+def get_run(run_id: str):  # noqa: ANN201
+    return _one(_run_or_404(run_id))
+
+
+@bp.get("/runs/<run_id>/events")
+@login_required
+def run_events(run_id: str):  # noqa: ANN201
+    run = _run_or_404(run_id)
+    query = query_args(EventsQuery)
+    events = events_after(db.engine, run.id, query.after_seq, query.limit + 1)
+    more = len(events) > query.limit
+    events = events[: query.limit]
+    return {
+        "run_id": run.id,
+        "events": events,
+        "last_seq": events[-1]["seq"] if events else query.after_seq,
+        "more": more,
+    }
+
+
+@bp.post("/runs/<run_id>/approve")
+@login_required
+def approve_run(run_id: str):  # noqa: ANN201
+    _require_runner()
+    run = _run_or_404(run_id)
+    body = json_body(DecisionIn)
+    return _one(_act(_service().decide, run, current_user._get_current_object(), body.decision, body.note))
+
+
+@bp.post("/runs/<run_id>/cancel")
+@login_required
+def cancel_run(run_id: str):  # noqa: ANN201
+    _require_runner()
+    run = _run_or_404(run_id)
+    return _one(_act(_service().cancel, run, current_user._get_current_object()))
+
+
+@bp.post("/runs/<run_id>/resume")
+@login_required
+def resume_run(run_id: str):  # noqa: ANN201
+    if not current_user.is_admin:
+        raise ApiError(403, "Only admins can resume runs.")
+    run = _run_or_404(run_id)
+    return _one(_act(_service().resume, run, current_user._get_current_object()))
+
+
+@bp.get("/runs/<run_id>/report")
+@login_required
+def run_report(run_id: str) -> Response:
+    run = _run_or_404(run_id)
+    query = query_args(ReportQuery)
+    if not run.report_markdown:
+        raise ApiError(404, "The report is written when the run completes.", code="report_not_ready")
+    if query.format == "html":
+        from web.pages.markdown import render_markdown
+
+        return Response(str(render_markdown(run.report_markdown)), content_type="text/html; charset=utf-8")
+    return Response(run.report_markdown, content_type="text/markdown; charset=utf-8")
+
