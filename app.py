@@ -32,7 +32,6 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
         PERMANENT_SESSION_LIFETIME=settings.session_lifetime_hours * 3600,
-        SEND_FILE_MAX_AGE_DEFAULT=3600,
         TESTING=settings.app_env == "test",
     )
     app.extensions["catalyst.settings"] = settings
@@ -54,11 +53,14 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     from web.cli import init_cli
     from web.errors import init_errors
     from web.observability import init_observability
+    from web.pages import init_pages
     from web.security import init_security, origin_allowed
     from web.sessions import init_sessions
+    from web.static_files import init_static
     from web.sockets import init_sockets
 
     init_observability(app)
+    init_static(app)
     init_sessions(app, settings.redis_url)
     init_auth(app)
     init_errors(app)
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
     init_api(app)
+    init_pages(app)
     init_cli(app)
     socketio.init_app(
         app,
@@ -95,6 +98,7 @@ def main() -> None:
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
     app = create_app(settings)
+    app.extensions["catalyst.start_live"]()  # execute runs (and recover orphaned ones) from start-up
     log.info("serving", extra={"url": f"http://{settings.host}:{settings.port}", "provider": settings.provider})
     socketio.run(app, host=settings.host, port=settings.port, log_output=False)
 

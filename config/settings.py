@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     login_limit_per_ip: str = "20/5 minutes"
     login_limit_per_account: str = "5/5 minutes"
     api_rate_limit: str = "300/minute"
-    socket_event_limit: str = "30/10 seconds"
+    socket_event_limit: str = "60/10 seconds"
 
     llm_provider: Literal["openai", "anthropic", "offline"] | None = None
     llm_model: str | None = None

@@ -20,7 +20,7 @@ from agents.ports import EventSink, LLMClient, LLMRequest
 from services.budgets.ai_ledger import AILedger
 from services.budgets.business import SqlBudgetLedger, record_overrun_decision
 from services.budgets.metered import Estimator, MeteredLLMClient
-from services.budgets.settings import get_budget_settings, resolve_run_ai_cap
+from services.budgets.settings import check_run_budget, get_budget_settings, resolve_run_ai_cap
 from services.db import db
 from services.models import Run
 
@@ -114,6 +114,7 @@ def install(service: Any) -> None:
     service.make_ledger = make_ledger
     service.share_caps = share_caps
     service.resolve_ai_cap = resolve_run_ai_cap
+    service.check_budget = check_run_budget
     service.overrun_policy = overrun_policy
     service.record_decision = record_overrun_decision
 

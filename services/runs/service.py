@@ -74,6 +74,8 @@ class RunService:
         self.make_ledger: Callable[[Run, EventSink], BudgetLedger] = _memory_ledger
         self.share_caps: Callable[[Run], dict[str, Any] | None] = lambda run: None
         self.resolve_ai_cap: Callable[[int, Decimal | None], Decimal] = self._default_ai_cap
+        # Refuses (ValueError) a business budget above the organisation's per-run ceiling.
+        self.check_budget: Callable[[int, Decimal], Any] = lambda org_id, budget: budget
         self.overrun_policy: Callable[[int], str] = lambda org_id: settings.overrun_policy
         self.record_decision: Callable[[Run, User, str, Decimal, str], None] | None = None
         self.llm_config: Callable[[int], LLMConfig] = self._llm_config
@@ -139,6 +141,10 @@ class RunService:
         """Queue a new run from a validated brief."""
         if not user.can_run:
             raise RunForbidden("Only executives and admins can start runs.")
+        try:
+            self.check_budget(user.org_id, brief.budget_usd)
+        except ValueError as exc:
+            raise RunInvalid(str(exc), field="budget_usd") from None
         try:
             cap = self.resolve_ai_cap(user.org_id, brief.ai_cap_usd)
         except ValueError as exc:

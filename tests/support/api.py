@@ -33,6 +33,9 @@ class JsonClient:
             return self.client.post(path, headers=headers, **kwargs)
         return self.client.post(path, json={} if body is None else body, headers=headers, **kwargs)
 
+    def put(self, path: str, body: Any) -> Any:
+        return self.client.put(path, json=body, headers={"X-CSRFToken": self.csrf})
+
 
 def execute_queued(app: Flask) -> list[str]:
     """Run every queued run to its end (or pause) in the test's own greenlet."""

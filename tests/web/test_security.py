@@ -152,3 +152,11 @@ def test_socket_origin_check(origin, host, scheme, allowed):
 
     check = origin_allowed(load_settings(socketio_allowed_origins="https://partner.example"))
     assert check(origin, {"wsgi.url_scheme": scheme, "HTTP_HOST": host}) is allowed
+
+
+def test_static_urls_are_content_versioned_and_cached(client):
+    page = client.get("/login").get_data(as_text=True)
+    href = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{12})"', page).group(1)
+    response = client.get(href)
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]

@@ -298,3 +298,12 @@ def test_agents_catalogue(executive):
     assert set(by_name) == {"cfo", "branding", "legal", "webdev", "martech", "content", "campaigns", "reviewer", "reporter"}
     assert by_name["legal"]["kind"] == "specialist" and Decimal(by_name["legal"]["default_share_cap_percent"]) > 0
     assert by_name["cfo"]["default_share_cap_percent"] is None
+
+
+def test_create_refuses_a_budget_above_the_organisation_ceiling(app, make_user):
+    admin = other_client(app, make_user, "admin")
+    assert admin.put("/api/admin/budget", {"run_budget_max_usd": "2000"}).status_code == 200
+    response = admin.post("/api/runs", brief(budget="2500"))
+    assert response.status_code == 422
+    assert [d["field"] for d in response.get_json()["error"]["details"]] == ["budget_usd"]
+    assert admin.post("/api/runs", brief(budget="2000")).status_code == 201

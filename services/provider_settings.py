@@ -1,0 +1,264 @@
+"""Admin-set LLM provider, model, base URLs and API keys of an organisation.
+
+API keys are write-only: they are encrypted with Fernet under a key derived from SECRET_KEY (HKDF,
+so the session-signing secret itself is never used as an encryption key) and only their presence
+("set" / "not set") is ever reported back. Nothing set means the environment's configuration holds.
+Runs pick the settings up through `llm_config_for(org_id, base, secret_key=...)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from sqlalchemy import select
+
+from config.settings import Settings
+from services import audit
+from services.db import db
+from services.llm.config import LLMConfig
+from services.llm.registry import ModelRegistry, load_registry
+from services.models import User
+from services.models.provider import ProviderSetting
+
+log = logging.getLogger(__name__)
+
+PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "offline")
+KEY_FIELDS: tuple[str, ...] = ("openai", "anthropic")
+_HKDF_SALT = b"catalyst/provider-settings"
+_HKDF_INFO = b"api-key-encryption/v1"
+
+
+class ProviderSettingsError(ValueError):
+    """The requested settings cannot work; `errors` maps form fields to messages safe to show."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+class ProviderChange(BaseModel):
+    """What an admin submits. Blank key fields keep the stored key; `clear_*` removes it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    provider: Literal["", "openai", "anthropic", "offline"] = ""
+    model: str = Field("", max_length=100)
+    openai_base_url: str = Field("", max_length=300)
+    anthropic_base_url: str = Field("", max_length=300)
+    openai_api_key: SecretStr = SecretStr("")
+    anthropic_api_key: SecretStr = SecretStr("")
+    clear_openai_api_key: bool = False
+    clear_anthropic_api_key: bool = False
+
+    @field_validator("openai_base_url", "anthropic_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("enter a full http:// or https:// URL")
+        if parts.username or parts.password:
+            raise ValueError("put credentials in the API key field, not in the URL")
+        return value.rstrip("/")
+
+    @field_validator("openai_api_key", "anthropic_api_key")
+    @classmethod
+    def _plausible_key(cls, value: SecretStr) -> SecretStr:
+        text = value.get_secret_value().strip()
+        if text and (len(text) < 8 or len(text) > 500 or any(c.isspace() for c in text)):
+            raise ValueError("an API key is 8 to 500 characters without spaces")
+        return SecretStr(text)
+
+
+@dataclass(frozen=True)
+class ProviderView:
+    """What an admin may see: choices and whether keys are set, never the keys."""
+
+    provider: str | None
+    model: str | None
+    openai_base_url: str | None
+    anthropic_base_url: str | None
+    openai_key_set: bool
+    anthropic_key_set: bool
+    updated_at: datetime | None
+    effective_provider: str
+    effective_model: str
+
+    def audit_form(self) -> dict[str, object]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "openai_base_url": self.openai_base_url,
+            "anthropic_base_url": self.anthropic_base_url,
+            "openai_api_key": "set" if self.openai_key_set else "not set",
+            "anthropic_api_key": "set" if self.anthropic_key_set else "not set",
+        }
+
+
+def key_box(secret_key: str) -> Fernet:
+    """The Fernet instance for API keys, derived from SECRET_KEY."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=_HKDF_SALT, info=_HKDF_INFO).derive(
+        secret_key.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _stored(org_id: int) -> ProviderSetting | None:
+    return db.session.scalar(select(ProviderSetting).where(ProviderSetting.org_id == org_id))
+
+
+def _view(row: ProviderSetting | None, base: LLMConfig) -> ProviderView:
+    provider = row.provider if row else None
+    return ProviderView(
+        provider=provider,
+        model=row.model if row else None,
+        openai_base_url=row.openai_base_url if row else None,
+        anthropic_base_url=row.anthropic_base_url if row else None,
+        openai_key_set=bool(row and row.openai_api_key_encrypted),
+        anthropic_key_set=bool(row and row.anthropic_api_key_encrypted),
+        updated_at=row.updated_at if row else None,
+        effective_provider=provider or base.provider,
+        effective_model=(row.model if row and provider else None) or base.model,
+    )
+
+
+def get_provider_settings(org_id: int, base: LLMConfig) -> ProviderView:
+    """The organisation's settings as an admin may see them (`base`: the environment's config)."""
+    return _view(_stored(org_id), base)
+
+
+def update_provider_settings(
+    org_id: int,
+    change: ProviderChange,
+    *,
+    actor: User,
+    secret_key: str,
+    base: LLMConfig,
+    registry: ModelRegistry | None = None,
+) -> ProviderView:
+    """Validate and store a change (audited, keys masked); raises ProviderSettingsError."""
+    row = _stored(org_id)
+    before = _view(row, base)
+    has_key = {
+        name: _key_after(change, name, bool(getattr(row, f"{name}_api_key_encrypted", None)))
+        or bool(getattr(base, f"{name}_api_key"))
+        for name in KEY_FIELDS
+    }
+    _check(change, has_key, base, registry or load_registry())
+    if row is None:
+        row = ProviderSetting(org_id=org_id)
+        db.session.add(row)
+    row.provider = change.provider or None
+    row.model = change.model or ("offline" if change.provider == "offline" else None)
+    row.openai_base_url = change.openai_base_url or None
+    row.anthropic_base_url = change.anthropic_base_url or None
+    box = key_box(secret_key)
+    for name in KEY_FIELDS:
+        new_key = getattr(change, f"{name}_api_key").get_secret_value()
+        column = f"{name}_api_key_encrypted"
+        if new_key:
+            setattr(row, column, box.encrypt(new_key.encode()).decode())
+        elif getattr(change, f"clear_{name}_api_key"):
+            setattr(row, column, None)
+    row.updated_by_id = actor.id
+    db.session.flush()
+    after = _view(row, base)
+    audit.record(
+        "provider.settings_changed",
+        actor=actor,
+        target_type="organisation",
+        target_id=org_id,
+        org_id=org_id,
+        before=before.audit_form(),
+        after=after.audit_form(),
+    )
+    db.session.commit()
+    log.info("provider settings changed", extra={"org_id": org_id, "provider": after.effective_provider})
+    return after
+
+
+def _key_after(change: ProviderChange, name: str, stored: bool) -> bool:
+    if getattr(change, f"clear_{name}_api_key"):
+        return bool(getattr(change, f"{name}_api_key").get_secret_value())
+    return stored or bool(getattr(change, f"{name}_api_key").get_secret_value())
+
+
+def _check(change: ProviderChange, has_key: dict[str, bool], base: LLMConfig, registry: ModelRegistry) -> None:
+    errors: dict[str, str] = {}
+    provider = change.provider
+    if provider in ("openai", "anthropic"):
+        if not change.model:
+            errors["model"] = f"choose a model served by {provider}"
+        elif change.model not in registry:
+            errors["model"] = "this model is not in the model registry (config/models.yaml)"
+        elif registry.get(change.model).provider != provider:
+            errors["model"] = f"{change.model} is served by {registry.get(change.model).provider}, not {provider}"
+    elif provider == "offline" and change.model not in ("", "offline"):
+        errors["model"] = "the offline provider only has the offline model"
+    elif provider == "" and change.model:
+        errors["model"] = "choose a provider for this model, or leave both on the environment default"
+    if provider == "openai" and not has_key["openai"] and not (change.openai_base_url or base.openai_base_url):
+        errors["openai_api_key"] = "OpenAI needs an API key (or a base URL of a local server)"
+    if provider == "anthropic" and not has_key["anthropic"]:
+        errors["anthropic_api_key"] = "Anthropic needs an API key"
+    if errors:
+        raise ProviderSettingsError(errors)
+
+
+def _decrypt(box: Fernet, token: str | None, org_id: int, name: str) -> str | None:
+    if not token:
+        return None
+    try:
+        return box.decrypt(token.encode()).decode()
+    except InvalidToken:
+        # SECRET_KEY changed since the key was saved: the admin has to enter it again.
+        log.warning("stored API key cannot be decrypted", extra={"org_id": org_id, "key": name})
+        return None
+
+
+def environment_llm_config(settings: Settings) -> LLMConfig:
+    """The LLM configuration from the environment alone (what holds when no admin set anything)."""
+    return LLMConfig(
+        provider=settings.provider,  # type: ignore[arg-type]
+        model=settings.llm_model or ("offline" if settings.provider == "offline" else ""),
+        openai_api_key=settings.openai_api_key,
+        openai_base_url=settings.openai_base_url,
+        anthropic_api_key=settings.anthropic_api_key,
+        anthropic_base_url=settings.anthropic_base_url,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+        rate_limit=settings.llm_rate_limit,
+        redis_url=settings.redis_url,
+        cache_key=settings.llm_cache_key.encode() if settings.llm_cache_key else None,
+        cache_ttl_seconds=settings.llm_cache_ttl_seconds,
+        offline_pace_seconds=settings.offline_pace_seconds,
+    )
+
+
+def llm_config_for(org_id: int, base: LLMConfig, *, secret_key: str) -> LLMConfig:
+    """`base` (from the environment) with the organisation's admin settings applied on top."""
+    row = _stored(org_id)
+    if row is None or not row.provider:
+        return base
+    box = key_box(secret_key)
+    return dataclasses.replace(
+        base,
+        provider=row.provider,  # type: ignore[arg-type]
+        model=row.model or ("offline" if row.provider == "offline" else base.model),
+        openai_api_key=_decrypt(box, row.openai_api_key_encrypted, org_id, "openai") or base.openai_api_key,
+        openai_base_url=row.openai_base_url or base.openai_base_url,
+        anthropic_api_key=_decrypt(box, row.anthropic_api_key_encrypted, org_id, "anthropic")
+        or base.anthropic_api_key,
+        anthropic_base_url=row.anthropic_base_url or base.anthropic_base_url,
+    )

@@ -1,0 +1,239 @@
+// The live run view: watches the run and keeps every panel in step with its events.
+import { api } from "../api.js";
+import { $, setText } from "../dom.js";
+import { formatMoney } from "../format.js";
+import { agentOutcome, reasonText } from "./describe.js";
+import { EventLog } from "./log.js";
+import { AgentCards, AiMeter, BudgetPanel, Timeline } from "./panels.js";
+import { RunStream } from "./stream.js";
+
+const data = JSON.parse($("#run-data").textContent);
+const titles = data.titles || {};
+const FINISHED = new Set(["completed", "failed", "cancelled"]);
+
+let stream = null;
+const state = { status: data.status, pause: null, approvalPending: false, decisionSent: false };
+const timeline = new Timeline($("#timeline"));
+const agents = new AgentCards($("#agent-cards"), titles);
+const budget = new BudgetPanel(titles);
+const ai = new AiMeter(data.ai_cap);
+const log = new EventLog(titles);
+ai.update(0, data.ai_cap);
+
+const CONNECTION_TEXT = {
+  connecting: "Connecting…", "catching-up": "Catching up…", live: "Live", reconnecting: "Reconnecting…",
+  retrying: "Retrying…", offline: "Offline",
+};
+
+function setConnection(kind, message) {
+  const node = $("#connection");
+  node.className = `connection connection-${kind}`;
+  setText(node.querySelector(".connection-text"), CONNECTION_TEXT[kind] || kind);
+  node.title = message || "";
+  if (kind === "offline" && message) setText($("#action-message"), message);
+  if (kind === "live") log.empty("No events yet: the run is waiting to start.");
+}
+
+function setWatchers(count) {
+  setText($("#watchers-count"), count);
+  setText($("#watchers-label"), "watching");
+}
+
+function setStatus(status, reason) {
+  state.status = status;
+  const badge = $("#run-status");
+  badge.className = `status status-${status}`;
+  setText(badge, reason && status === "paused" ? `paused: ${reasonText(reason)}` : status);
+  if (FINISHED.has(status)) {
+    const cancel = $("#cancel-box");
+    if (cancel) cancel.hidden = true;
+    if (stream && stream.watching) say("");
+  }
+  $("#report-link").hidden = status !== "completed";
+  renderPause();
+}
+
+function renderPause() {
+  const pause = state.status === "paused" ? state.pause : null;
+  const needsApproval = Boolean(pause && pause.reason === "approval_required" && state.approvalPending);
+  const panel = $("#approval-panel");
+  if (panel) {
+    panel.hidden = !needsApproval;
+    if (needsApproval) fillApproval(pause);
+  }
+  const waiting = $("#approval-waiting");
+  if (waiting) waiting.hidden = !needsApproval;
+  const exhausted = $("#ai-exhausted");
+  const aiPaused = Boolean(pause && pause.reason === "ai_budget_exhausted");
+  exhausted.hidden = !aiPaused;
+  if (aiPaused) {
+    setText($("#ai-exhausted-text"),
+      `The run is paused: ${pause.scope === "org" ? "the organisation's monthly" : "this run's"} AI spend reached its cap (${formatMoney(pause.used, 4)} of ${formatMoney(pause.cap)}).`);
+  }
+}
+
+function fillApproval(pause) {
+  setText($("#approval-amount"), formatMoney(pause.amount));
+  setText($("#approval-plan"), formatMoney(pause.plan_total));
+  setText($("#approval-budget"), formatMoney(pause.budget));
+  const rules = Array.isArray(pause.rules) && pause.rules.length ? ` Policy rules asking for sign-off: ${pause.rules.join(", ")}.` : "";
+  setText($("#approval-reason"), `The plan costs more than the budget.${rules}`);
+  const trim = Array.isArray(pause.tasks_to_trim) ? pause.tasks_to_trim : [];
+  setText($("#approval-trim"), trim.length ? `Rejecting drops ${trim.length} lower-priority task(s) (${trim.join(", ")}) to fit the budget.` : "");
+  for (const button of [$("#approve-btn"), $("#reject-btn")]) button.disabled = state.decisionSent;
+}
+
+function onEvent(event) {
+  log.add(event);
+  const d = event.data || {};
+  switch (event.type) {
+    case "run.started": setStatus("running"); break;
+    case "run.resumed": state.pause = null; setStatus("running"); break;
+    case "run.paused":
+      state.pause = d;
+      if (d.reason === "approval_required") state.approvalPending = true;
+      setStatus("paused", d.reason);
+      break;
+    case "run.completed": timeline.finishAll(); setStatus("completed"); markAgentsFinished("done"); break;
+    case "run.failed": timeline.stopActive(); setStatus("failed"); markAgentsFinished("stopped"); break;
+    case "run.cancelled": timeline.stopActive(); setStatus("cancelled"); markAgentsFinished("stopped"); break;
+    case "phase.started":
+      timeline.started(event.phase);
+      if (event.phase === "execution" && Array.isArray(d.agents)) fundedAgents(d.agents);
+      break;
+    case "phase.completed": timeline.completed(event.phase); break;
+    case "agent.started":
+      agents.status(event.agent, "working", "Started.");
+      agents.progress(event.agent, 5);
+      if (d.allocation !== undefined) agents.money(event.agent, { allocated: d.allocation });
+      break;
+    case "agent.progress":
+      agents.status(event.agent, "working", d.message || "Working…");
+      agents.progress(event.agent, d.percent);
+      if (d.tokens !== undefined) agents.money(event.agent, { tokens: d.tokens });
+      break;
+    case "agent.completed":
+      agents.status(event.agent, "done", agentOutcome(d));
+      agents.progress(event.agent, 100);
+      agents.money(event.agent, { allocated: d.allocation, committed: d.committed, tokens: d.tokens });
+      break;
+    case "agent.failed":
+      agents.status(event.agent, "failed", (d.error && d.error.message) || "Failed.");
+      break;
+    case "budget.updated":
+      budget.update(d);
+      for (const [agent, v] of Object.entries(d.by_agent || {})) agents.money(agent, { allocated: v.allocated, committed: v.committed });
+      if (d.ai) ai.update(d.ai.used, d.ai.cap);
+      break;
+    case "budget.threshold": ai.threshold(d.level, d.scope); break;
+    case "approval.required":
+      state.approvalPending = true;
+      state.decisionSent = false;
+      budget.awaitingDecision(d);
+      renderPause();
+      break;
+    case "approval.decided": state.approvalPending = false; renderPause(); break;
+    default: break;
+  }
+}
+
+function fundedAgents(funded) {
+  const set = new Set(funded);
+  agents.each((agent, card) => {
+    if (["cfo", "reviewer", "reporter"].includes(agent)) return;
+    if (!set.has(agent) && card.classList.contains("agent-waiting")) agents.status(agent, "unfunded", "No tasks funded for this agent.");
+  });
+}
+
+function markAgentsFinished(kind) {
+  agents.each((agent, card) => {
+    if (card.classList.contains("agent-working")) agents.status(agent, kind);
+  });
+}
+
+// --- actions -------------------------------------------------------------------------------------
+const runUrl = `/api/runs/${encodeURIComponent(data.run_id)}`;
+
+function say(text) {
+  setText($("#action-message"), text);
+}
+
+const approvalForm = $("#approval-form");
+if (approvalForm) {
+  approvalForm.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const decision = submit.submitter && submit.submitter.value === "reject" ? "reject" : "approve";
+    const error = $("#approval-error");
+    setText(error, "");
+    state.decisionSent = true;
+    fillApproval(state.pause || {});
+    try {
+      await api(`${runUrl}/approve`, { method: "POST", body: { decision, note: $("#approval-note").value.trim() } });
+      say(decision === "approve" ? "Overrun approved. The run continues." : "Overrun rejected. The plan is trimmed to the budget.");
+    } catch (failure) {
+      state.decisionSent = false;
+      fillApproval(state.pause || {});
+      setText(error, failure.message);
+    }
+  });
+}
+
+const cancelStart = $("#cancel-start");
+if (cancelStart) {
+  const confirmBox = $("#cancel-confirm");
+  cancelStart.addEventListener("click", () => {
+    cancelStart.hidden = true;
+    confirmBox.hidden = false;
+    $("#cancel-no").focus();
+  });
+  $("#cancel-no").addEventListener("click", () => {
+    confirmBox.hidden = true;
+    cancelStart.hidden = false;
+    cancelStart.focus();
+  });
+  $("#cancel-yes").addEventListener("click", async () => {
+    $("#cancel-yes").disabled = true;
+    try {
+      await api(`${runUrl}/cancel`, { method: "POST", body: {} });
+      say("Cancelling… the run stops at the next step.");
+      confirmBox.hidden = true;
+    } catch (failure) {
+      say(`Could not cancel: ${failure.message}`);
+      $("#cancel-yes").disabled = false;
+    }
+  });
+}
+
+const raiseForm = $("#raise-cap-form");
+if (raiseForm) {
+  raiseForm.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const error = $("#raise-cap-error");
+    setText(error, "");
+    const value = $("#raise-cap").value.trim();
+    if (!value || Number(value) <= 0) {
+      setText(error, "Enter a cap above zero.");
+      return;
+    }
+    try {
+      await api(runUrl, { method: "PATCH", body: { ai_cap_usd: value } });
+      await api(`${runUrl}/resume`, { method: "POST", body: {} });
+      ai.update(undefined, value);
+      say("Cap raised. The run resumes.");
+    } catch (failure) {
+      setText(error, failure.message);
+    }
+  });
+}
+
+// --- start ---------------------------------------------------------------------------------------
+if (data.pause_reason) state.pause = { reason: data.pause_reason, ...(data.pause_payload || {}) };
+if (data.pause_reason === "approval_required") state.approvalPending = true;
+setStatus(data.status, data.pause_reason);
+stream = new RunStream(data.run_id, {
+  onEvent,
+  onState: setConnection,
+  onWatchers: setWatchers,
+  onError: (error) => say(error.message || "The live stream is not available."),
+});
+stream.start();

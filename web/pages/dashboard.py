@@ -1,0 +1,73 @@
+"""The dashboard: active runs (live), recent runs and this month's AI spend against the cap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, render_template
+from flask_login import current_user, login_required
+
+from services.budgets import ai_ledger, spend_report
+from services.provider_settings import environment_llm_config, get_provider_settings
+from web.pages.queries import active_runs, recent_runs
+
+
+@dataclass(frozen=True)
+class MonthSpend:
+    used: Decimal
+    cap: Decimal
+    fraction: float
+    days: int
+    chart: dict[str, Any]
+    offline: bool
+
+
+def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
+    """Settled AI spend this UTC month, cumulative per day for the chart, against the monthly cap."""
+    today = today or datetime.now(timezone.utc).date()
+    first = today.replace(day=1)
+    since = datetime.combine(first, time.min, tzinfo=timezone.utc)
+    until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    report = spend_report(org_id, group_by="day", since=since, until=until)
+    usage = ai_ledger().org_usage(org_id)
+    by_day = {row.key: row.cost_usd for row in report.rows}
+    labels: list[str] = []
+    cumulative: list[str] = []
+    running = Decimal("0")
+    day = first
+    while day <= today:
+        running += by_day.get(day.isoformat(), Decimal("0"))
+        labels.append(day.isoformat())
+        cumulative.append(str(running))
+        day += timedelta(days=1)
+    used = usage.settled
+    cap = usage.cap
+    fraction = float(min(Decimal("1"), used / cap)) if cap > 0 else 0.0
+    return MonthSpend(
+        used=used,
+        cap=cap,
+        fraction=fraction,
+        days=len(report.rows),
+        chart={"labels": labels, "cumulative": cumulative, "cap": str(cap)},
+        offline=_provider(org_id) == "offline",
+    )
+
+
+def _provider(org_id: int) -> str:
+    base = environment_llm_config(current_app.extensions["catalyst.settings"])
+    return get_provider_settings(org_id, base).effective_provider
+
+
+@login_required
+def index():  # noqa: ANN201
+    """Served as `dashboard.index` (see init_pages)."""
+    org_id = current_user.org_id
+    return render_template(
+        "dashboard/index.html",
+        active=active_runs(org_id),
+        recent=recent_runs(org_id),
+        spend=month_spend(org_id),
+    )

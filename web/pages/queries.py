@@ -1,0 +1,128 @@
+"""Read-only, organisation-scoped lookups the pages need (runs, their events, history pages)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from services.db import db
+from services.models import Run, RunEvent, RunStatus
+from services.runs.queries import RunFilter, list_runs, run_for_org
+
+ACTIVE = (RunStatus.queued, RunStatus.running, RunStatus.paused)
+PER_PAGE = 20
+
+
+def run_or_404(run_id: str) -> Run:
+    """A run of the viewer's organisation; any other id (guessed or foreign) is a 404."""
+    run = run_for_org(run_id, current_user.org_id)
+    if run is None:
+        abort(404)
+    return run
+
+
+def active_runs(org_id: int, limit: int = 10) -> list[Run]:
+    return list(
+        db.session.scalars(
+            select(Run).where(Run.org_id == org_id, Run.status.in_(ACTIVE)).order_by(Run.created_at.desc()).limit(limit)
+        )
+    )
+
+
+def recent_runs(org_id: int, limit: int = 8) -> list[Run]:
+    return list(
+        db.session.scalars(
+            select(Run)
+            .where(Run.org_id == org_id, Run.status.not_in(ACTIVE))
+            .order_by(Run.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def last_event(run_id: str, type_: str, having: str | None = None) -> dict[str, Any] | None:
+    """The data of the newest event of one type (whose data has the key `having`, if given).
+
+    budget.updated comes in two shapes: the engine's business snapshot (`by_agent`) and the AI
+    ledger's spend update (`ai` only), so the report asks for the one with `by_agent`.
+    """
+    events = db.session.scalars(
+        select(RunEvent).where(RunEvent.run_id == run_id, RunEvent.type == type_).order_by(RunEvent.seq.desc())
+    )
+    for event in events:
+        if having is None or having in (event.data or {}):
+            return event.data
+    return None
+
+
+@dataclass(frozen=True)
+class HistoryFilters:
+    status: str = ""
+    q: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+    def args(self) -> dict[str, str]:
+        """The filters as query arguments (for pagination links), without empty ones."""
+        values = {
+            "status": self.status,
+            "q": self.q,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    runs: list[Run]
+    total: int
+    page: int
+    pages: int
+
+
+def parse_history_args(args: Any) -> tuple[HistoryFilters, dict[str, str]]:
+    """Filters from the query string, with a message per field that could not be read."""
+    errors: dict[str, str] = {}
+    status = args.get("status", "")
+    if status and status not in {s.value for s in RunStatus}:
+        errors["status"] = "Choose a status from the list."
+        status = ""
+    dates: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        raw = args.get(name, "").strip()
+        try:
+            dates[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            errors[name] = "Use a date like 2026-11-21."
+            dates[name] = None
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        errors["to"] = "The end date is before the start date."
+    try:
+        page = max(1, min(int(args.get("page", "1")), 10_000))
+    except ValueError:
+        page = 1
+    query = args.get("q", "").strip()[:120]
+    return HistoryFilters(status, query, dates["from"], dates["to"], page), errors
+
+
+def history(org_id: int, filters: HistoryFilters, per_page: int = PER_PAGE) -> HistoryPage:
+    """One page of the organisation's runs, newest first (a page past the end shows the last)."""
+    run_filter = RunFilter(
+        status=RunStatus(filters.status) if filters.status else None,
+        text=filters.q or None,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    first = list_runs(org_id, run_filter, page=filters.page, per_page=per_page)
+    pages = max(1, math.ceil(first.total / per_page))
+    if filters.page > pages:
+        first = list_runs(org_id, run_filter, page=pages, per_page=per_page)
+    return HistoryPage(first.items, first.total, min(filters.page, pages), pages)
