@@ -26,6 +26,7 @@ from config.settings import Settings
 from services import audit
 from services.db import db
 from services.llm.config import LLMConfig
+from services.wiring import llm_config
 from services.llm.registry import ModelRegistry, load_registry
 from services.models import User
 from services.models.provider import ProviderSetting
@@ -229,21 +230,7 @@ def _decrypt(box: Fernet, token: str | None, org_id: int, name: str) -> str | No
 
 def environment_llm_config(settings: Settings) -> LLMConfig:
     """The LLM configuration from the environment alone (what holds when no admin set anything)."""
-    return LLMConfig(
-        provider=settings.provider,  # type: ignore[arg-type]
-        model=settings.llm_model or ("offline" if settings.provider == "offline" else ""),
-        openai_api_key=settings.openai_api_key,
-        openai_base_url=settings.openai_base_url,
-        anthropic_api_key=settings.anthropic_api_key,
-        anthropic_base_url=settings.anthropic_base_url,
-        timeout_seconds=settings.llm_timeout_seconds,
-        max_retries=settings.llm_max_retries,
-        rate_limit=settings.llm_rate_limit,
-        redis_url=settings.redis_url,
-        cache_key=settings.llm_cache_key.encode() if settings.llm_cache_key else None,
-        cache_ttl_seconds=settings.llm_cache_ttl_seconds,
-        offline_pace_seconds=settings.offline_pace_seconds,
-    )
+    return llm_config(settings)
 
 
 def llm_config_for(org_id: int, base: LLMConfig, *, secret_key: str) -> LLMConfig:
