@@ -17,6 +17,7 @@ import json
 import math
 import os
 import socket
+import threading
 import weakref
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -109,10 +110,16 @@ class CatalystWebSocketWorker(GeventWebSocketWorker):
     """
 
     wsgi_handler = _WebSocketHandler
+    _stopping = False
 
     def handle_exit(self, sig: int, frame: Any) -> None:
         super().handle_exit(sig, frame)
+        if self._stopping:
+            return
+        self._stopping = True
         gevent.spawn(self._close_idle_connections)
+        self.runs_drained = threading.Event()
+        gevent.spawn(_stop_catalyst, self.wsgi, self.runs_drained)
 
     @staticmethod
     def _close_idle_connections() -> None:
@@ -124,6 +131,25 @@ class CatalystWebSocketWorker(GeventWebSocketWorker):
                 except OSError:
                     pass
             gevent.sleep(0.2)
+
+
+def _stop_catalyst(app: Any, drained: threading.Event) -> None:
+    """SIGTERM: drain the app's runs, then drop its Socket.IO transports so browsers reconnect to
+    another process (services/shutdown.py). Other WSGI apps (benchmarks, probes) are left alone."""
+    if "catalyst.settings" not in getattr(app, "extensions", {}):
+        drained.set()
+        return
+    from services.shutdown import stop_web_process
+
+    stop_web_process(app, drained=drained)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """The worker stopped serving (possibly at once, when no connection was open): it must not
+    exit before its runs have reached a checkpoint and been released."""
+    drained = getattr(worker, "runs_drained", None)
+    if drained is not None:
+        drained.wait(timeout=_grace_seconds() + 1)
 
 
 wsgi_app = os.environ.get("GUNICORN_APP", "app:create_app()")

@@ -90,5 +90,7 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(setup)
 
     from web.cli_runs import runs_cli
+    from web.cli_worker import worker_command
 
     app.cli.add_command(runs_cli)
+    app.cli.add_command(worker_command)

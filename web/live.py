@@ -20,9 +20,10 @@ from typing import Any
 import redis
 from flask import Flask, request
 
-from services import budgets
+from services import budgets, shutdown
 from services.db import db
 from services.runs import RunService
+from services.runs.queue import install_queue
 from web.extensions import socketio
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,9 @@ def init_live(app: Flask) -> None:
     # Budgets: metered LLM calls, the SQL business ledger, organisation caps and policy.
     budgets.install(service)
     service.scheduler.maintenance = budgets.sweep_reservations
+    # Runs stop at their next LLM call when the process drains; RUN_EXECUTOR=queue sends them to workers.
+    shutdown.install(service)
+    install_queue(service, settings)
     app.extensions["catalyst.runs"] = service
     disconnects = register_namespace(app)
     app.extensions["catalyst.live"] = {"started": False, "disconnects": disconnects}

@@ -245,19 +245,21 @@ class Scheduler:
                 return
             if row.owner == self.owner or not self._owner_dead(row.owner, row.heartbeat_at):
                 continue
+            # No owner: released at a graceful shutdown (services/shutdown.py), which is no crash.
+            crashed = 0 if row.owner is None else 1
             with self.engine.begin() as conn:
                 owner_match = _runs.c.owner.is_(None) if row.owner is None else _runs.c.owner == row.owner
                 claimed = conn.execute(
                     update(_runs)
                     .where(_runs.c.id == row.id, _runs.c.status == RunStatus.running, owner_match)
-                    .values(owner=self.owner, heartbeat_at=utcnow(), recoveries=_runs.c.recoveries + 1)
+                    .values(owner=self.owner, heartbeat_at=utcnow(), recoveries=_runs.c.recoveries + crashed)
                 ).rowcount
             if claimed != 1:
                 continue
             log.warning(
                 "recovering a run whose owner died", extra={"run_id": row.id, "previous_owner": row.owner}
             )
-            if row.recoveries + 1 > self.max_recoveries and self.on_crash_loop is not None:
+            if row.recoveries + crashed > self.max_recoveries and self.on_crash_loop is not None:
                 self.on_crash_loop(row.id)
                 continue
             self._launch(row.id)

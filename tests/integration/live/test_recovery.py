@@ -71,12 +71,12 @@ def test_sigkill_mid_run_then_restart_completes_without_repeating_agents(sqlite_
 
 
 def test_twenty_runs_with_a_limit_of_five_run_five_at_a_time(sqlite_deployment_factory):
-    deployment = sqlite_deployment_factory(MAX_CONCURRENT_RUNS="5", OFFLINE_PACE_SECONDS="0.05")
+    deployment = sqlite_deployment_factory(MAX_CONCURRENT_RUNS="5", OFFLINE_PACE_SECONDS="0.1")
     client = deployment.login("exec")
     ids = [client.post_json("/api/runs", example_brief(name=f"Load {n}")).json()["id"] for n in range(20)]
 
     queued = client.get_json("/api/runs?status=queued&per_page=100")
-    assert queued["total"] >= 10  # most of them wait
+    assert queued["total"] >= 1  # how many still wait here depends on the machine's speed
     positions = sorted(r["queue_position"] for r in queued["items"])
     assert positions == list(range(1, len(positions) + 1))
 
@@ -99,3 +99,6 @@ def test_twenty_runs_with_a_limit_of_five_run_five_at_a_time(sqlite_deployment_f
         level += step
         peak = max(peak, level)
     assert peak == 5, f"observed {peak} runs at once"
+    # Fifteen runs had to wait for a slot: each started only after an earlier run had finished.
+    first_finish = min(end for _, end in spans)
+    assert sum(start >= first_finish for start, _ in spans) >= 15

@@ -1,0 +1,311 @@
+"""The run worker behind `flask --app app worker` (RUN_EXECUTOR=queue).
+
+Each worker process executes one run at a time, as an RQ job in the process itself (RQ's
+`SimpleWorker`: no fork, so the gevent hub, the checkpointer pool and the Socket.IO emitter that
+publishes through Redis serve every job). Add capacity with more worker processes.
+
+Around the jobs, one greenlet per worker keeps the lease (`runs.heartbeat_at`) of the run it
+executes and watches for work nobody will do: runs whose holder died are released and enqueued
+again (the next worker resumes them from their checkpoint), and runs that wait without a job in
+the queue (Redis flushed, a job lost between dequeue and claim) are enqueued.
+
+On SIGTERM (or SIGINT) the worker stops dequeuing and drains (`services.shutdown`): the run stops
+at its next LLM call, is released and enqueued for another worker, and the process exits 0. A run
+that has not stopped when `shutdown_grace_seconds` are over is released anyway; a second signal
+does that at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from datetime import timedelta
+from typing import Any
+
+import gevent
+import redis
+from flask import Flask, current_app
+from rq import SimpleWorker, get_current_job
+from rq.exceptions import StopRequested
+from rq.job import Job
+from rq.queue import Queue
+from rq.timeouts import TimerDeathPenalty
+from rq.utils import now as rq_now
+from rq.worker import WorkerStatus
+
+from services import shutdown
+from services.runs import lease
+from services.runs.queue import RunQueue
+from services.shutdown import Drain, ShutdownRequested
+
+log = logging.getLogger(__name__)
+
+HOST_KEY = "catalyst.worker"
+
+
+def perform_run(run_id: str) -> str:
+    """The RQ job: execute one run in this worker. Returns executed, skipped, released or deferred."""
+    host: RunHost | None = current_app.extensions.get(HOST_KEY)
+    if host is None:
+        raise RuntimeError("perform_run executes inside `flask --app app worker` only")
+    job = get_current_job()
+    return host.perform(run_id, job.id if job is not None else None)
+
+
+class RunHost:
+    """Executes runs in this process: claim, keep the lease, execute, release at shutdown."""
+
+    def __init__(
+        self,
+        app: Flask,
+        service: Any,
+        queue: RunQueue,
+        drain: Drain,
+        *,
+        heartbeat_seconds: float = 5.0,
+        stale_after_seconds: float = 30.0,
+        poll_seconds: float = 2.0,
+        max_recoveries: int = 3,
+        maintenance_seconds: float = 300.0,
+    ) -> None:
+        self.app = app
+        self.service = service
+        self.queue = queue
+        self.drain = drain
+        # Several heartbeats per stale period, or a live worker could lose its run to another.
+        self.heartbeat_seconds = min(heartbeat_seconds, stale_after_seconds / 3)
+        self.stale_after = timedelta(seconds=stale_after_seconds)
+        self.poll_seconds = poll_seconds
+        self.max_recoveries = max_recoveries
+        self.maintenance_seconds = maintenance_seconds
+        self.held: set[str] = set()
+        self._watcher: gevent.Greenlet | None = None
+        self._last_beat = self._last_look = self._last_maintenance = -1e9
+
+    @property
+    def owner(self) -> str:
+        return self.service.owner
+
+    @property
+    def engine(self) -> Any:
+        return self.service.engine
+
+    # --- one job -------------------------------------------------------------------------------
+
+    def perform(self, run_id: str, job_id: str | None = None) -> str:
+        self.queue.taken(run_id, job_id)
+        if self.drain.active:
+            self.queue.notify(run_id, reason="deferred", replace_marker=True)  # leave it to another worker
+            return "deferred"
+        if not lease.claim(self.engine, run_id, self.owner):
+            log.info("run not claimable (another worker has it, or it ended)", extra={"run_id": run_id})
+            return "skipped"
+        self.held.add(run_id)
+        try:
+            with self.app.app_context():
+                self.service.executor.execute(run_id)
+            return "executed"
+        except ShutdownRequested:
+            self.hand_on(run_id)
+            return "released"
+        finally:
+            self.held.discard(run_id)
+
+    def hand_on(self, run_id: str) -> bool:
+        """Release a run this worker holds and enqueue it for the next worker."""
+        if not lease.release(self.engine, run_id, self.owner):
+            return False
+        log.info("run released for another worker", extra={"run_id": run_id})
+        self.queue.notify(run_id, reason="released", replace_marker=True)
+        return True
+
+    def hand_on_all(self) -> list[str]:
+        return [run_id for run_id in sorted(self.held) if self.hand_on(run_id)]
+
+    # --- the watch greenlet --------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._watcher is None:
+            self._watcher = gevent.spawn(self._watch)
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.kill(block=False)
+            self._watcher = None
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                self.tick()
+            except (redis.RedisError, OSError) as exc:
+                log.warning("worker watch pass failed; retrying", extra={"error": str(exc)})
+            except Exception:  # noqa: BLE001 - a database blip must not end the watch
+                log.exception("worker watch pass failed; retrying")
+            gevent.sleep(min(self.poll_seconds, self.heartbeat_seconds))
+
+    def tick(self) -> None:
+        """Renew the lease when due; every poll, recover orphaned runs and runs without a job."""
+        now = time.monotonic()
+        if self.held and now - self._last_beat >= self.heartbeat_seconds:
+            lease.renew(self.engine, self.held, self.owner)
+            self._last_beat = now
+        if self.drain.active or now - self._last_look < self.poll_seconds:
+            return
+        self._last_look = now
+        for orphan in lease.take_back_orphans(self.engine, here=self.owner, stale_after=self.stale_after):
+            log.warning(
+                "recovering a run whose worker is gone",
+                extra={
+                    "run_id": orphan.run_id,
+                    "previous_owner": orphan.previous_owner,
+                    "recoveries": orphan.recoveries,
+                },
+            )
+            if orphan.recoveries > self.max_recoveries:
+                self._fail_crash_loop(orphan.run_id)
+            else:
+                self.queue.notify(orphan.run_id, reason="recovered", replace_marker=True)
+        waiting = lease.waiting_runs(self.engine, settled_for=timedelta(seconds=2 * self.poll_seconds))
+        for run_id in self.queue.unqueued(waiting):
+            log.info("run waits without a job in the queue; enqueueing it", extra={"run_id": run_id})
+            self.queue.notify(run_id, reason="sweep", replace_marker=True)
+        maintenance = getattr(self.service.scheduler, "maintenance", None)
+        if maintenance is not None and now - self._last_maintenance >= self.maintenance_seconds:
+            self._last_maintenance = now
+            with self.app.app_context():
+                maintenance()
+
+    def _fail_crash_loop(self, run_id: str) -> None:
+        if lease.claim(self.engine, run_id, self.owner):
+            with self.app.app_context():
+                self.service.executor.fail(
+                    run_id, "crash_loop", "the run stopped its worker repeatedly and was not restarted"
+                )
+
+
+class RunWorker(SimpleWorker):
+    """RQ's in-process worker, with gevent-safe signals, a lease-keeping host and a graceful drain."""
+
+    # Runs have no job timeout (-1); this penalty class never touches SIGALRM.
+    death_penalty_class = TimerDeathPenalty
+
+    def __init__(self, queues: Any, *, host: RunHost, grace_seconds: float, **kwargs: Any) -> None:
+        super().__init__(queues, **kwargs)
+        self.host = host
+        self.grace_seconds = grace_seconds
+        self._main: Any = None
+        self._signal_handlers: list[Any] = []
+
+    # --- signals -------------------------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        # gevent runs these in their own greenlet; RQ's plain handlers would raise inside the hub.
+        self._main = gevent.getcurrent()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(signum)
+            handler = gevent.signal_handler(signum, self._on_stop_signal, signum)
+            self._signal_handlers.append((signum, previous, handler))
+
+    def teardown(self) -> None:
+        # Give the process its previous handlers back (matters when a worker runs in-process).
+        for signum, previous, handler in self._signal_handlers:
+            handler.cancel()
+            if previous is not None:
+                signal.signal(signum, previous)
+        self._signal_handlers = []
+        super().teardown()
+
+    def _on_stop_signal(self, signum: int) -> None:
+        if self._shutdown_requested_date is not None:
+            log.warning("second stop signal: handing the run on now", extra={"signal": signum})
+            self._give_up()
+            return
+        self._shutdown_requested_date = rq_now()
+        self.host.drain.start()
+        if self.get_state() == WorkerStatus.BUSY:
+            log.info("stop requested: draining the run", extra={"grace_seconds": self.grace_seconds})
+            self._stop_requested = True
+            self.set_shutdown_requested_date()
+            gevent.spawn_later(self.grace_seconds, self._give_up)
+        else:
+            log.info("stop requested while idle")
+            self._interrupt(StopRequested())
+
+    def _give_up(self) -> None:
+        """Grace over (or a second signal): release the run and stop the job where it is."""
+        if self.get_state() != WorkerStatus.BUSY:
+            return
+        released = self.host.hand_on_all()
+        log.warning("the run did not stop within the grace period; released", extra={"run_ids": released})
+        self._interrupt(ShutdownRequested("grace period over"))
+
+    def _interrupt(self, exc: BaseException) -> None:
+        """Raise `exc` in the worker's main greenlet wherever it waits (from the hub, not here)."""
+        if self._main is not None and not self._main.dead:
+            gevent.get_hub().loop.run_callback(self._main.throw, exc)
+
+    # --- jobs ----------------------------------------------------------------------------------
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        """Run the job here, renewing RQ's worker and job heartbeats while it lasts (runs are long)."""
+        keep_alive = gevent.spawn(self._keep_alive, job)
+        try:
+            super().execute_job(job, queue)
+        finally:
+            keep_alive.kill(block=False)
+
+    def _keep_alive(self, job: Job) -> None:
+        while True:
+            gevent.sleep(self.job_monitoring_interval)
+            try:
+                self.maintain_heartbeats(job)
+            except redis.RedisError as exc:
+                log.warning("RQ heartbeat failed", extra={"error": str(exc)})
+
+
+def build_worker(
+    app: Flask,
+    *,
+    poll_seconds: float = 2.0,
+    heartbeat_seconds: float = 5.0,
+    stale_after_seconds: float = 30.0,
+) -> RunWorker:
+    """A worker for the app's run service, draining on SIGTERM (the app must have REDIS_URL)."""
+    settings = app.extensions["catalyst.settings"]
+    if not settings.redis_url:
+        raise RuntimeError("a run worker needs REDIS_URL (the job queue and the Socket.IO message queue)")
+    service = app.extensions["catalyst.runs"]
+    drain = shutdown.install(service)
+    queue = RunQueue.from_url(settings.redis_url)
+    host = RunHost(
+        app,
+        service,
+        queue,
+        drain,
+        heartbeat_seconds=heartbeat_seconds,
+        stale_after_seconds=stale_after_seconds,
+        poll_seconds=poll_seconds,
+    )
+    app.extensions[HOST_KEY] = host
+    # Its own connection: RQ raises the socket timeout of its pool for the blocking dequeue.
+    connection = redis.Redis.from_url(settings.redis_url)
+    return RunWorker(
+        [queue.name],
+        connection=connection,
+        host=host,
+        grace_seconds=settings.shutdown_grace_seconds,
+        name=service.owner.replace("|", "."),
+    )
+
+
+def run_worker(worker: RunWorker, *, burst: bool = False, log_level: str = "INFO") -> bool:
+    """Work until stopped (or, in burst mode, until the queue is empty). True if any job ran."""
+    worker.host.start()
+    try:
+        return worker.work(burst=burst, logging_level=log_level)
+    except StopRequested:  # a signal while RQ was still registering the worker
+        return False
+    finally:
+        worker.host.stop()
+        worker.host.service.executor.close()
