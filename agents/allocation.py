@@ -56,6 +56,48 @@ def trim_to(
     return kept, dropped
 
 
+def cascade(kept: list[Task], dropped: list[DroppedTask]) -> tuple[list[Task], list[DroppedTask]]:
+    """Drop funded tasks whose prerequisites were dropped: no paid media for a site nobody builds."""
+    kept, dropped = list(kept), list(dropped)
+    while True:
+        gone = {item.task_id for item in dropped}
+        orphans = [task for task in kept if any(dep in gone for dep in task.depends_on)]
+        if not orphans:
+            return kept, dropped
+        for task in orphans:
+            kept.remove(task)
+            dropped.append(dropped_task(task, "dependency"))
+
+
+def refill(
+    kept: list[Task], dropped: list[DroppedTask], tasks: list[Task], limit: Decimal
+) -> tuple[list[Task], list[DroppedTask]]:
+    """Take back dropped tasks, most important first, that now fit and whose prerequisites are funded."""
+    by_id = {task.id: task for task in tasks}
+    kept, dropped = list(kept), list(dropped)
+    changed = True
+    while changed:
+        changed = False
+        candidates = [d for d in dropped if d.reason != "agent_cap"]
+        for item in sorted(candidates, key=lambda d: (by_id[d.task_id].priority, d.estimated_cost, d.task_id)):
+            task = by_id[item.task_id]
+            funded = {t.id for t in kept}
+            if all(dep in funded for dep in task.depends_on) and total([*kept, task]) <= limit:
+                kept.append(task)
+                dropped.remove(item)
+                changed = True
+                break
+    order = {task.id: n for n, task in enumerate(tasks)}
+    return sorted(kept, key=lambda t: order[t.id]), dropped
+
+
+def fit(tasks: list[Task], limit: Decimal, reason: str = "over_budget") -> tuple[list[Task], list[DroppedTask]]:
+    """Trim by priority to `limit`, drop what lost a prerequisite, then take back what fits again."""
+    kept, dropped = trim_to(tasks, limit, reason)
+    kept, dropped = cascade(kept, dropped)
+    return refill(kept, dropped, tasks, limit)
+
+
 def by_agent(tasks: list[Task]) -> dict[str, Decimal]:
     """Each agent's allocation: exactly what its funded tasks are estimated to cost."""
     sums: dict[str, Decimal] = {}

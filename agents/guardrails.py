@@ -70,7 +70,8 @@ def enforce_commit(
         if limit > ZERO:
             detail = (f"{agent} proposed {item.amount} USD for '{item.description}' with "
                       f"{limit} USD left in its {bound}; trimmed to {limit} USD.")
-            trimmed = item.model_copy(update={"amount": limit})
+            trimmed = item.model_copy(update={"amount": limit, "quantity": Decimal("1"),
+                                              "unit_usd": limit, "unit": "lot"})
             accepted.append(trimmed)
             committed += limit
         else:

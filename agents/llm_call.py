@@ -29,13 +29,15 @@ def ask(
     phase: str,
     data: dict[str, Any],
     max_tokens: int = 1200,
+    attempt: int = 1,
 ) -> LLMResponse:
     """Call the LLM with template `prompt` and JSON `data`; return the validated response."""
     template = load_prompt(prompt)
     schema = OUTPUT_SCHEMAS[template.name]
     request = LLMRequest(
         run_id=ctx.run_id,
-        call_id=f"{ctx.run_id}:{agent}:{template.name}.{template.version}",
+        call_id=f"{ctx.run_id}:{agent}:{template.name}.{template.version}"
+        + (f":{attempt}" if attempt > 1 else ""),
         agent=agent,
         prompt=template.name,
         prompt_version=template.version,

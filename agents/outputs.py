@@ -25,17 +25,32 @@ class TaskProposal(_Output):
     estimated_cost: Decimal = Field(ge=0, description="USD")
     depends_on: list[str] = Field(default_factory=list)
     rationale: str = ""
+    kind: str = Field("", description="Task kind from the data's task_kinds when one fits")
+    objective_indexes: list[int] = Field(
+        default_factory=list, description="1-based indexes of the objectives this task serves"
+    )
+
+
+class UncoveredProposal(_Output):
+    index: int = Field(description="1-based index of an objective no task serves")
+    reason: str = Field(description="Why, and what a person can do about it")
 
 
 class PlanProposal(_Output):
     summary: str
-    tasks: list[TaskProposal] = Field(min_length=1, max_length=40)
+    tasks: list[TaskProposal] = Field(default_factory=list, max_length=40)
+    not_covered: list[UncoveredProposal] = Field(default_factory=list, max_length=10)
 
 
 class LineItemProposal(_Output):
     description: str
-    amount: Decimal = Field(ge=0, description="USD")
+    amount: Decimal = Field(ge=0, description="USD; quantity x unit_usd when both are given")
     category: Category = "other"
+    task_id: str = Field("", description="The task this item costs")
+    quantity: Decimal | None = Field(None, gt=0)
+    unit: str = ""
+    unit_usd: Decimal | None = Field(None, ge=0)
+    fact_ids: list[str] = Field(default_factory=list, description="Ids of reference facts behind a fee")
 
 
 class DeliverableProposal(_Output):

@@ -1,25 +1,16 @@
-"""The executive report in Markdown. Numbers come from code; the narrative comes from the LLM."""
+"""The report in Markdown, rendered from the structured report; it computes no figure of its own."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from agents.catalogue import Catalogue
-from agents.outputs import ReportNarrative
-from agents.state import (
-    SPECIALISTS,
-    Allocation,
-    Brief,
-    Deliverable,
-    Finding,
-    Plan,
-    SpendRow,
-    cents,
-)
-from agents.timeline import schedule
+from agents.report_model import StructuredReport, TaskRow
+from agents.state import cents
 
-ZERO = Decimal("0")
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+STATUS_LABEL = {"covered": "covered", "not_covered": "not covered", "refused": "refused",
+                "unclear": "unclear"}
+DROP_LABEL = {"agent_cap": "over an agent's share cap", "over_budget": "over budget",
+              "rejected": "plan rejected", "cut": "cut by the executive", "dependency": "lost a prerequisite"}
 
 
 def usd(value: Decimal) -> str:
@@ -28,120 +19,190 @@ def usd(value: Decimal) -> str:
 
 def cell(text: str) -> str:
     """Table cells must not break the table."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def spend_rows(allocation: Allocation, deliverables: dict[str, Deliverable]) -> list[SpendRow]:
-    agents = [a for a in SPECIALISTS if a in allocation.by_agent or a in deliverables]
-    rows = []
-    for agent in agents:
-        allocated = allocation.by_agent.get(agent, ZERO)
-        committed = deliverables[agent].committed if agent in deliverables else ZERO
-        rows.append(SpendRow(agent=agent, allocated=allocated, committed=committed,
-                             remaining=cents(allocated - committed)))
-    return rows
+def quantity(value: Decimal, unit: str = "") -> str:
+    """'4 hours', '1 fee', '2.5 months'."""
+    number = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    if not unit:
+        return number
+    return f"{number} {unit if value == 1 or unit.endswith('s') else unit + 's'}"
 
 
-def render(
-    brief: Brief,
-    plan: Plan,
-    allocation: Allocation,
-    deliverables: dict[str, Deliverable],
-    findings: list[Finding],
-    narrative: ReportNarrative,
-    catalogue: Catalogue,
-) -> tuple[str, list[SpendRow]]:
-    """The whole report and the spend rows its table was built from."""
-    rows = spend_rows(allocation, deliverables)
-    out: list[str] = [
-        f"# Executive report: {brief.company.name}",
-        "",
-        f"_{brief.company.industry} · {brief.company.location} · budget "
-        f"{usd(brief.budget_usd)} over {brief.timeline_days} days_",
-        "",
-        "## Executive summary",
-        "",
-        narrative.executive_summary.strip(),
-        "",
-    ]
-    out += _plan_section(plan, allocation, catalogue)
-    out += _spend_section(rows, allocation, catalogue)
-    for agent in (row.agent for row in rows):
-        if agent in deliverables:
-            out += _agent_section(deliverables[agent], catalogue)
-    out += _risks_section(findings, narrative)
-    out += ["## Next steps", ""]
-    out += [f"{n}. {step}" for n, step in enumerate(narrative.next_steps, start=1)] or ["-"]
-    out += ["", *_timeline_section(plan, allocation, brief.timeline_days, catalogue)]
-    return "\n".join(out).rstrip() + "\n", rows
+def render(report: StructuredReport) -> str:
+    company = report.company
+    out = [f"# Executive report: {company['name']}", "",
+           f"_{company['industry']} · {report.jurisdiction.label or company['location']} · budget "
+           f"{usd(report.budget.total_usd)} over {report.timeline_days} days_", ""]
+    if report.offline:
+        out += [f"> **{report.provider_label}.** Figures are planning estimates from dated public fee "
+                "schedules and market rates; confirm them before you spend.", ""]
+    out += _summary(report) + _checks(report) + _coverage(report) + _plan(report) + _budget(report)
+    out += _timeline(report) + _risks(report) + _kpis(report) + _legal(report) + _decision(report)
+    out += _assumptions(report) + _sources(report) + _next_steps(report)
+    return "\n".join(out).rstrip() + "\n"
 
 
-def _plan_section(plan: Plan, allocation: Allocation, catalogue: Catalogue) -> list[str]:
-    dropped = {item.task_id: item.reason for item in allocation.dropped}
-    lines = ["## Plan", "", plan.summary.strip(), "",
-             "| Task | Owner | Priority | Estimated cost | Status |",
-             "|---|---|---:|---:|---|"]
-    for task in plan.tasks:
-        status = f"dropped ({dropped[task.id].replace('_', ' ')})" if task.id in dropped else "funded"
-        lines.append(f"| {task.id} {cell(task.title)} | {catalogue.title(task.owner)} | "
-                     f"{task.priority} | {usd(task.estimated_cost)} | {status} |")
-    lines.append("")
-    if allocation.approval:
-        a = allocation.approval
-        lines += [f"Approval: **{a.decision}**" + (f" ({cell(a.note)})" if a.note else "")
-                  + (f", overrun {usd(a.amount)}" if a.amount else ""), ""]
+def _summary(report: StructuredReport) -> list[str]:
+    lines = ["## Executive summary", "", report.executive_summary, ""]
+    if report.outcome_statements:
+        lines += ["**At the end of the timeline**", ""]
+        lines += [f"- {s}" for s in report.outcome_statements] + [""]
     return lines
 
 
-def _spend_section(rows: list[SpendRow], allocation: Allocation, catalogue: Catalogue) -> list[str]:
-    allocated = cents(sum((r.allocated for r in rows), ZERO))
-    committed = cents(sum((r.committed for r in rows), ZERO))
-    lines = ["## Spend by agent", "",
-             "| Agent | Allocated | Committed | Remaining |", "|---|---:|---:|---:|"]
-    lines += [f"| {catalogue.title(r.agent)} | {usd(r.allocated)} | {usd(r.committed)} | "
-              f"{usd(r.remaining)} |" for r in rows]
-    lines += [f"| **Total** | **{usd(allocated)}** | **{usd(committed)}** | "
-              f"**{usd(allocated - committed)}** |", ""]
-    ceiling = f"{usd(allocation.ceiling)}"
-    if allocation.ceiling != allocation.budget:
-        ceiling += f", including an approved overrun of {usd(allocation.ceiling - allocation.budget)}"
-    lines += [f"Committed {usd(committed)} of a {usd(allocation.budget)} budget "
-              f"(spending ceiling {ceiling}).", ""]
-    return lines
-
-
-def _agent_section(deliverable: Deliverable, catalogue: Catalogue) -> list[str]:
-    lines = [f"## {catalogue.title(deliverable.agent)}", "", f"### {deliverable.title}", "",
-             deliverable.summary_markdown.strip(), ""]
-    lines += [f"- {item}" for item in deliverable.items]
-    if deliverable.items:
-        lines.append("")
-    if deliverable.line_items:
-        lines += ["| Line item | Category | Amount |", "|---|---|---:|"]
-        lines += [f"| {cell(i.description)} | {i.category.replace('_', ' ')} | {usd(i.amount)} |"
-                  for i in deliverable.line_items]
-        lines.append("")
-    return lines
-
-
-def _risks_section(findings: list[Finding], narrative: ReportNarrative) -> list[str]:
-    lines = ["## Risks", ""]
-    ordered = sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
-    lines += [f"- **{f.severity}**" + (f" ({f.agent})" if f.agent else "") + f": {f.message}"
-              for f in ordered] or ["- No findings."]
-    if narrative.risk_commentary:
-        lines += ["", narrative.risk_commentary.strip()]
+def _checks(report: StructuredReport) -> list[str]:
+    failed = [c for c in report.checks if not c.passed]
+    head = "All quality checks passed." if not failed else \
+        f"**{len(failed)} of {len(report.checks)} quality checks failed**; treat the affected figures as unverified."
+    lines = ["## Quality checks", "", head, "", "| Check | Result | Detail |", "|---|---|---|"]
+    lines += [f"| {c.name} | {'passed' if c.passed else '**failed**'} | {cell(c.detail)} |" for c in report.checks]
     return [*lines, ""]
 
 
-def _timeline_section(
-    plan: Plan, allocation: Allocation, timeline_days: int, catalogue: Catalogue
-) -> list[str]:
-    dropped = {item.task_id for item in allocation.dropped}
-    funded = [task for task in plan.tasks if task.id not in dropped]
-    lines = ["## Timeline", "", "| Days | Task | Owner |", "|---|---|---|"]
-    lines += [f"| {s.start_day}–{s.end_day} | {s.task.id} {cell(s.task.title)} | "
-              f"{catalogue.title(s.task.owner)} |" for s in schedule(funded, timeline_days)]
+def _coverage(report: StructuredReport) -> list[str]:
+    lines = ["## Objectives", "", "| # | Objective | Kind | Status | Tasks | Reason |", "|---:|---|---|---|---|---|"]
+    for row in report.objectives:
+        reason = row.reason + (f" Rule: {row.rule}." if row.rule else "")
+        if row.status == "covered" and row.outside_scope:
+            reason = f"Outside the team: {row.outside_scope}"
+        lines.append(f"| {row.index} | {cell(row.text)} | {cell(row.kind_label or '–')} | "
+                     f"{STATUS_LABEL[row.status]} | {', '.join(row.task_ids) or '–'} | {cell(reason) or '–'} |")
+    return [*lines, ""]
+
+
+def _task_line(task: TaskRow) -> str:
+    days = f"days {task.start_day}–{task.end_day}" if task.start_day else "not scheduled"
+    status = "funded" if task.status == "funded" else f"dropped ({DROP_LABEL.get(task.drop_reason, task.drop_reason)})"
+    return (f"- **{task.id} {task.title}** · {task.agent_title} · priority {task.priority} · "
+            f"{usd(task.cost_usd)} · {days} · {status}. {task.rationale}")
+
+
+def _plan(report: StructuredReport) -> list[str]:
+    lines = ["## Plan by objective", ""]
+    shown: set[str] = set()
+    for row in report.objectives:
+        tasks = [t for t in report.tasks if row.index in t.objective_indexes]
+        if not tasks:
+            continue
+        lines += [f"**Objective {row.index}: {row.text}**", ""]
+        lines += [_task_line(t) for t in tasks if t.id not in shown] or ["- (served by the tasks above)"]
+        shown |= {t.id for t in tasks}
+        lines.append("")
+    others = [t for t in report.tasks if t.id not in shown]
+    if others:
+        lines += ["**Supporting work**", "", *[_task_line(t) for t in others], ""]
+    return lines
+
+
+def _budget(report: StructuredReport) -> list[str]:
+    b = report.budget
+    lines = ["## Budget", "", "| Agent | Allocated | Committed | Remaining |", "|---|---:|---:|---:|"]
+    lines += [f"| {r.agent_title} | {usd(r.allocated_usd)} | {usd(r.committed_usd)} | {usd(r.remaining_usd)} |"
+              for r in b.by_agent]
+    allocated = sum((r.allocated_usd for r in b.by_agent), Decimal("0"))
+    lines += [f"| **Total** | **{usd(allocated)}** | **{usd(b.committed_usd)}** | "
+              f"**{usd(allocated - b.committed_usd)}** |", ""]
+    lines += [f"The plan costs {usd(b.plan_total_usd)}; {usd(b.funded_usd)} of it is funded and "
+              f"{usd(b.committed_usd)} is committed against a budget of {usd(b.total_usd)}"
+              + (f" (ceiling {usd(b.ceiling_usd)} with the approved overrun)" if b.ceiling_usd != b.total_usd else "")
+              + f". Unspent: {usd(b.unspent_usd)}.", ""]
+    if report.line_items:
+        lines += ["| Item | Task | Quantity | Unit price | Amount |", "|---|---|---:|---:|---:|"]
+        lines += [f"| {cell(i.description)} | {i.task_id or '–'} | {cell(quantity(i.quantity, i.unit))} | "
+                  f"{usd(i.unit_usd)} | {usd(i.amount_usd)} |" for i in report.line_items]
+        lines.append("")
+    return lines
+
+
+def _timeline(report: StructuredReport) -> list[str]:
+    funded = sorted((t for t in report.tasks if t.status == "funded" and t.start_day),
+                    key=lambda t: (t.start_day or 0, t.priority))
+    lines = ["## Timeline", "", "| Days | Task | Owner | Critical |", "|---|---|---|---|"]
+    lines += [f"| {t.start_day}–{t.end_day}{' (recurring)' if t.recurring else ''} | {t.id} {cell(t.title)} | "
+              f"{t.agent_title} | {'yes' if t.critical else ''} |" for t in funded]
     if not funded:
-        lines.append("| – | No funded tasks | – |")
+        lines.append("| – | No funded tasks | – | – |")
+    lines.append("")
+    if report.critical_path:
+        lines += [f"Critical path: {' → '.join(report.critical_path)}.", ""]
+    if report.milestones:
+        lines += ["| Day | Milestone |", "|---:|---|"]
+        lines += [f"| {m.day} | {cell(m.title)}{' (after the timeline)' if m.after_timeline else ''} |"
+                  for m in report.milestones]
+        lines.append("")
+    return lines
+
+
+def _risks(report: StructuredReport) -> list[str]:
+    lines = ["## Risks", ""]
+    if not report.risks:
+        return [*lines, "No risks were identified beyond the assumptions below.", ""]
+    lines += ["| # | Risk | Likelihood | Impact | Mitigation | Owner |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r.id} | {cell(r.risk)} | {r.likelihood} | {r.impact} | {cell(r.mitigation)} | {cell(r.owner)} |"
+              for r in report.risks]
+    return [*lines, ""]
+
+
+def _kpis(report: StructuredReport) -> list[str]:
+    if not report.kpis:
+        return []
+    lines = ["## KPIs", "", "| Objective | Metric | Target | By day |", "|---:|---|---|---:|"]
+    lines += [f"| {k.objective_index} | {cell(k.metric)} | {cell(k.target)} | {k.by_day} |" for k in report.kpis]
+    return [*lines, ""]
+
+
+def _legal(report: StructuredReport) -> list[str]:
+    j = report.jurisdiction
+    codes = " / ".join(c for c in (j.country_code, j.region_code) if c) or "not determined"
+    lines = ["## Jurisdiction", "", f"- Location: {j.label} (ISO 3166: {codes})"]
+    if j.ambiguous or j.note:
+        lines.append(f"- Note: {j.note or 'the location is ambiguous'}")
+    if report.entity_advice:
+        lines.append(f"- Entity: {report.entity_advice}")
+    if report.trademark_classes:
+        lines.append("- Nice classes for the trademark: " + ", ".join(str(c) for c in report.trademark_classes))
+    lines += [f"- Flag: {f.message}" for f in report.flags]
+    return [*lines, ""]
+
+
+def _decision(report: StructuredReport) -> list[str]:
+    d = report.decision
+    if d is None:
+        return []
+    names = {t.id: t.title for t in report.tasks}
+    cut = ", ".join(f"{i} {names.get(i, '')}".strip() for i in d.cut) or "nothing"
+    who = "The executive" if d.by == "executive" else "Policy trim"
+    verb = {"approve": "approved the plan as proposed", "reject": "rejected the overrun; the plan was trimmed",
+            "edit": "approved an edited plan", "trim": "cut the plan to the budget"}[d.decision]
+    line = f"{who} {verb}. Cut: {cut}."
+    if d.overrun_usd:
+        line += f" Approved overrun: {usd(d.overrun_usd)}."
+    if d.note:
+        line += f" Note: {d.note}"
+    return ["## Decision", "", line, ""]
+
+
+def _assumptions(report: StructuredReport) -> list[str]:
+    return ["## Assumptions", "", *[f"- {a}" for a in report.assumptions], ""]
+
+
+def _sources(report: StructuredReport) -> list[str]:
+    lines = ["## Sources", ""]
+    if report.facts:
+        lines += ["| Fact | Where | Amount | USD | Source | As of |", "|---|---|---:|---:|---|---|"]
+        lines += [f"| {cell(f.what)} | {cell(f.jurisdiction)} | {f.currency} {f.amount:,.2f} | {usd(f.amount_usd)} | "
+                  f"<{f.source_url}> | {f.as_of} |" for f in report.facts]
+        lines.append("")
+    if report.exchange_rates:
+        lines += ["| Currency | USD per unit | Source | As of |", "|---|---:|---|---|"]
+        lines += [f"| {r.currency} | {r.usd_per_unit} | <{r.source_url}> | {r.as_of} |" for r in report.exchange_rates]
+        lines.append("")
+    return lines
+
+
+def _next_steps(report: StructuredReport) -> list[str]:
+    lines = ["## Next steps", ""]
+    lines += [f"{n}. {step}" for n, step in enumerate(report.next_steps, start=1)] or ["No funded work to start."]
     return lines

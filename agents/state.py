@@ -81,6 +81,8 @@ class Task(_Model):
     estimated_cost: Decimal = Field(ge=0)
     depends_on: list[str] = Field(default_factory=list)
     rationale: str = ""
+    kind: str = Field("", description="task kind from the knowledge base (durations, costing)")
+    objective_indexes: list[int] = Field(default_factory=list, description="1-based objectives served")
 
     @field_validator("estimated_cost")
     @classmethod
@@ -88,19 +90,21 @@ class Task(_Model):
         return cents(value)
 
 
+class Uncovered(_Model):
+    """An objective the planner could not give a task, with a reason a person can act on."""
+
+    index: int
+    reason: str = Field(min_length=1, max_length=600)
+
+
 class Plan(_Model):
     summary: str = ""
     tasks: list[Task] = Field(default_factory=list)
+    not_covered: list[Uncovered] = Field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
         return cents(sum((task.estimated_cost for task in self.tasks), Decimal("0")))
-
-    def cost_by_agent(self) -> dict[str, Decimal]:
-        totals: dict[str, Decimal] = {}
-        for task in self.tasks:
-            totals[task.owner] = totals.get(task.owner, Decimal("0")) + task.estimated_cost
-        return totals
 
     def tasks_of(self, agent: str) -> list[Task]:
         return [task for task in self.tasks if task.owner == agent]
@@ -110,14 +114,36 @@ class DroppedTask(_Model):
     task_id: str
     owner: str
     estimated_cost: Decimal
-    reason: Literal["agent_cap", "over_budget", "rejected"]
+    reason: Literal["agent_cap", "over_budget", "rejected", "cut", "dependency"]
 
 
 class Approval(_Model):
-    decision: Literal["approve", "reject"]
+    decision: Literal["approve", "reject", "edit"]
     note: str = ""
     amount: Decimal = Decimal("0")
     forced_by: list[str] = Field(default_factory=list)
+    cut: list[str] = Field(default_factory=list, description="task ids the executive cut (edit)")
+
+
+class ObjectiveCheck(_Model):
+    """One objective as screened and classified at intake, before anything is planned."""
+
+    index: int
+    text: str
+    status: Literal["ok", "refused", "unclear"]
+    kind: str | None = None
+    kind_label: str = ""
+    reason: str = ""
+    rule: str = ""
+    source_url: str = ""
+    target: str = ""
+    target_value: Decimal | None = None
+    target_unit: str = ""
+    outside_scope: str = ""
+
+    @property
+    def plannable(self) -> bool:
+        return self.status == "ok"
 
 
 class Allocation(_Model):
@@ -139,16 +165,34 @@ class Allocation(_Model):
 
 
 class LineItem(_Model):
+    """A commitment: `amount` is always `quantity` x `unit_usd`, to the cent."""
+
     id: str
     agent: str
     description: str = Field(min_length=1, max_length=300)
     amount: Decimal = Field(ge=0)
     category: Category = "other"
+    task_id: str = ""
+    quantity: Decimal = Field(Decimal("1"), gt=0)
+    unit: str = ""
+    unit_usd: Decimal | None = Field(None, ge=0)
+    fact_ids: list[str] = Field(default_factory=list)
 
     @field_validator("amount")
     @classmethod
     def _to_cents(cls, value: Decimal) -> Decimal:
         return cents(value)
+
+    @model_validator(mode="after")
+    def _quantity_times_unit(self) -> LineItem:
+        if self.unit_usd is None:
+            self.unit_usd = cents(self.amount / self.quantity)
+        self.unit_usd = cents(self.unit_usd)
+        product = cents(self.quantity * self.unit_usd)
+        if product != self.amount:
+            # A trimmed or free-form amount: state it as one unit so the arithmetic still holds.
+            self.quantity, self.unit_usd, self.unit = Decimal("1"), self.amount, "lot"
+        return self
 
 
 class Deliverable(_Model):
@@ -190,6 +234,7 @@ class Report(_Model):
     spend: list[SpendRow]
     agents: list[str]
     offline: bool = False
+    structured: dict[str, Any] = Field(default_factory=dict, description="StructuredReport JSON")
 
     @model_validator(mode="after")
     def _table_adds_up(self) -> Report:
@@ -243,6 +288,8 @@ class WorkflowState(TypedDict, total=False):
     run_id: str
     brief: dict[str, Any]
     policy: dict[str, Any]
+    objectives: list[dict[str, Any]]
+    reference: dict[str, Any]
     plan: dict[str, Any]
     allocation: dict[str, Any]
     deliverables: Annotated[dict[str, dict[str, Any]], merge_deliverables]

@@ -66,7 +66,8 @@ class TerminalDisplay:
             return (f"   ! approval required: plan {_usd(d['plan_total'])} vs budget "
                     f"{_usd(d['budget'])} (over by {_usd(d['amount'])})")
         if type == "approval.decided":
-            return f"   ! decision: {d['decision']}" + (f" ({d['note']})" if d.get("note") else "")
+            cut = f", cut {', '.join(d['cut_titles'])}" if d.get("cut_titles") else ""
+            return f"   ! decision: {d['decision']}{cut}" + (f" ({d['note']})" if d.get("note") else "")
         if type == "guardrail.violation":
             return f"   ! guard rail {d['rule']} ({d['agent']}): {d['detail']}"
         if type == "run.paused":
@@ -81,12 +82,27 @@ class TerminalDisplay:
 
     @staticmethod
     def _phase_done(phase: str | None, d: dict[str, Any]) -> str:
+        if phase == "intake" and d.get("objectives"):
+            marks = {"ok": "ok", "refused": "REFUSED", "unclear": "UNCLEAR"}
+            return "\n".join(
+                f"   objective {o['index']} [{marks.get(o['status'], o['status'])}] {o['text']}"
+                + (f" — {o['reason']}" if o["status"] != "ok" else f" ({o['kind_label']})")
+                for o in d["objectives"])
         if phase == "planning":
-            return f"   plan: {d['tasks']} task(s), {_usd(d['total'])}"
+            tasks = d["tasks"]
+            return f"   plan: {tasks} {'task' if tasks == 1 else 'tasks'}, {_usd(d['total'])}"
         if phase == "budgeting":
-            dropped = ", ".join(d["dropped"]) or "none"
+            cut = d.get("cut")
+            if cut is None:
+                dropped = ", ".join(d["dropped"]) or "none"
+            else:
+                dropped = "; ".join(f"{c['id']} {c['title']} ({c['reason'].replace('_', ' ')}, "
+                                    f"{_usd(c['cost_usd'])})" for c in cut) or "none"
             return (f"   allocated {_usd(d['allocated'])} (ceiling {_usd(d['ceiling'])}); "
-                    f"dropped: {dropped}")
+                    f"cut: {dropped}")
+        if phase == "report" and d.get("checks"):
+            failed = [name for name, ok in d["checks"].items() if not ok]
+            return "   quality checks: " + ("all passed" if not failed else "FAILED " + ", ".join(failed))
         if phase == "review":
             counts = d["findings"]
             return "   findings: " + ", ".join(f"{n} {level}" for level, n in counts.items())

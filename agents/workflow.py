@@ -37,12 +37,14 @@ class Outcome(BaseModel):
     reason: str | None = None
     payload: dict[str, Any] | None = None
     report_markdown: str | None = None
+    report: dict[str, Any] | None = None
     error: dict[str, str] | None = None
 
 
 class ApprovalDecision(BaseModel):
-    decision: Literal["approve", "reject"]
+    decision: Literal["approve", "reject", "edit"]
     note: str = ""
+    cut: list[str] = []
 
 
 class Workflow:
@@ -170,7 +172,8 @@ class Workflow:
             "committed": report["committed_total"], "budget": report["budget"],
             "agents": report["agents"],
         }, key="run.completed")  # fmt: skip
-        return Outcome(status="completed", report_markdown=report["markdown"])
+        return Outcome(status="completed", report_markdown=report["markdown"],
+                       report=report.get("structured") or None)
 
     def _failed(self, error: dict[str, str]) -> Outcome:
         self._emit("run.failed", {"error": error}, key="run.failed")

@@ -15,18 +15,14 @@ emitting in the baseline), on one machine clock, in one run. The last line is on
     .venv/bin/python bench/fanout.py [--watchers 50] [--runs 4] [--database sqlite|postgres]
 """
 
-import sys
-from pathlib import Path
-
-# bench/http.py would shadow the standard library's http package for a script run from bench/.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-from gevent import monkey  # noqa: E402
+from gevent import monkey
 
 monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402

@@ -1,4 +1,4 @@
-"""The baseline of bench/http.py: a bare Flask "hello", served exactly as Catalyst is.
+"""The baseline of bench/http_api.py: a bare Flask "hello", served exactly as Catalyst is.
 
     gunicorn -c gunicorn.conf.py bench.hello_app:app
 

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Debian packages the test suite drives for real: Chromium for browser tests, nginx for the proxy.
+# Debian packages the test suite drives for real: Chromium for browser tests, nginx for the proxy,
+# pango and the DejaVu fonts for WeasyPrint's PDF reports, poppler's pdftotext to read them back.
 # Installed only when missing; never downloads a browser of its own.
 set -euo pipefail
 missing=()
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+for package in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
+  installed "$package" || missing+=("$package")
+done
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -8,9 +8,11 @@ Protocol (namespace "/"):
   again). Live events arrive as `event` (the protocol event). Joining happens before the replay
   is read, so an event produced meanwhile is in the replay, live, or both — never in neither;
   clients drop seq ≤ last seen and hold back an event that skips a seq until the gap is filled.
-- `unwatch {run_id}`; `approve {run_id, decision, note}`; `cancel {run_id}`.
+- `unwatch {run_id}`; `approve {run_id, decision, note, cut}` (decision approve|reject|edit;
+  edit funds every task except the ids in `cut`); `cancel {run_id}`.
 - The server emits `watchers {run_id, count}` to a run's room when someone joins or leaves.
-Every client event is acked `{ok: true, ...}` or `{ok: false, error: {code, message}}`.
+Every client event is acked `{ok: true, ...}` or `{ok: false, error: {code, message}}` (plus
+`details: [{field, message}]` when a field was refused).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask import current_app, request
 from flask_login import current_user
@@ -30,7 +32,7 @@ from services import users as accounts
 from services.db import db
 from services.events import MAX_REPLAY, events_after
 from services.models import User
-from services.runs import RunActionError, run_for_org
+from services.runs import RunActionError, RunInvalid, run_for_org
 from web.extensions import socketio
 from web.live import UserDisconnects, Watchers
 
@@ -70,8 +72,11 @@ class WatchIn(_RunRef):
 
 
 class DecisionIn(_RunRef):
-    decision: Literal["approve", "reject"]
+    """`approve {run_id, decision, note, cut}`; `edit` funds every task except those in `cut`."""
+
+    decision: Literal["approve", "reject", "edit"]
     note: str = Field("", max_length=1000)
+    cut: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list, max_length=40)
 
 
 def _error(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -238,7 +243,14 @@ class LiveNamespace(Namespace):
         run = run_for_org(data.run_id, user.org_id)
         if run is None:
             raise SocketError("not_found", "No such run.")
-        run = current_app.extensions["catalyst.runs"].decide(run, user, data.decision, data.note)
+        try:
+            service = current_app.extensions["catalyst.runs"]
+            run = service.decide(run, user, data.decision, data.note, data.cut)
+        except RunInvalid as exc:
+            # Same details as the HTTP API, so a client can point at the field (usually `cut`).
+            db.session.rollback()
+            details = [{"field": exc.field, "message": exc.message}] if exc.field else None
+            raise SocketError(exc.code, exc.message, details=details) from None
         return {"run_id": run.id, "status": run.status.value}
 
     @client_event(_RunRef)

@@ -1,8 +1,10 @@
-"""Budgeting: allocate the business budget to agents within their share caps.
+"""Budgeting: fit the plan to the budget and the agents' share caps, or let the executive decide.
 
-A plan that costs more than the budget is trimmed by priority (policy `trim`) or paused for the
-executive's decision (policy `approve`); approval rules from the policies can also demand a
-sign-off. Everything before `interrupt()` is idempotent because the node re-runs on resume.
+Under policy `approve` any plan that would otherwise be cut (over budget, or over an agent's share
+cap) pauses for the executive, who approves it, rejects it (the plan is trimmed by priority) or
+edits it (chooses the tasks to cut). Under `trim` the cuts are made and said, task by task. Approval
+rules from the policies can demand a sign-off too. Everything before `interrupt()` is idempotent
+because the node re-runs on resume.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
 
 from agents import allocation as alloc
+from agents.approval import Options, ask_approval, options
 from agents.context import RunContext
 from agents.events import budget_snapshot, emit, phase_completed, phase_started
 from agents.state import (
@@ -34,41 +36,38 @@ ZERO = Decimal("0")
 
 
 def budget(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """Fit the plan to caps and budget, ask for approval when needed, record the allocation."""
+    """Decide what is funded, record the allocation, and say what was cut and why."""
     ctx = runtime.context
     ctx.check_cancelled()
     phase_started(PHASE)
     brief = Brief.model_validate(state["brief"])
     plan = Plan.model_validate(state["plan"])
     caps_usd = alloc.caps_in_usd(brief.budget_usd, ctx.caps_percent())
-    kept, dropped = alloc.apply_caps(plan.tasks, caps_usd)
-    plan_total = alloc.total(kept)
-    overrun = max(ZERO, plan_total - brief.budget_usd)
-    if overrun > ZERO and ctx.policy == "trim":
-        kept, trimmed = alloc.trim_to(kept, brief.budget_usd)
-        dropped += trimmed
-        overrun = ZERO
+    choice = options(plan, brief.budget_usd, caps_usd)
     forced: list[str] = state["policy"].get("approval_rules", [])
     approval: Approval | None = None
-    ceiling = brief.budget_usd
     executed = True
-    if overrun > ZERO or forced:
-        approval = _ask_approval(brief, kept, alloc.total(kept), overrun, forced, dropped)
-        if approval.decision == "approve":
-            ceiling = cents(brief.budget_usd + overrun)
-        elif overrun > ZERO:
-            kept, trimmed = alloc.trim_to(kept, brief.budget_usd)
-            dropped += trimmed
-        else:
-            dropped += [alloc.dropped_task(task, "rejected") for task in kept]
-            kept, executed = [], False
+    if ctx.policy == "trim":
+        kept, dropped = choice.trimmed, choice.trimmed_out
+        if forced:
+            approval = ask_approval(ctx, plan, brief, state["objectives"], choice, forced)
+            if approval.decision == "reject":
+                dropped += [alloc.dropped_task(task, "rejected") for task in kept]
+                kept, executed = [], False
+    elif choice.needs_decision or forced:
+        approval = ask_approval(ctx, plan, brief, state["objectives"], choice, forced)
+        kept, dropped, executed = _apply(approval, plan, choice)
+    else:
+        kept, dropped = list(plan.tasks), []
+    funded = alloc.total(kept)
+    overrun = max(ZERO, funded - brief.budget_usd)
     allocation = Allocation(
         budget=brief.budget_usd,
-        ceiling=ceiling,
+        ceiling=cents(brief.budget_usd + overrun),
         caps=caps_usd,
         by_agent=alloc.by_agent(kept),
         plan_total=plan.total,
-        overrun=overrun if approval and approval.decision == "approve" else ZERO,
+        overrun=overrun,
         dropped=dropped,
         approval=approval,
         executed=executed,
@@ -80,72 +79,60 @@ def budget(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
         key="budget.updated:allocation",
         phase=PHASE,
     )
+    titles = {task.id: task.title for task in plan.tasks}
     phase_completed(
         PHASE,
         {
             "allocated": str(allocation.total),
             "ceiling": str(allocation.ceiling),
+            "plan_total": str(plan.total),
             "dropped": [d.task_id for d in dropped],
+            "cut": [{"id": d.task_id, "title": titles.get(d.task_id, d.task_id), "reason": d.reason,
+                     "cost_usd": str(d.estimated_cost)} for d in dropped],
         },
     )
     findings = _findings(plan, kept, dropped)
     return {"allocation": dump(allocation), "findings": [dump(f) for f in findings]}
 
 
-def _ask_approval(
-    brief: Brief,
-    kept: list[Task],
-    plan_total: Decimal,
-    overrun: Decimal,
-    forced: list[str],
-    dropped: list[DroppedTask],
-) -> Approval:
-    """Pause for the executive; the resume value is {"decision": "approve"|"reject", "note"}."""
-    phase_started("approval")
-    payload = {
-        "reason": "approval_required",
-        "amount": str(overrun),
-        "plan_total": str(plan_total),
-        "budget": str(brief.budget_usd),
-        "rules": forced,
-        "tasks_to_trim": [d.task_id for d in alloc.trim_to(kept, brief.budget_usd)[1]],
-        "dropped_for_caps": [d.task_id for d in dropped],
-    }
-    emit("approval.required", payload, key="approval.required", phase="approval")
-    answer = interrupt(payload)
-    decision = answer.get("decision") if isinstance(answer, dict) else None
-    note = str(answer.get("note", ""))[:500] if isinstance(answer, dict) else ""
-    approval = Approval(
-        decision="approve" if decision == "approve" else "reject",
-        note=note,
-        amount=overrun,
-        forced_by=forced,
-    )
-    emit("approval.decided", dump(approval), key="approval.decided", phase="approval")
-    phase_completed("approval", {"decision": approval.decision})
-    return approval
+def _apply(approval: Approval, plan: Plan, choice: Options) -> tuple[list[Task], list[DroppedTask], bool]:
+    """The funded and dropped tasks after the executive's decision."""
+    if approval.decision == "approve":
+        return list(plan.tasks), [], True
+    if approval.decision == "edit":
+        cut = set(approval.cut)
+        kept = [task for task in plan.tasks if task.id not in cut]
+        return kept, [alloc.dropped_task(t, "cut") for t in plan.tasks if t.id in cut], bool(kept)
+    if choice.needs_decision:
+        return choice.trimmed, choice.trimmed_out, True
+    return [], [alloc.dropped_task(task, "rejected") for task in plan.tasks], False
+
+
+WHY = {
+    "agent_cap": "it did not fit under the agent's share cap",
+    "over_budget": "the plan cost more than the budget",
+    "rejected": "the executive rejected the plan",
+    "cut": "the executive cut it from the plan",
+    "dependency": "a task it depends on was dropped",
+}
 
 
 def _findings(plan: Plan, kept: list[Task], dropped: list[DroppedTask]) -> list[Finding]:
     """Say what was dropped and which funded tasks lost something they depend on."""
     findings: list[Finding] = []
-    why = {
-        "agent_cap": "it did not fit under the agent's share cap",
-        "over_budget": "the plan cost more than the budget",
-        "rejected": "the executive rejected the plan",
-    }
     titles = {task.id: task.title for task in plan.tasks}
     for item in dropped:
         findings.append(Finding(
             id=f"budget:dropped:{item.task_id}", severity="warning", agent=item.owner,
-            message=f"Task {item.task_id} ({titles.get(item.task_id, '?')}, "
-            f"{item.estimated_cost} USD) was dropped because {why[item.reason]}."))
+            message=f"{item.task_id} {titles.get(item.task_id, '?')} (${item.estimated_cost:,.2f}) was "
+            f"dropped because {WHY[item.reason]}."))
     gone = {item.task_id for item in dropped}
     for task in kept:
         missing = [dep for dep in task.depends_on if dep in gone]
         if missing:
+            names = ", ".join(f"{dep} {titles.get(dep, '')}".strip() for dep in missing)
             findings.append(Finding(
                 id=f"budget:dependency:{task.id}", severity="warning", agent=task.owner,
-                message=f"Task {task.id} ({task.title}) depends on dropped task(s) "
-                f"{', '.join(missing)}; plan that work another way."))
+                message=f"{task.id} {task.title} is funded but depends on dropped work ({names}); "
+                "plan that work another way."))
     return findings

@@ -46,6 +46,8 @@ def assignments(state: WorkflowState) -> list[Send]:
                     "allocation_usd": str(allocation.by_agent[agent]),
                     "ceiling_headroom_usd": str(allocation.ceiling - others),
                     "focus": state["policy"].get("review_focus", []),
+                    "objectives": state["objectives"],
+                    "reference": state["reference"],
                 },
             )
         )

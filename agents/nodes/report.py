@@ -1,8 +1,11 @@
-"""Report: the executive summary, with every number computed here and the prose from the LLM."""
+"""Report: the structured report, its quality checks, and the Markdown rendered from it.
+
+Every number is computed in `agents.report_builder`; the LLM writes only the narrative, from those
+numbers; `agents.quality` checks the result and the checks travel with the report.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, cast
 
 from langgraph.runtime import Runtime
@@ -11,18 +14,10 @@ from agents.context import RunContext
 from agents.events import agent_event, phase_completed, phase_started
 from agents.llm_call import ask
 from agents.outputs import ReportNarrative
-from agents.report_markdown import render, spend_rows
-from agents.state import (
-    Allocation,
-    Brief,
-    Deliverable,
-    Finding,
-    Plan,
-    Report,
-    WorkflowState,
-    cents,
-    dump,
-)
+from agents.quality import run_checks
+from agents.report_builder import build_report
+from agents.report_markdown import render
+from agents.state import Finding, Report, SpendRow, WorkflowState, dump
 
 PHASE = "report"
 AGENT = "reporter"
@@ -34,39 +29,35 @@ def report(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
     ctx.check_cancelled()
     phase_started(PHASE)
     agent_event("started", AGENT, PHASE, {"title": ctx.catalogue.title(AGENT)})
-    brief = Brief.model_validate(state["brief"])
-    plan = Plan.model_validate(state["plan"])
-    allocation = Allocation.model_validate(state["allocation"])
-    deliverables = {
-        agent: Deliverable.model_validate(raw)
-        for agent, raw in (state.get("deliverables") or {}).items()
-    }
     findings = [Finding.model_validate(raw) for raw in state.get("findings", [])]
-    rows = spend_rows(allocation, deliverables)
-    committed = cents(sum((row.committed for row in rows), Decimal("0")))
-    data = {
-        "brief": state["brief"],
-        "plan": state["plan"],
-        "agents": [row.agent for row in rows],
-        "spend": [dump(row) for row in rows],
-        "committed_total": str(committed),
-        "findings": state.get("findings", []),
-    }
+    draft = build_report(dict(state), findings, {}, ctx.catalogue, offline=False, policy=ctx.policy)
+    data = {"brief": state["brief"], "report": draft.model_dump(mode="json"),
+            "findings": state.get("findings", [])}
     response = ask(ctx, agent=AGENT, prompt="reporter", phase=PHASE, data=data)
     narrative = cast(ReportNarrative, response.output)
-    markdown, rows = render(brief, plan, allocation, deliverables, findings, narrative,
-                            ctx.catalogue)
+    structured = build_report(dict(state), findings, {"executive_summary": narrative.executive_summary},
+                              ctx.catalogue, offline=response.offline, policy=ctx.policy)
+    if narrative.risk_commentary.strip():
+        structured.assumptions.append(f"Reviewer's note: {narrative.risk_commentary.strip()}")
+    structured.checks = run_checks(structured)
+    markdown = render(structured)
+    budget = structured.budget
     result = Report(
         markdown=markdown,
-        committed_total=committed,
-        budget=brief.budget_usd,
-        ceiling=allocation.ceiling,
-        spend=rows,
-        agents=[row.agent for row in rows],
+        committed_total=budget.committed_usd,
+        budget=budget.total_usd,
+        ceiling=budget.ceiling_usd,
+        spend=[SpendRow(agent=r.agent, allocated=r.allocated_usd, committed=r.committed_usd,
+                        remaining=r.remaining_usd) for r in budget.by_agent],
+        agents=[r.agent for r in budget.by_agent],
         offline=response.offline,
+        structured=structured.model_dump(mode="json"),
     )
+    failed = [c.name for c in structured.checks if not c.passed]
     agent_event("completed", AGENT, PHASE, {
         "characters": len(markdown), "tokens": response.input_tokens + response.output_tokens,
+        "checks_failed": failed,
     })  # fmt: skip
-    phase_completed(PHASE, {"committed": str(committed), "budget": str(brief.budget_usd)})
+    phase_completed(PHASE, {"committed": str(budget.committed_usd), "budget": str(budget.total_usd),
+                            "checks": {c.name: c.passed for c in structured.checks}})
     return {"report": dump(result)}

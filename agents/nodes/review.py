@@ -49,6 +49,7 @@ def review(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
         "deliverables": {agent: dump(d) for agent, d in deliverables.items()},
         "focus": state["policy"].get("review_focus", []),
         "findings_so_far": state.get("findings", []),
+        "reference": state.get("reference", {}),
     }
     response = ask(ctx, agent=AGENT, prompt="reviewer", phase=PHASE, data=data)
     proposal = cast(ReviewProposal, response.output)

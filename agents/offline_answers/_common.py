@@ -23,3 +23,17 @@ def money(value: Decimal) -> str:
 def number(value: Decimal) -> float:
     """Amounts go out as JSON numbers, the way a model writes them."""
     return float(cents(value))
+
+
+def plural(count: int, word: str) -> str:
+    """`word` or its plural for `count` (regular English plurals only)."""
+    if count == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+
+
+def quoted_list(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

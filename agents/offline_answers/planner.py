@@ -1,96 +1,176 @@
-"""The offline CFO: objectives and location → costed, prioritised tasks per specialist."""
+"""The offline CFO: every screened objective -> the tasks that serve it, each priced item by item.
+
+Objectives are classified at intake; a kind's playbook names the task kinds that serve it, and a
+task kind shared by two objectives becomes one task serving both. An objective that no offered
+specialist can serve is listed as not covered with the reason, never dropped.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from agents.knowledge import fees, martech, web
-from agents.knowledge.content import pieces
-from agents.knowledge.geography import jurisdiction_of
-from agents.knowledge.industries import profile_for
-from agents.knowledge.objectives import agents_for
+from agents.knowledge.playbooks import TASK_KINDS, after, base_kind, kind_instance, task_kinds_for
 from agents.knowledge.tiers import tier_of
-from agents.offline_answers import OFFLINE_NOTE
-from agents.offline_answers._common import brief_of, clamp, money, number
-from agents.state import SPECIALISTS, cents
+from agents.offline_answers._common import brief_of, money, number, plural, quoted_list
+from agents.offline_answers.costing import SCALABLE, Job, estimate, items_for
+from agents.state import SPECIALISTS, Brief, ObjectiveCheck
+
+LICENSED_KINDS = {"licensing", "launch", "new_location"}
+MIN_SCALE = Decimal("0.05")
+
+
+def _instances(check: ObjectiveCheck, reference: dict[str, Any]) -> list[str]:
+    """Task kinds (with licence instances) serving one objective."""
+    kinds = list(task_kinds_for(check.kind or ""))
+    licences = reference.get("licences", [])
+    if check.kind in LICENSED_KINDS:
+        sector = [f"licence:{n}" for n, lic in enumerate(licences) if "1023" not in lic["name"]]
+        kinds = [k for k in kinds if k != "licence"] + sector
+    return kinds
+
+
+def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveCheck) -> str:
+    base = base_kind(kind)
+    template = TASK_KINDS[base].title
+    licences = reference.get("licences", [])
+    licence = ""
+    index = kind_instance(kind)
+    if index is not None:
+        chosen = licences[index]
+        licence = f"{chosen['name']}, {chosen['regulator']}"
+    elif base == "nonprofit_filing":
+        licence = next((lic["name"] for lic in licences), "recognition of tax-exempt status")
+    city = _place_in(check.text) or reference["jurisdiction"].get("city") or brief.company.location
+    mark = reference["trademark"]
+    classes = mark["classes"]
+    title = template.format(
+        entity=f"{reference['entity']['entity']} ({reference['entity']['jurisdiction']})",
+        office=mark["office_name"],
+        classes=("class " if len(classes) == 1 else "classes ") + ", ".join(str(c) for c in classes),
+        licence=licence or "the licence the activity needs",
+        target=check.target or _object_of(check.text),
+        city=city,
+    )
+    return title[:200]
+
+
+IN_PLACE = re.compile(r"\b(?:in|à|en|in der|im|nach|to)\s+([A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+)*)\s*\.?$")
+LEADING_VERB = re.compile(r"^(?:hire|recruit|find|attract|get|win|gain|reach|sign|contratar|captar|conseguir|"
+                          r"einstellen|gewinnen|finden|recruter|embaucher|attirer|trouver)\s+", re.IGNORECASE)
+
+
+def _place_in(text: str) -> str | None:
+    """'Open a second cafe in Leeds' -> 'Leeds'."""
+    match = IN_PLACE.search(text.strip())
+    return match.group(1) if match else None
+
+
+def _object_of(text: str) -> str:
+    """'Hire a head roaster' -> 'a head roaster'."""
+    return LEADING_VERB.sub("", text.strip().rstrip(".")) or text
 
 
 def plan_payload(data: dict[str, Any]) -> dict[str, Any]:
     brief = brief_of(data)
+    reference = data["reference"]
     offered = [spec["name"] for spec in data.get("specialists", [])] or list(SPECIALISTS)
-    required = [name for name in data.get("required_agents", []) if name in offered]
-    chosen = [a for a in agents_for(brief.objectives) if a in offered]
-    agents = [a for a in SPECIALISTS if a in chosen or a in required]
-    budget = brief.budget_usd
-    tier = tier_of(budget)
-    place = jurisdiction_of(brief.company.location)
-    profile = profile_for(brief.company.industry)
-    tasks: list[dict[str, Any]] = []
-    ids: dict[str, str] = {}
-
-    def add(key: str, owner: str, title: str, priority: int, cost: Decimal, deps: list[str],
-            why: str) -> None:
-        ids[key] = f"T{len(tasks) + 1}"
+    checks = [ObjectiveCheck.model_validate(raw) for raw in data["objectives"]]
+    plannable = [check for check in checks if check.status == "ok"]
+    serving: dict[str, list[ObjectiveCheck]] = {}
+    not_covered: list[dict[str, Any]] = []
+    for check in plannable:
+        kinds = _instances(check, reference)
+        usable = [k for k in kinds if TASK_KINDS[base_kind(k)].owner in offered]
+        if not kinds:
+            not_covered.append({"index": check.index, "reason": _no_playbook(check, brief, reference)})
+            continue
+        if not usable:
+            missing = sorted({TASK_KINDS[base_kind(k)].owner for k in kinds})
+            not_covered.append({"index": check.index, "reason": (
+                f"Needs the {quoted_list(missing)} specialist{'s' if len(missing) > 1 else ''}, "
+                "who are not on this run's team; add them to the run or plan it outside Catalyst.")})
+            continue
+        for kind in usable:
+            serving.setdefault(kind, []).append(check)
+    for agent in data.get("required_agents", []):
+        if agent in offered and not any(TASK_KINDS[base_kind(k)].owner == agent for k in serving):
+            fallback = next((k for k in TASK_KINDS.values() if k.owner == agent), None)
+            if fallback is not None and plannable:
+                serving.setdefault(fallback.key, []).append(plannable[0])
+    ids = {kind: f"T{n}" for n, kind in enumerate(serving, start=1)}
+    sized = _sized(serving, brief, reference)
+    tasks = []
+    for kind, served in serving.items():
+        spec = TASK_KINDS[base_kind(kind)]
+        cost = estimate(items_for(_job(sized[kind], served, brief, reference)))
+        deps = [ids[k] for k in serving if base_kind(k) in after(spec.key) and k != kind]
+        if kind.startswith("licence") and "formation" in ids:
+            deps = list(dict.fromkeys([*deps, ids["formation"]]))
         tasks.append({
-            "id": ids[key], "title": title, "owner": owner, "priority": priority,
-            "estimated_cost": number(cost), "depends_on": [ids[d] for d in deps if d in ids],
-            "rationale": why,
+            "id": ids[kind], "title": _title(kind, brief, reference, served[0]), "owner": spec.owner,
+            "priority": spec.priority, "estimated_cost": number(cost), "depends_on": deps,
+            "rationale": _rationale(served, spec.why), "kind": sized[kind],
+            "objective_indexes": [c.index for c in served],
         })  # fmt: skip
+    return {"summary": _summary(brief, checks, tasks, not_covered), "tasks": tasks,
+            "not_covered": not_covered}
 
-    if "branding" in agents:
-        add("positioning", "branding", "Positioning, audience and name check", 1,
-            clamp(budget * Decimal("0.03"), 150, 20000), [],
-            f"Everything else speaks to {profile.audience}; settle the message first.")
-        add("identity", "branding", "Visual identity: logo, palette, typography", 2,
-            clamp(budget * Decimal("0.07"), 250, 60000), ["positioning"],
-            "A consistent identity is needed before the site and campaigns are built.")
-    if "legal" in agents:
-        formation = fees.formation_fee(place)
-        add("formation", "legal", f"Form the company ({place.label})", 1, formation.amount_usd, [],
-            f"Required before trading or signing contracts; {formation.description}.")
-        classes = fees.CLASSES_BY_TIER[tier]
-        mark = fees.trademark_fee(place, classes)
-        add("trademark", "legal", "File the trademark for the company name", 2, mark.amount_usd,
-            ["positioning"], f"Protects the name once it is chosen; {mark.description}.")
-        add("contracts", "legal", "Privacy policy, terms and customer contract templates", 3,
-            clamp(budget * Decimal("0.04"), 300, 15000), ["formation"],
-            "Needed before collecting customer data or taking payments.")
-    if "webdev" in agents:
-        approach, share, hosting = web.BUILD[tier]
-        add("site", "webdev", "Build the launch website", 2,
-            clamp(budget * share, 400, 150000), ["identity"],
-            f"The campaigns need a destination; approach: {approach}.")
-        months = martech.months_of(brief.timeline_days)
-        add("hosting", "webdev", "Hosting, domain and SSL for the timeline", 2,
-            cents(hosting * months / 12 + web.DOMAIN_PER_YEAR), [],
-            "Keeps the site online for the whole timeline.")
-    if "martech" in agents:
-        months = martech.months_of(brief.timeline_days)
-        monthly = sum((price for _, _, price in martech.STACKS[tier]), Decimal("0"))
-        add("stack", "martech", f"Marketing stack subscriptions ({tier} tier)", 3,
-            cents(monthly * months), [], f"{months} month(s) of the tools that fit a {tier} budget.")
-        add("tracking", "martech", "Stack set-up, tracking plan and dashboards", 4,
-            cents(martech.SETUP_HOURS[tier] * martech.HOURLY_RATE), ["site"],
-            "Without tracking, nobody can tell which spend works.")
-    if "content" in agents:
-        full = sum((count * cost for _, count, cost in pieces(tier, brief.timeline_days)),
-                   Decimal("0"))
-        add("calendar", "content", "Content calendar production", 3,
-            cents(min(full, max(budget * Decimal("0.12"), Decimal("200")))), ["positioning"],
-            "Steady content feeds search, social and email over the whole timeline.")
-    if "campaigns" in agents:
-        add("media", "campaigns", "Launch campaign paid media", 2,
-            cents(budget * Decimal("0.25")), ["site"],
-            "Paid media buys the first wave of attention while organic channels grow.")
-        add("creative", "campaigns", "Campaign creative and ad account set-up", 4,
-            clamp(budget * Decimal("0.03"), 150, 30000), ["identity"],
-            "Ads need assets sized for each channel.")
-    total = sum((Decimal(str(task["estimated_cost"])) for task in tasks), Decimal("0"))
-    summary = (
-        f"{OFFLINE_NOTE}\n\nA {tier}-tier plan for {brief.company.name} ({brief.company.industry}, "
-        f"{brief.company.location}) over {brief.timeline_days} days: {len(tasks)} tasks for "
-        f"{len(agents)} specialist(s), estimated at {money(total)} against a budget of "
-        f"{money(budget)}."
-    )
-    return {"summary": summary, "tasks": tasks}
+
+def _job(kind: str, served: list[ObjectiveCheck], brief: Brief, reference: dict[str, Any]) -> Job:
+    targets = [{"value": str(c.target_value), "unit": c.target_unit, "text": c.target}
+               for c in served if c.target_value is not None]
+    return Job(kind=kind, brief=brief, reference=reference, targets=targets, texts=[c.text for c in served])
+
+
+def _sized(serving: dict[str, list[ObjectiveCheck]], brief: Brief, reference: dict[str, Any]) -> dict[str, str]:
+    """Scale discretionary work (media, content) down so the plan fits the budget where it can.
+
+    Fees and one-off work are what they are; paid media and the content calendar are sized to
+    what is left, never below a useful minimum. A plan whose fixed costs alone exceed the budget
+    still goes over, and the executive decides.
+    """
+    full = {k: estimate(items_for(_job(k, served, brief, reference))) for k, served in serving.items()}
+    scalable = {k: v for k, v in full.items() if base_kind(k) in SCALABLE}
+    total = sum(full.values(), Decimal("0"))
+    if not scalable or total <= brief.budget_usd:
+        return {k: k for k in serving}
+    fixed = total - sum(scalable.values(), Decimal("0"))
+    room = max(Decimal("0"), brief.budget_usd - fixed)
+    scale = max(MIN_SCALE, (room / sum(scalable.values(), Decimal("0"))).quantize(Decimal("0.01"), ROUND_DOWN))
+    return {k: f"{k}@{scale}" if k in scalable else k for k in serving}
+
+
+def _rationale(served: list[ObjectiveCheck], why: str) -> str:
+    if len(served) == 1:
+        return f"For objective {served[0].index} (“{served[0].text.rstrip('.')}”): {why}."
+    numbers = quoted_list([str(c.index) for c in served])
+    return f"Serves objectives {numbers}: {why}."
+
+
+def _no_playbook(check: ObjectiveCheck, brief: Brief, reference: dict[str, Any]) -> str:
+    if check.kind == "licensing":
+        return (f"No licence for {brief.company.industry} in {reference['jurisdiction']['label']} is in "
+                "Catalyst's reference data; a local regulatory adviser should name the permit "
+                "(typically a few hours of advice, $300–$1,500).")
+    return (f"Catalyst's team has no playbook for {check.kind_label or 'this kind of objective'}; "
+            + (check.outside_scope or "plan it with a specialist adviser."))
+
+
+def _summary(brief: Brief, checks: list[ObjectiveCheck], tasks: list[dict[str, Any]],
+             not_covered: list[dict[str, Any]]) -> str:
+    total = sum((Decimal(str(t["estimated_cost"])) for t in tasks), Decimal("0"))
+    owners = sorted({t["owner"] for t in tasks})
+    tier = tier_of(brief.budget_usd)
+    lines = [f"{brief.company.name}'s {len(checks)} {plural(len(checks), 'objective')} became "
+             f"{len(tasks)} {plural(len(tasks), 'task')} for {len(owners)} "
+             f"{plural(len(owners), 'specialist')}, estimated at {money(total)} against a "
+             f"{money(brief.budget_usd)} budget ({tier} tier prices)."]
+    skipped = [c for c in checks if c.status != "ok"]
+    if skipped:
+        lines.append(" ".join(f"Objective {c.index} is {c.status}: {c.reason}" for c in skipped))
+    if not_covered:
+        lines.append(" ".join(f"Objective {n['index']} is not covered: {n['reason']}" for n in not_covered))
+    return "\n".join(lines)
+

@@ -1,14 +1,11 @@
-"""The offline reviewer: deterministic checks of deliverables against tasks and allocations."""
+"""The offline reviewer: deterministic checks of deliverables against tasks, allocations and the place."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from agents.knowledge.geography import jurisdiction_of
-from agents.knowledge.industries import profile_for
-from agents.offline_answers import OFFLINE_NOTE
-from agents.offline_answers._common import brief_of, money
+from agents.offline_answers._common import brief_of, money, plural
 from agents.state import Allocation, Deliverable, Plan
 
 
@@ -17,6 +14,7 @@ def review_payload(data: dict[str, Any]) -> dict[str, Any]:
     plan = Plan.model_validate(data["plan"])
     allocation = Allocation.model_validate(data["allocation"])
     deliverables = {a: Deliverable.model_validate(d) for a, d in data.get("deliverables", {}).items()}
+    reference = data.get("reference") or {}
     focus = data.get("focus", [])
     findings: list[dict[str, Any]] = []
 
@@ -32,20 +30,22 @@ def review_payload(data: dict[str, Any]) -> dict[str, Any]:
                 f"{money(allocated)}; the rest stays unspent.")
         if not deliverable.items:
             add("warning", agent, f"{agent}'s deliverable lists no concrete outputs.")
-    if jurisdiction_of(brief.company.location).country == "other":
-        add("warning", "legal", "No fee table for this location: filing fees are generic estimates.")
-    if "legal" in deliverables:
-        add("info", "legal", "Have a licensed lawyer confirm every filing before paying fees.")
+    place = reference.get("jurisdiction") or {}
+    if place.get("ambiguous") or not place.get("country_code"):
+        add("warning", "legal", f"“{brief.company.location}” could not be placed with certainty, so the "
+            "fees and offices in this plan may not apply; confirm the location.")
     if "regulatory" in focus:
-        for note in profile_for(brief.company.industry).regulatory:
-            add("warning", "legal", f"Regulatory check: {note}.")
+        for licence in reference.get("licences", []):
+            add("warning", "legal", f"Regulatory check: {licence['name']} ({licence['regulator']}) "
+                "before the regulated activity starts.")
         if "legal" not in deliverables:
             add("critical", None, "Regulated industry but no legal deliverable: do not launch "
                 "before legal review.")
     if "schedule" in focus:
-        add("warning", None, f"{len(brief.objectives)} objectives in {brief.timeline_days} days "
-            "is tight; sequence the priority-1 tasks first.")
+        add("warning", None, f"{len(brief.objectives)} {plural(len(brief.objectives), 'objective')} in "
+            f"{brief.timeline_days} days is tight; start the critical path first.")
     critical = sum(1 for f in findings if f["severity"] == "critical")
-    summary = (f"{OFFLINE_NOTE}\n\nChecked {len(deliverables)} deliverable(s) against "
-               f"{len(plan.tasks)} task(s): {len(findings)} finding(s), {critical} critical.")
+    summary = (f"Checked {len(deliverables)} {plural(len(deliverables), 'deliverable')} against "
+               f"{len(plan.tasks)} {plural(len(plan.tasks), 'task')}: {len(findings)} "
+               f"{plural(len(findings), 'finding')}, {critical} critical.")
     return {"summary": summary, "findings": findings}

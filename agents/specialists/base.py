@@ -35,7 +35,8 @@ def run_specialist(
         "tasks": assignment["tasks"],
         "allocation_usd": assignment["allocation_usd"],
         "focus": assignment.get("focus", []),
-        "context": context,
+        "objectives": assignment.get("objectives", []),
+        "context": {**context, "reference": assignment.get("reference", {})},
     }
     response = ask(ctx, agent=agent, prompt=agent, phase=PHASE, data=data)
     proposal = cast(DeliverableProposal, response.output)
@@ -43,9 +44,15 @@ def run_specialist(
     agent_event("progress", agent, PHASE, {
         "message": "Checking line items against the allocation", "percent": 70, "tokens": tokens,
     }, step=2)  # fmt: skip
+    task_ids = {task["id"] for task in assignment["tasks"]}
+    facts = set((assignment.get("reference") or {}).get("facts", {}))
     proposed = [
         LineItem(id=f"{agent}-{index:02d}", agent=agent, description=item.description[:300],
-                 amount=item.amount, category=item.category)
+                 amount=item.amount, category=item.category,
+                 task_id=item.task_id if item.task_id in task_ids else "",
+                 quantity=item.quantity or 1, unit=item.unit[:40],
+                 unit_usd=item.unit_usd if item.quantity else None,
+                 fact_ids=[f for f in item.fact_ids if f in facts])
         for index, item in enumerate(proposal.line_items, start=1)
     ]
     accepted, violations = enforce_commit(agent, proposed, allocation, headroom)

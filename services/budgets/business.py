@@ -9,6 +9,7 @@ transactions of its own, because it is called from the workflow's nodes, outside
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 ALLOCATIONS: Table = BudgetAllocation.__table__  # type: ignore[assignment]
 LINE_ITEMS: Table = BudgetLineItem.__table__  # type: ignore[assignment]
 RUN_BUDGETS: Table = RunBusinessBudget.__table__  # type: ignore[assignment]
-DECISIONS = ("approve", "reject")
+DECISIONS = ("approve", "reject", "edit")
+RAISING = ("approve", "edit")  # decisions that approve (some of) the overrun
 
 
 class SqlBudgetLedger:
@@ -153,17 +155,27 @@ class SqlBudgetLedger:
 
 
 def record_overrun_decision(
-    run: Run, user: User, decision: str, amount: Decimal, note: str = ""
+    run: Run,
+    user: User,
+    decision: str,
+    amount: Decimal,
+    note: str = "",
+    cut: Sequence[Mapping[str, str]] = (),
 ) -> OverrunDecision:
-    """Record an executive's approve/reject of a plan over budget (who, when, how much, why); audited.
+    """Record an executive's decision on a plan over budget (who, when, how much, why, what was cut); audited.
 
-    An approval raises the run's spending ceiling by the approved amount.
+    An approval raises the run's spending ceiling by the approved amount; so does an edit (fund all
+    but the `cut` tasks, [{"id", "title"}]), by the overrun the edited plan still has.
     """
     if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
     if amount < 0:
         raise ValueError("an overrun amount cannot be negative")
+    cuts = [{"id": str(task["id"]), "title": str(task.get("title") or task["id"])} for task in cut]
+    if cuts and decision != "edit":
+        raise ValueError("only an edited plan cuts tasks")
     cents = usd_to_cents(amount)
+    raises = decision in RAISING
     row = OverrunDecision(
         run_id=run.id,
         org_id=run.org_id,
@@ -176,7 +188,7 @@ def record_overrun_decision(
     db.session.add(row)
     budget = db.session.get(RunBusinessBudget, run.id)
     before = budget.approved_overrun_cents if budget else 0
-    if decision == "approve":
+    if raises:
         if budget is None:
             budget = RunBusinessBudget(run_id=run.id, allocated_cents=0, approved_overrun_cents=0)
             db.session.add(budget)
@@ -192,7 +204,9 @@ def record_overrun_decision(
             "decision": decision,
             "amount_usd": str(cents_to_usd(cents)),
             "note": row.note,
-            "approved_overrun_usd": str(cents_to_usd(before + (cents if decision == "approve" else 0))),
+            "approved_overrun_usd": str(cents_to_usd(before + (cents if raises else 0))),
+            "cut": [task["id"] for task in cuts],
+            "cut_titles": [task["title"] for task in cuts],
         },
     )
     db.session.commit()

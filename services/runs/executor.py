@@ -176,6 +176,7 @@ class RunExecutor:
             values.update(finished_at=now, pause_reason=None, pause_payload=None)
         if status == "completed":
             values["report_markdown"] = outcome.report_markdown
+            values["report"] = outcome.report
         if status == "failed":
             values["error"] = outcome.error
         with self.engine.begin() as conn:

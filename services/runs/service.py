@@ -9,7 +9,7 @@ paused run cancelled) go through the run's event sink after the commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 APPROVAL_REQUIRED = "approval_required"
 AI_BUDGET_EXHAUSTED = "ai_budget_exhausted"
+DECISIONS = ("approve", "reject", "edit")
+# record_decision(run, user, decision, overrun approved, note, cut tasks [{"id", "title"}])
+RecordDecision = Callable[[Run, User, str, Decimal, str, list[dict[str, str]]], Any]
 
 
 def checkpoint_url(settings: Settings) -> str:
@@ -50,7 +53,8 @@ class RunService:
     `make_llm(run, sink) -> LLMClient`, `make_ledger(run, sink) -> BudgetLedger`,
     `share_caps(run) -> {agent: percent} | None`, `resolve_ai_cap(org_id, requested) -> Decimal`
     (raise ValueError to refuse), `overrun_policy(org_id) -> "approve" | "trim"`,
-    `record_decision(run, user, decision, amount, note)`, `on_queued(run_id, reason)`.
+    `record_decision(run, user, decision, amount, note, cut)` (cut: [{"id", "title"}]),
+    `on_queued(run_id, reason)`.
     """
 
     def __init__(
@@ -77,7 +81,7 @@ class RunService:
         # Refuses (ValueError) a business budget above the organisation's per-run ceiling.
         self.check_budget: Callable[[int, Decimal], Any] = lambda org_id, budget: budget
         self.overrun_policy: Callable[[int], str] = lambda org_id: settings.overrun_policy
-        self.record_decision: Callable[[Run, User, str, Decimal, str], None] | None = None
+        self.record_decision: RecordDecision | None = None
         self.llm_config: Callable[[int], LLMConfig] = self._llm_config
         # Called after a run was committed as queued (reason: queued|approved|resumed); a job
         # queue plugs in here (RUN_EXECUTOR=queue). The default wakes this process's scheduler.
@@ -212,20 +216,38 @@ class RunService:
             run = self._reload(run)
         raise RunConflict("The run changed while cancelling; try again.")
 
-    def decide(self, run: Run, user: User, decision: str, note: str = "") -> Run:
-        """Approve or reject a paused run's budget overrun; the run queues to continue."""
+    def decide(
+        self, run: Run, user: User, decision: str, note: str = "", cut: Sequence[str] | None = None
+    ) -> Run:
+        """Approve, reject or edit (fund all but `cut`) a paused run's over-budget plan; the run queues.
+
+        `cut` is checked against the tasks the pause listed, so the engine only ever resumes with ids
+        it knows; an edit that cuts every task is a reject in disguise and is refused.
+        """
         if not user.can_run:
             raise RunForbidden("Only executives and admins can approve or reject overruns.")
-        if decision not in ("approve", "reject"):
-            raise RunInvalid("decision must be approve or reject", field="decision")
+        if decision not in DECISIONS:
+            raise RunInvalid("decision must be approve, reject or edit", field="decision")
+        if isinstance(cut, str):
+            raise RunInvalid("cut must be a list of task ids", field="cut")
+        cut_ids = list(cut or [])
+        if cut_ids and decision != "edit":
+            raise RunInvalid(f"Only an edited plan cuts tasks; {decision} takes no cut list.", field="cut")
         if run.status != RunStatus.paused or run.pause_reason != APPROVAL_REQUIRED:
             raise RunConflict("The run is not waiting for an approval.", code="not_awaiting_approval")
-        amount = _amount((run.pause_payload or {}).get("amount"))
-        value = {"decision": decision, "note": note}
+        payload = run.pause_payload or {}
+        tasks = _paused_tasks(payload)
+        if decision == "edit":
+            _check_cut(cut_ids, tasks)
+            amount = _edited_overrun(payload, cut_ids)
+        else:
+            amount = _amount(payload.get("amount"))
+        cut_tasks = [{"id": task_id, "title": tasks[task_id]} for task_id in cut_ids]
+        value = {"decision": decision, "note": note, "cut": cut_ids}
         if not self._requeue(run, APPROVAL_REQUIRED, value):
             raise RunConflict("The run is no longer waiting for an approval.", code="not_awaiting_approval")
         if self.record_decision is not None:
-            self.record_decision(run, user, decision, amount, note)
+            self.record_decision(run, user, decision, amount, note, cut_tasks)
         else:
             audit.record(
                 "run.overrun_decided",
@@ -233,7 +255,13 @@ class RunService:
                 target_type="run",
                 target_id=run.id,
                 org_id=run.org_id,
-                after={"decision": decision, "amount": str(amount), "note": note},
+                after={
+                    "decision": decision,
+                    "amount": str(amount),
+                    "note": note,
+                    "cut": cut_ids,
+                    "cut_titles": [task["title"] for task in cut_tasks],
+                },
             )
         db.session.commit()
         self.on_queued(run.id, "approved")
@@ -311,3 +339,47 @@ def _amount(value: object) -> Decimal:
         return Decimal(str(value)) if value is not None else Decimal("0")
     except ArithmeticError:
         return Decimal("0")
+
+
+def _paused_tasks(payload: dict[str, Any]) -> dict[str, str]:
+    """The paused plan's tasks as {id: title}, in plan order (old payloads list none)."""
+    tasks = payload.get("tasks")
+    found: dict[str, str] = {}
+    for task in tasks if isinstance(tasks, list) else []:
+        if isinstance(task, dict) and isinstance(task.get("id"), str):
+            found[task["id"]] = str(task.get("title") or task["id"])
+    return found
+
+
+def _check_cut(cut: list[str], tasks: dict[str, str]) -> None:
+    """Refuse an edit the engine could not apply: nothing cut, repeats, unknown ids, everything cut."""
+    if not cut:
+        raise RunInvalid("Choose at least one task to cut, or approve or reject the plan.", field="cut")
+    if not all(isinstance(task_id, str) for task_id in cut):
+        raise RunInvalid("Task ids must be strings.", field="cut")
+    repeated = sorted({task_id for task_id in cut if cut.count(task_id) > 1})
+    if repeated:
+        raise RunInvalid(f"Each task can be cut once; repeated: {', '.join(repeated)}.", field="cut")
+    if not tasks:
+        raise RunInvalid("This approval does not list its tasks; approve or reject the plan.", field="cut")
+    unknown = [task_id for task_id in cut if task_id not in tasks]
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        raise RunInvalid(f"The plan has no task {shown}.", field="cut")
+    if len(cut) >= len(tasks):
+        raise RunInvalid("Cutting every task leaves nothing to fund; reject the plan instead.", field="cut")
+
+
+def _edited_overrun(payload: dict[str, Any], cut: list[str]) -> Decimal:
+    """What an edited plan still costs above the budget (approved with the edit), by the pause's figures."""
+    options = payload.get("options")
+    approve = options.get("approve") if isinstance(options, dict) else None
+    funded = approve.get("funded_usd") if isinstance(approve, dict) else None
+    total = _amount(funded if funded is not None else payload.get("plan_total"))
+    costs = {
+        task.get("id"): _amount(task.get("cost_usd"))
+        for task in payload.get("tasks") or []
+        if isinstance(task, dict)
+    }
+    edited = total - sum((costs.get(task_id, Decimal("0")) for task_id in cut), Decimal("0"))
+    return max(Decimal("0.00"), edited - _amount(payload.get("budget"))).quantize(Decimal("0.01"))

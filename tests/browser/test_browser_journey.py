@@ -67,7 +67,7 @@ def test_executive_approves_an_overrun_while_a_member_watches(session) -> None: 
     expect(watch.locator("#connection")).to_have_class(re.compile("connection-live"))
     assert watch.locator("#approval-panel").count() == 0
     assert watch.locator("#cancel-start").count() == 0
-    assert watch.locator("#approve-btn").count() == 0
+    assert watch.locator("#approve").count() == 0
 
     # Phases and agent cards move as events arrive; the run pauses for the overrun.
     expect(page.locator("#connection")).to_have_class(re.compile("connection-live"))
@@ -91,7 +91,7 @@ def test_executive_approves_an_overrun_while_a_member_watches(session) -> None: 
     page.click("#autoscroll")
 
     page.fill("#approval-note", "Worth it for the launch")
-    page.click("#approve-btn")
+    page.click("#approve")
     expect(page.locator("#approval-panel")).to_be_hidden()
     expect(page.locator("#run-status")).to_have_text("completed", timeout=60_000)
     expect(page.locator("#report-link")).to_be_visible()

@@ -15,6 +15,7 @@ from flask import current_app
 from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import models_json_schema
 
+from agents.report_model import StructuredReport
 from agents.state import Brief
 from web.api import bp
 from web.api.agents import AgentList
@@ -111,7 +112,10 @@ OPERATIONS: list[Operation] = [
               {200: RunOut, **_WRITE}),
     Operation("get", "/api/runs/{run_id}/report", "The executive report", "runs",
               {200: "text/markdown", 404: ErrorBody, 422: ErrorBody, **_COMMON}, query=ReportQuery,
-              description="Markdown; `format=html` gives sanitised HTML.", extra={"html": True}),
+              description="Markdown; `format=html` gives sanitised HTML; `format=json` gives the structured "
+                          "report every rendering is made from (money as decimal strings, 404 "
+                          "`report_not_ready` for runs finished before it existed).",
+              extra={"html": True, "json": StructuredReport}),
     Operation("get", "/api/agents", "The agent catalogue with default share caps", "agents",
               {200: AgentList, **_COMMON}),
     Operation("get", "/api/me", "The current user", "account", {200: Me, **_COMMON}),
@@ -141,6 +145,7 @@ def _models(ops: list[Operation]) -> list[tuple[type[BaseModel], str]]:
     models: list[tuple[type[BaseModel], str]] = []
     for op in ops:
         wanted = [(op.body, "validation")] + [(b, "serialization") for b in op.responses.values()]
+        wanted.append((op.extra.get("json"), "serialization"))  # a JSON alternative to a text body
         for model, mode in wanted:
             if isinstance(model, type) and (model, mode) not in models:
                 models.append((model, mode))
@@ -180,6 +185,8 @@ def _response(
         content: dict[str, Any] = {body: {"schema": schema}}
         if op.extra.get("html"):
             content["text/html"] = {"schema": {"type": "string"}}
+        if op.extra.get("json") and status < 300:
+            content["application/json"] = {"schema": refs[(op.extra["json"], "serialization")]}
         return {"description": description, "content": content}
     schema = refs[(body, "serialization")]
     return {"description": description, "content": {"application/json": {"schema": schema}}}

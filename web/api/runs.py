@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask import Response, current_app, url_for
 from flask_login import current_user, login_required
@@ -58,14 +58,24 @@ class EventsQuery(BaseModel):
 class ReportQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    format: Literal["markdown", "html"] = "markdown"
+    format: Literal["markdown", "html", "json"] = Field(
+        "markdown", description="markdown (default), sanitised html, or json: the structured report"
+    )
+
+
+TaskId = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class DecisionIn(BaseModel):
+    """An overrun decision; `edit` funds every task except those in `cut` (approving any overrun left)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    decision: Literal["approve", "reject"]
+    decision: Literal["approve", "reject", "edit"]
     note: str = Field("", max_length=1000)
+    cut: list[TaskId] = Field(
+        default_factory=list, max_length=40, description="Task ids to leave unfunded (decision edit only)"
+    )
 
 
 # --- response models -----------------------------------------------------------------------------
@@ -296,7 +306,8 @@ def approve_run(run_id: str):  # noqa: ANN201
     _require_runner()
     run = _run_or_404(run_id)
     body = json_body(DecisionIn)
-    return _one(_act(_service().decide, run, current_user._get_current_object(), body.decision, body.note))
+    user = current_user._get_current_object()
+    return _one(_act(_service().decide, run, user, body.decision, body.note, body.cut))
 
 
 @bp.post("/runs/<run_id>/cancel")
@@ -321,6 +332,14 @@ def resume_run(run_id: str):  # noqa: ANN201
 def run_report(run_id: str) -> Response:
     run = _run_or_404(run_id)
     query = query_args(ReportQuery)
+    if query.format == "json":
+        # Stored as StructuredReport.model_dump(mode="json"): money is already decimal strings.
+        if not run.report:
+            message = "The report is written when the run completes." if not run.report_markdown else (
+                "This run finished before structured reports existed; ask for markdown or html."
+            )
+            raise ApiError(404, message, code="report_not_ready")
+        return current_app.json.response(run.report)
     if not run.report_markdown:
         raise ApiError(404, "The report is written when the run completes.", code="report_not_ready")
     if query.format == "html":

@@ -1,21 +1,34 @@
-"""The report of a run: rendered page, Markdown download and a print-ready HTML document."""
+"""The report of a run: rendered page, Markdown download, a print-ready HTML document and a PDF.
+
+Runs that finished with a structured report (agents/report_model.py) render every section from it:
+the page, the print document and the PDF only lay its figures out, they never compute one. Older
+runs without it render their stored Markdown as before.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from flask import Response, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_login import login_required
+from markupsafe import Markup
+from pydantic import ValidationError
 
 from agents.catalogue import default_catalogue
+from agents.report_model import Check, KPIRow, ObjectiveRow, StructuredReport, TaskRow
 from services.budgets import ai_ledger
 from services.models import Run
 from web.pages import bp
 from web.pages.markdown import render_markdown
 from web.pages.queries import last_event, run_or_404
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ def _decimal(value: Any, default: str = "0") -> Decimal:
 
 
 def spend_table(run: Run) -> SpendTable | None:
-    """Allocated/committed/remaining per agent from the run's last budget snapshot."""
+    """Allocated/committed/remaining per agent from the run's last budget snapshot (old runs only)."""
     snapshot = last_event(run.id, "budget.updated", having="by_agent")
     if not snapshot:
         return None
@@ -75,18 +88,148 @@ def spend_table(run: Run) -> SpendTable | None:
     )
 
 
+# --- the structured report -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    """The tasks serving one objective (`objective` None: work not tied to any single objective)."""
+
+    objective: ObjectiveRow | None
+    tasks: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class KPIGroup:
+    objective: ObjectiveRow | None
+    index: int
+    kpis: list[KPIRow]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """The structured report plus the lookups and groupings its layout needs; no figure is new."""
+
+    report: StructuredReport
+    tasks_by_id: dict[str, TaskRow]
+    agent_titles: dict[str, str]
+    plan: list[PlanGroup]
+    schedule: list[TaskRow]
+    unscheduled: list[TaskRow]
+    critical: set[str]
+    kpis: list[KPIGroup]
+    failed_checks: list[Check]
+    summary_html: Markup
+    entity_html: Markup
+    chart: dict[str, Any] = field(default_factory=dict)
+
+
+def structured_report(run: Run) -> StructuredReport | None:
+    """The run's stored structured report, or None (older runs, or one this version cannot read)."""
+    if not run.report:
+        return None
+    try:
+        return StructuredReport.model_validate(run.report)
+    except ValidationError as exc:
+        # Shown from its Markdown instead: a report the page cannot read must still be readable.
+        log.warning(
+            "structured report does not validate", extra={"run_id": run.id, "errors": exc.error_count()}
+        )
+        return None
+
+
+def report_view(report: StructuredReport) -> ReportView:
+    tasks_by_id = {task.id: task for task in report.tasks}
+    titles = {row.agent: row.agent_title or row.agent for row in report.budget.by_agent}
+    for task in report.tasks:
+        titles.setdefault(task.agent, task.agent_title or task.agent)
+    critical = {task.id for task in report.tasks if task.critical} | set(report.critical_path)
+
+    plan = [
+        PlanGroup(objective, [t for t in report.tasks if objective.index in t.objective_indexes])
+        for objective in report.objectives
+    ]
+    known = {objective.index for objective in report.objectives}
+    loose = [t for t in report.tasks if not known.intersection(t.objective_indexes)]
+    if loose:
+        plan.append(PlanGroup(None, loose))
+
+    funded = [t for t in report.tasks if t.status == "funded"]
+    schedule = sorted(
+        (t for t in funded if t.start_day is not None and t.end_day is not None),
+        key=lambda t: (t.start_day, t.end_day, t.id),
+    )
+    unscheduled = [t for t in funded if t.start_day is None or t.end_day is None]
+
+    objectives = {objective.index: objective for objective in report.objectives}
+    kpi_indexes = sorted({kpi.objective_index for kpi in report.kpis})
+    kpis = [
+        KPIGroup(objectives.get(index), index, [k for k in report.kpis if k.objective_index == index])
+        for index in kpi_indexes
+    ]
+    chart = {
+        "timeline_days": report.timeline_days,
+        "tasks": [
+            {
+                "id": t.id,
+                "label": f"{t.id} {t.title}",
+                "agent": titles.get(t.agent, t.agent),
+                "start": t.start_day,
+                "end": t.end_day,
+                "critical": t.id in critical,
+                "recurring": t.recurring,
+            }
+            for t in schedule
+        ],
+        "milestones": [m.model_dump(mode="json") for m in report.milestones],
+        "spend": [
+            row.model_dump(mode="json") | {"title": titles[row.agent]} for row in report.budget.by_agent
+        ],
+    }
+    return ReportView(
+        report=report,
+        tasks_by_id=tasks_by_id,
+        agent_titles=titles,
+        plan=plan,
+        schedule=schedule,
+        unscheduled=unscheduled,
+        critical=critical,
+        kpis=kpis,
+        failed_checks=[check for check in report.checks if not check.passed],
+        summary_html=render_markdown(report.executive_summary, shift_headings=2),
+        entity_html=render_markdown(report.entity_advice, shift_headings=2)
+        if report.entity_advice
+        else Markup(""),
+        chart=chart,
+    )
+
+
+# --- routes --------------------------------------------------------------------------------------
+
+
 def _filename(run: Run, extension: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", (run.company_name or "run").lower()).strip("-")[:60] or "run"
     return f"catalyst-report-{slug}-{run.id[:8]}.{extension}"
 
 
 def _context(run: Run, shift_headings: int) -> dict[str, Any]:
+    structured = structured_report(run)
+    view = report_view(structured) if structured else None
+    markdown_html = None
+    if view is None and run.report_markdown:
+        markdown_html = render_markdown(run.report_markdown, shift_headings=shift_headings)
+    ai = ai_ledger().run_usage(run.id) if view else None
     return {
         "run": run,
         "company": (run.brief or {}).get("company") or {"name": run.company_name},
-        "report_html": render_markdown(run.report_markdown, shift_headings=shift_headings) if run.report_markdown else None,
-        "spend": spend_table(run),
-        "offline": run.provider == "offline",
+        "view": view,
+        "report_html": markdown_html,
+        "has_report": bool(view or markdown_html),
+        "spend": spend_table(run) if view is None else None,
+        "ai_used": ai.settled if ai else None,
+        "ai_cap": ai.cap if ai else None,
+        "offline": view.report.offline if view else run.provider == "offline",
+        "pdf": False,
     }
 
 
@@ -116,8 +259,67 @@ def report_markdown(run_id: str) -> Response:
 def report_print(run_id: str):  # noqa: ANN201
     """A self-contained document for printing or saving; `?download=1` saves it as a file."""
     run = run_or_404(run_id)
-    body = render_template("reports/print.html", **_context(run, shift_headings=0))
+    context = _context(run, shift_headings=0)
+    body = render_template("reports/print.html", **context)
     headers = {}
     if request.args.get("download") == "1":
         headers["Content-Disposition"] = f'attachment; filename="{_filename(run, "html")}"'
-    return Response(body, mimetype="text/html", headers=headers, status=200 if run.report_markdown else 404)
+    return Response(body, mimetype="text/html", headers=headers, status=200 if context["has_report"] else 404)
+
+
+@bp.get("/runs/<run_id>/report.pdf")
+@login_required
+def report_pdf(run_id: str) -> Response:
+    """The print document as a PDF, rendered here by WeasyPrint from local files only."""
+    run = run_or_404(run_id)
+    context = _context(run, shift_headings=0)
+    if not context["has_report"]:
+        return Response("The report is written when the run completes.\n", status=404, mimetype="text/plain")
+    context["pdf"] = True
+    html = render_template("reports/print.html", **context)
+    return Response(
+        render_pdf(html, Path(current_app.static_folder or "static")),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(run, "pdf")}"'},
+    )
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def render_pdf(html: str, static_root: Path) -> bytes:
+    """PDF bytes of `html` styled by print.css; nothing outside `static_root` is ever fetched."""
+    # Imported here: WeasyPrint loads pango and fonts, which only this route needs.
+    from weasyprint import CSS, HTML
+
+    # print.css also serves browsers (media features, print-color-adjust), which WeasyPrint warns
+    # about on every render; its errors still reach the logs, and refused URLs are logged below.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = local_fetcher(static_root)
+    stylesheet = CSS(filename=str(static_root / "css" / "print.css"), url_fetcher=fetcher)
+    document = HTML(string=html, base_url=static_root.resolve().as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet])
+
+
+def local_fetcher(static_root: Path):  # noqa: ANN201 - a weasyprint.URLFetcher
+    """A URL fetcher that serves data: URLs and files under `static_root` and refuses the rest.
+
+    A report holds links the agents wrote; none of them may make the server fetch anything.
+    """
+    from weasyprint import URLFetcher
+
+    root = static_root.resolve()
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and not parts.netloc:
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_file() and root in path.parents:
+                    return super().fetch(url, headers)
+            log.warning("PDF render refused a URL", extra={"scheme": parts.scheme, "host": parts.netloc})
+            raise ValueError(f"refusing to fetch {parts.scheme or 'relative'} URL while rendering a PDF")
+
+    return LocalOnly(allowed_protocols=("data", "file"), timeout=2)

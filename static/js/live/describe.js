@@ -71,8 +71,7 @@ export function describe(event, titles = {}) {
       return `${capitalise(d.scope || "run")} AI spend reached ${d.level}% of its cap (${formatMoney(d.used, 4)} of ${formatMoney(d.cap)}).`;
     case "approval.required":
       return `Approval required: the plan costs ${formatMoney(d.plan_total)} against a budget of ${formatMoney(d.budget)} (over by ${formatMoney(d.amount)}).`;
-    case "approval.decided":
-      return `Overrun ${d.decision === "approve" ? "approved" : "rejected"}${d.note ? `: “${d.note}”` : ""}.`;
+    case "approval.decided": return decidedText(d);
     case "guardrail.violation":
       return `Guard rail ${d.rule ?? ""} stopped a line item of ${who || d.agent || "an agent"}: ${d.detail ?? ""}`.trim();
     default:
@@ -80,10 +79,94 @@ export function describe(event, titles = {}) {
   }
 }
 
+const DECIDED = { approve: "approved", reject: "rejected", edit: "edited plan approved" };
+
+function decidedText(d) {
+  const cut = Array.isArray(d.cut) ? d.cut : [];
+  const titles = Array.isArray(d.cut_titles) ? d.cut_titles : [];
+  const names = cut.map((id, i) => `“${titles[i] || id}”`).join(", ");
+  const head = d.decision === "edit"
+    ? `Edited plan approved: ${plural(cut.length, "task")} cut (${names})`
+    : `Overrun ${DECIDED[d.decision] || "decided"}${cut.length ? `, ${plural(cut.length, "task")} cut (${names})` : ""}`;
+  const money = d.funded_usd !== undefined
+    ? `; ${formatMoney(d.funded_usd)} funded, ceiling ${formatMoney(d.ceiling_usd)}` : "";
+  return `${head}${money}.${d.note ? ` Note: “${d.note}”` : ""}`;
+}
+
+const CUT_REASONS = {
+  agent_cap: "it did not fit under the agent's share cap",
+  over_budget: "the plan cost more than the budget",
+  rejected: "the executive rejected the overrun",
+  edited: "the executive cut it",
+  cut: "the executive cut it",
+};
+
+const SCREENING = { refused: "was refused", unclear: "is unclear" };
+
+function screened(d) {
+  return (Array.isArray(d.objectives) ? d.objectives : []).filter((o) => o && o.status in SCREENING);
+}
+
+/** Safe links only: http(s) URLs; anything else is shown as text. */
+function webLink(url) {
+  try {
+    const parsed = new URL(String(url), window.location.href);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Extra lines under an event in the log: [{text, link?: {href, label}}], plain text only.
+ * Intake's refused or unclear objectives (with the rule and its source), budgeting's cut tasks.
+ */
+export function describeDetails(event) {
+  const d = event.data || {};
+  if (event.type !== "phase.completed") return [];
+  if (event.phase === "intake") {
+    return screened(d).map((o) => {
+      const kind = o.kind_label ? ` (${o.kind_label})` : "";
+      const reason = o.reason ? `: ${o.reason}` : "";
+      const text = `Objective ${o.index ?? "?"} “${o.text ?? ""}”${kind} ${SCREENING[o.status]}${reason}.`;
+      const href = o.source_url ? webLink(o.source_url) : null;
+      const rule = o.rule ? String(o.rule) : "";
+      if (href) return { text: `${text} Rule: `, link: { href, label: rule || "source" } };
+      return { text: rule ? `${text} Rule: ${rule}.` : text };
+    });
+  }
+  if (event.phase === "budgeting" && Array.isArray(d.cut)) {
+    return d.cut.filter((t) => t && typeof t === "object").map((t) => {
+      const cost = t.cost_usd !== undefined ? `, ${formatMoney(t.cost_usd)}` : "";
+      const why = CUT_REASONS[t.reason] || (t.reason ? String(t.reason) : "it did not fit");
+      return { text: `Cut “${t.title || t.id}” (${t.id}${cost}) because ${why}.` };
+    });
+  }
+  return [];
+}
+
+function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 function phaseDetail(phase, d) {
+  if (phase === "intake" && Array.isArray(d.objectives)) {
+    const count = (status) => d.objectives.filter((o) => o && o.status === status).length;
+    const parts = [`${plural(count("ok"), "objective")} accepted`];
+    if (count("refused")) parts.push(`${count("refused")} refused`);
+    if (count("unclear")) parts.push(`${count("unclear")} unclear`);
+    return `: ${parts.join(", ")}`;
+  }
   if (phase === "planning" && d.tasks !== undefined) return `: ${d.tasks} task(s), ${formatMoney(d.total)}`;
-  if (phase === "budgeting" && d.allocated !== undefined) return `: ${formatMoney(d.allocated)} allocated`;
-  if (phase === "approval" && d.decision) return `: ${d.decision === "approve" ? "approved" : "rejected"}`;
+  if (phase === "budgeting" && d.allocated !== undefined) {
+    const cut = Array.isArray(d.cut) ? d.cut.filter((t) => t && typeof t === "object") : [];
+    const dropped = !cut.length && Array.isArray(d.dropped) ? d.dropped : [];
+    const names = cut.map((t) => `“${t.title || t.id}”`).join(", ");
+    if (cut.length) return `: ${formatMoney(d.allocated)} allocated; ${plural(cut.length, "task")} cut (${names})`;
+    if (dropped.length) return `: ${formatMoney(d.allocated)} allocated; dropped ${dropped.join(", ")}`;
+    return `: ${formatMoney(d.allocated)} allocated`;
+  }
+  if (phase === "approval" && d.decision) return `: ${DECIDED[d.decision] || d.decision}`;
   if (phase === "execution" && d.committed !== undefined) return `: ${formatMoney(d.committed)} committed`;
   return "";
 }

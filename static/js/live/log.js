@@ -1,7 +1,7 @@
 // The event log: one line per event, type filters, and auto-scroll that can be paused.
 import { $, $$, h, setText } from "../dom.js";
 import { formatTime } from "../format.js";
-import { categoryOf, CATEGORIES, describe } from "./describe.js";
+import { categoryOf, CATEGORIES, describe, describeDetails } from "./describe.js";
 
 export class EventLog {
   constructor(titles) {
@@ -35,6 +35,11 @@ export class EventLog {
       h("time", { class: "log-time", datetime: event.ts }, formatTime(event.ts, "time")),
       h("span", { class: `log-type tag tag-${category}` }, event.type),
       h("span", { class: "log-text" }, describe(event, this.titles)));
+    const details = describeDetails(event);
+    if (details.length) {
+      item.append(h("ul", { class: "log-details" }, details.map((line) => h("li", {}, line.text,
+        line.link ? h("a", { href: line.link.href, rel: "noopener noreferrer", target: "_blank" }, line.link.label) : null))));
+    }
     item.hidden = this.hiddenCategories.has(category);
     this.list.append(item);
     this.count += 1;

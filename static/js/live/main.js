@@ -2,6 +2,7 @@
 import { api } from "../api.js";
 import { $, setText } from "../dom.js";
 import { formatMoney } from "../format.js";
+import { ApprovalPanel, showDecision } from "./approval.js";
 import { agentOutcome, reasonText } from "./describe.js";
 import { EventLog } from "./log.js";
 import { AgentCards, AiMeter, BudgetPanel, Timeline } from "./panels.js";
@@ -12,12 +13,14 @@ const titles = data.titles || {};
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 let stream = null;
-const state = { status: data.status, pause: null, approvalPending: false, decisionSent: false };
+// approvalPayload: the latest approval request, kept after the resume to name the cut tasks.
+const state = { status: data.status, pause: null, approvalPending: false, decisionSent: false, approvalPayload: null };
 const timeline = new Timeline($("#timeline"));
 const agents = new AgentCards($("#agent-cards"), titles);
 const budget = new BudgetPanel(titles);
 const ai = new AiMeter(data.ai_cap);
 const log = new EventLog(titles);
+const approval = $("#approval-panel") ? new ApprovalPanel(titles) : null;
 ai.update(0, data.ai_cap);
 
 const CONNECTION_TEXT = {
@@ -73,14 +76,7 @@ function renderPause() {
 }
 
 function fillApproval(pause) {
-  setText($("#approval-amount"), formatMoney(pause.amount));
-  setText($("#approval-plan"), formatMoney(pause.plan_total));
-  setText($("#approval-budget"), formatMoney(pause.budget));
-  const rules = Array.isArray(pause.rules) && pause.rules.length ? ` Policy rules asking for sign-off: ${pause.rules.join(", ")}.` : "";
-  setText($("#approval-reason"), `The plan costs more than the budget.${rules}`);
-  const trim = Array.isArray(pause.tasks_to_trim) ? pause.tasks_to_trim : [];
-  setText($("#approval-trim"), trim.length ? `Rejecting drops ${trim.length} lower-priority task(s) (${trim.join(", ")}) to fit the budget.` : "");
-  for (const button of [$("#approve-btn"), $("#reject-btn")]) button.disabled = state.decisionSent;
+  if (approval) approval.fill(pause, state.decisionSent);
 }
 
 function onEvent(event) {
@@ -91,7 +87,10 @@ function onEvent(event) {
     case "run.resumed": state.pause = null; setStatus("running"); break;
     case "run.paused":
       state.pause = d;
-      if (d.reason === "approval_required") state.approvalPending = true;
+      if (d.reason === "approval_required") {
+        state.approvalPending = true;
+        state.approvalPayload = d;
+      }
       setStatus("paused", d.reason);
       break;
     case "run.completed": timeline.finishAll(); setStatus("completed"); markAgentsFinished("done"); break;
@@ -129,10 +128,15 @@ function onEvent(event) {
     case "approval.required":
       state.approvalPending = true;
       state.decisionSent = false;
+      state.approvalPayload = d;
       budget.awaitingDecision(d);
       renderPause();
       break;
-    case "approval.decided": state.approvalPending = false; renderPause(); break;
+    case "approval.decided":
+      state.approvalPending = false;
+      showDecision(d, state.approvalPayload, titles);
+      renderPause();
+      break;
     default: break;
   }
 }
@@ -162,17 +166,25 @@ const approvalForm = $("#approval-form");
 if (approvalForm) {
   approvalForm.addEventListener("submit", async (submit) => {
     submit.preventDefault();
-    const decision = submit.submitter && submit.submitter.value === "reject" ? "reject" : "approve";
+    const chosen = submit.submitter ? submit.submitter.value : "approve";
+    const decision = ["approve", "reject", "edit"].includes(chosen) ? chosen : "approve";
+    const cut = decision === "edit" && approval ? approval.selectedCut() : [];
     const error = $("#approval-error");
     setText(error, "");
     state.decisionSent = true;
-    fillApproval(state.pause || {});
+    if (approval) approval.lock(true);
     try {
-      await api(`${runUrl}/approve`, { method: "POST", body: { decision, note: $("#approval-note").value.trim() } });
-      say(decision === "approve" ? "Overrun approved. The run continues." : "Overrun rejected. The plan is trimmed to the budget.");
+      const body = { decision, note: $("#approval-note").value.trim() };
+      if (decision === "edit") body.cut = cut;
+      await api(`${runUrl}/approve`, { method: "POST", body });
+      say({
+        approve: "Overrun approved. The run continues.",
+        reject: "Overrun rejected. The plan is trimmed to the budget.",
+        edit: `Edited plan approved with ${cut.length} task${cut.length === 1 ? "" : "s"} cut. The run continues.`,
+      }[decision]);
     } catch (failure) {
       state.decisionSent = false;
-      fillApproval(state.pause || {});
+      if (approval) approval.lock(false);
       setText(error, failure.message);
     }
   });
@@ -228,7 +240,10 @@ if (raiseForm) {
 
 // --- start ---------------------------------------------------------------------------------------
 if (data.pause_reason) state.pause = { reason: data.pause_reason, ...(data.pause_payload || {}) };
-if (data.pause_reason === "approval_required") state.approvalPending = true;
+if (data.pause_reason === "approval_required") {
+  state.approvalPending = true;
+  state.approvalPayload = state.pause;
+}
 setStatus(data.status, data.pause_reason);
 stream = new RunStream(data.run_id, {
   onEvent,

@@ -9,7 +9,7 @@ busy for a fixed time after a warm-up; throughput is completed requests per seco
 per request. The API rate limit is raised for the run (the limiter's refusals are not the path
 being measured). Same machine, same run; the last line printed is one JSON object.
 
-    .venv/bin/python bench/http.py [--seconds 8] [--connections 16] [--runs 60]
+    .venv/bin/python bench/http_api.py [--seconds 8] [--connections 16] [--runs 60]
 """
 
 import sys

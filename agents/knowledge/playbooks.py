@@ -1,0 +1,139 @@
+"""Which pieces of work serve each kind of objective, and how those pieces depend on each other.
+
+An objective kind (from `agents.knowledge.taxonomy`) maps to task kinds; a task kind has one owner,
+a priority and the task kinds it must follow. The offline planner builds its plan from these; the
+scheduler uses the dependencies whoever planned. Task kinds are shared between objectives, so two
+objectives needing a website get one website task that serves both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    key: str
+    owner: str
+    title: str  # may use {office}, {entity}, {classes}, {licence}, {target}, {city}
+    priority: int
+    after: tuple[str, ...] = ()
+    why: str = ""
+
+
+TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
+    TaskKind("positioning", "branding", "Positioning, audience and name check", 1,
+             why="every later message speaks to the same audience and promise"),
+    TaskKind("identity", "branding", "Visual identity: logo, palette, typography", 2, ("positioning",),
+             why="the site, the ads and the shop front need one recognisable look"),
+    TaskKind("pricing", "branding", "Pricing and packaging workshop", 2, ("positioning",),
+             why="prices are set against the audience and the competitors named in positioning"),
+    TaskKind("investor_materials", "branding", "Investor deck, one-pager and financial model", 1,
+             why="investors decide on the story and the numbers before anything else"),
+    TaskKind("loyalty_design", "branding", "Loyalty programme design: rewards, tiers, rules", 1,
+             ("positioning",), why="the rewards must be worth more to customers than they cost"),
+    TaskKind("formation", "legal", "Form the company: {entity}", 1,
+             why="contracts, bank accounts, filings and investment all need the legal entity"),
+    TaskKind("trademark", "legal", "File the trademark with the {office} ({classes})", 2,
+             ("positioning",), why="the name is protected where the company trades, once it is chosen"),
+    TaskKind("contracts", "legal", "Terms, privacy policy and customer contract templates", 3,
+             ("formation",), why="needed before collecting customer data or taking payments"),
+    TaskKind("licence", "legal", "{licence}", 1, ("formation",),
+             why="the business may not operate the regulated activity before it holds this"),
+    TaskKind("nonprofit_filing", "legal", "Apply for tax-exempt status: {licence}", 1, ("formation",),
+             why="donors can deduct gifts and grants open up only after recognition"),
+    TaskKind("employment", "legal", "Employment contract and onboarding paperwork", 3, ("formation",),
+             why="a new hire needs a compliant contract before the first day"),
+    TaskKind("privacy_compliance", "legal", "Privacy compliance: records, consent and cookie banner", 2,
+             why="personal data may only be processed on a lawful basis that is documented"),
+    TaskKind("site", "webdev", "Build the website", 2, ("identity",),
+             why="campaigns, listings and investors all need a destination"),
+    TaskKind("shop", "webdev", "Build the online shop and checkout", 2, ("identity",),
+             why="customers can buy only once products, payments and delivery work end to end"),
+    TaskKind("app", "webdev", "Build the mobile app", 2, ("identity",),
+             why="the app is the product the objective asks for"),
+    TaskKind("careers", "webdev", "Careers page and job description", 2,
+             why="candidates check the company before they apply"),
+    TaskKind("hosting", "webdev", "Hosting, domain and SSL for the timeline", 2,
+             why="keeps the site online for the whole timeline"),
+    TaskKind("stack", "martech", "Marketing tool subscriptions", 3,
+             why="email, CRM and analytics run for the whole timeline"),
+    TaskKind("tracking", "martech", "Tracking plan, conversion events and dashboards", 2, ("site",),
+             why="without tracking nobody can tell which spend works, so it comes before ads"),
+    TaskKind("local_listing", "martech", "Local listings and location page for {city}", 2,
+             why="nearby customers find a new location through maps and local search first"),
+    TaskKind("investor_crm", "martech", "Investor pipeline CRM", 2,
+             why="a raise is a sales process: every investor contact is tracked to a decision"),
+    TaskKind("loyalty_platform", "martech", "Loyalty platform subscription and set-up", 2,
+             ("loyalty_design",), why="points, rewards and member data need a system of record"),
+    TaskKind("calendar", "content", "Content calendar production", 3, ("positioning",),
+             why="steady content feeds search, social and email over the whole timeline"),
+    TaskKind("seo", "content", "Search optimisation of the site's key pages", 3, ("site",),
+             why="organic search brings visitors after paid media stops"),
+    TaskKind("media", "campaigns", "Paid media", 2, ("site", "tracking"),
+             why="paid media buys attention while organic channels grow"),
+    TaskKind("acquisition_media", "campaigns", "Acquisition campaign for {target}", 1,
+             ("site", "tracking"), why="the objective names a number, so the spend is sized to it"),
+    TaskKind("creative", "campaigns", "Ad creative in channel sizes", 3, ("identity",),
+             why="each channel needs its own sizes and formats"),
+    TaskKind("recruiting_ads", "campaigns", "Job advertising for {target}", 2, ("careers",),
+             why="a good candidate pool needs the post in front of the right people"),
+    TaskKind("opening_campaign", "campaigns", "Opening campaign for {city}", 2, ("local_listing",),
+             why="a new location needs neighbours to know the opening date"),
+    TaskKind("launch_event", "campaigns", "Launch event", 3, ("identity",),
+             why="an event gives press, partners and first customers a date to come to"),
+    TaskKind("partnerships_outreach", "content", "Partner and stockist outreach pack", 3,
+             ("positioning",), why="partners need a pitch, terms and samples before they sign"),
+)}  # fmt: skip
+
+
+# Objective kind -> the task kinds that serve it (the first ones matter most).
+PLAYBOOKS: dict[str, tuple[str, ...]] = {
+    "launch": ("positioning", "identity", "formation", "site", "hosting", "tracking", "stack",
+               "calendar", "media", "creative", "contracts"),
+    "formation": ("formation", "contracts"),
+    "trademark": ("trademark",),
+    "licensing": ("licence",),
+    "nonprofit": ("formation", "nonprofit_filing"),
+    "fundraising": ("investor_materials", "investor_crm", "formation"),
+    "hiring": ("careers", "recruiting_ads", "employment"),
+    "new_location": ("local_listing", "opening_campaign", "launch_event"),
+    "loyalty": ("loyalty_design", "loyalty_platform"),
+    "ecommerce": ("shop", "hosting", "contracts", "tracking"),
+    "customer_acquisition": ("acquisition_media", "tracking", "site", "creative"),
+    "website": ("site", "hosting"),
+    "mobile_app": ("app",),
+    "content_seo": ("calendar", "seo"),
+    "social": ("calendar", "creative"),
+    "advertising": ("media", "creative", "tracking"),
+    "brand": ("positioning", "identity"),
+    "awareness": ("positioning", "calendar", "media"),
+    "partnerships": ("partnerships_outreach",),
+    "events": ("launch_event",),
+    "export": ("trademark", "partnerships_outreach", "site"),
+    "pricing": ("pricing",),
+    "compliance_privacy": ("privacy_compliance",),
+    "sales": ("media", "tracking", "calendar"),
+}
+
+
+def task_kinds_for(objective_kind: str) -> tuple[str, ...]:
+    """The task kinds that serve an objective kind; empty for a kind with no playbook."""
+    return PLAYBOOKS.get(objective_kind, ())
+
+
+def after(task_kind: str) -> tuple[str, ...]:
+    """The task kinds a task of this kind must follow (those that are in the plan)."""
+    kind = TASK_KINDS.get(task_kind)
+    return kind.after if kind else ()
+
+
+def base_kind(kind: str) -> str:
+    """'licence:1' -> 'licence', 'media@0.5' -> 'media' (instance and size suffixes dropped)."""
+    return kind.split("@", 1)[0].split(":", 1)[0]
+
+
+def kind_instance(kind: str) -> int | None:
+    """'licence:1' -> 1: which of several licences a licence task is for."""
+    head = kind.split("@", 1)[0]
+    return int(head.split(":", 1)[1]) if ":" in head else None

@@ -1,0 +1,310 @@
+"""Line items for one task: quantity x unit price, from the knowledge base and the run's reference.
+
+The offline planner estimates a task as the sum of these items and the offline specialist commits
+exactly these items, so a plan's estimate and its commitments can never disagree. Government fees
+carry the id of the sourced fact they come from.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from agents.knowledge import market, martech
+from agents.knowledge.playbooks import base_kind, kind_instance
+from agents.knowledge.content import CADENCE, weeks_of
+from agents.knowledge.industries import profile_for
+from agents.knowledge.tiers import Tier, tier_of
+from agents.knowledge.web import page_plan
+from agents.state import Brief, cents
+
+ZERO = Decimal("0")
+AVERAGE_MONTH_DAYS = Decimal("30.4375")
+
+
+@dataclass(frozen=True)
+class Item:
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_usd: Decimal
+    category: str
+    fact_ids: tuple[str, ...] = ()
+
+    @property
+    def amount(self) -> Decimal:
+        return cents(self.quantity * self.unit_usd)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What costing needs to know about one task."""
+
+    kind: str  # task kind, with an instance suffix for licences ("licence:0")
+    brief: Brief
+    reference: dict[str, Any]
+    targets: list[dict[str, Any]] = field(default_factory=list)  # targets of the objectives served
+    texts: list[str] = field(default_factory=list)  # the objectives served, as written
+
+    @property
+    def tier(self) -> Tier:
+        return tier_of(self.brief.budget_usd)
+
+    @property
+    def base(self) -> str:
+        return base_kind(self.kind)
+
+    @property
+    def scale(self) -> Decimal:
+        """How much of the full size of scalable work (media, content) the budget allows."""
+        return Decimal(self.kind.split("@", 1)[1]) if "@" in self.kind else Decimal("1")
+
+
+def months_of(timeline_days: int) -> int:
+    """Monthly billing periods that start within the timeline: 365 days are 12, 45 days are 2."""
+    return max(1, math.ceil(Decimal(timeline_days) / AVERAGE_MONTH_DAYS - Decimal("0.01")))
+
+
+def years_of(timeline_days: int) -> int:
+    return max(1, math.ceil(timeline_days / 365))
+
+
+def _hours(job: Job, work: str, rate: str, description: str, category: str) -> Item:
+    hours = market.HOURS[work][job.tier]
+    return Item(description, Decimal(hours), "hour", market.HOURLY[rate][job.tier], category)
+
+
+def _subscription(job: Job, name: str, purpose: str) -> Item:
+    tool, price = market.SUBSCRIPTIONS[name][job.tier]
+    months = months_of(job.brief.timeline_days)
+    return Item(f"{purpose}: {tool}", Decimal(months), "month", price, "software")
+
+
+def _fact_item(job: Job, fact_id: str | None, category: str = "filing_fee") -> list[Item]:
+    if not fact_id:
+        return []
+    fact = job.reference["facts"][fact_id]
+    local = "" if fact["currency"] == "USD" else f" ({fact['currency']} {fact['amount']})"
+    return [Item(f"{fact['what']}{local}", Decimal("1"), "fee", Decimal(fact["amount_usd"]), category,
+                 (fact_id,))]
+
+
+def _target(job: Job) -> dict[str, Any] | None:
+    return next((t for t in job.targets if t.get("value")), None)
+
+
+def _formation(job: Job) -> list[Item]:
+    entity = job.reference["entity"]
+    items: list[Item] = []
+    for fact_id in entity["fact_ids"]:
+        items += _fact_item(job, fact_id)
+    return items
+
+
+def _trademark(job: Job) -> list[Item]:
+    return _fact_item(job, job.reference["trademark"]["fact_id"])
+
+
+def _licence(job: Job) -> list[Item]:
+    index = kind_instance(job.kind) or 0
+    licence = job.reference["licences"][index]
+    items = _fact_item(job, licence.get("fact_id"))
+    prep = _hours(job, "licence_preparation", "legal",
+                  f"Application preparation with a regulatory adviser, {licence['regulator']}",
+                  "professional_services")
+    months = licence.get("months") or [0, 0]
+    if not items or items[0].unit_usd == ZERO or months[1] < 3:  # a simple registration is a form
+        prep = Item(prep.description, Decimal("1"), "hour", prep.unit_usd, prep.category)
+    items.append(prep)
+    return items
+
+
+def _nonprofit(job: Job) -> list[Item]:
+    items: list[Item] = []
+    for licence in job.reference["licences"]:
+        items += _fact_item(job, licence.get("fact_id"))
+    items.append(_hours(job, "nonprofit_preparation", "legal", "Exemption application preparation",
+                        "professional_services"))
+    return items
+
+
+def _site(job: Job) -> list[Item]:
+    pages = page_plan(profile_for(job.brief.company.industry).key)
+    return [Item(f"Website pages designed and built ({', '.join(pages[:4])} …)", Decimal(len(pages)),
+                 "page", market.PAGE_PRICE[job.tier], "professional_services")]
+
+
+def _hosting(job: Job) -> list[Item]:
+    years = years_of(job.brief.timeline_days)
+    return [_subscription(job, "hosting", "Hosting"),
+            Item("Domain registration with SSL", Decimal(years), "year", market.DOMAIN_PER_YEAR, "hosting")]
+
+
+def _stack(job: Job) -> list[Item]:
+    months = Decimal(months_of(job.brief.timeline_days))
+    return [Item(f"{purpose}: {tool}", months, "month", price, "software")
+            for purpose, tool, price in martech.STACKS[job.tier] if price > ZERO]
+
+
+def _calendar(job: Job) -> list[Item]:
+    weeks = weeks_of(job.brief.timeline_days)
+    items = []
+    for fmt, every, cost in CADENCE[job.tier]:
+        count = max(1, int(Decimal(-(-weeks // every)) * job.scale))
+        items.append(Item(f"{fmt} over the {weeks}-week timeline", Decimal(count), "piece", cost,
+                          "content_production"))
+    return items
+
+
+def channel_mix(job: Job) -> list[tuple[str, int]]:
+    """The channels paid work runs on, with percent shares adding up to 100.
+
+    Channels the objectives name come first and alone; otherwise the industry's usual mix, cut to
+    as many channels as the budget tier can feed.
+    """
+    named = market.named_channels(" ".join(job.texts))
+    if not named:
+        usual = profile_for(job.brief.company.industry).channels[: market.CHANNELS_BY_TIER[job.tier]]
+        named = [channel for channel, _ in usual]
+        weights = [Decimal(percent) for _, percent in usual]
+    else:
+        weights = [Decimal("1")] * len(named)
+    total = sum(weights, Decimal("0"))
+    shares = [int(w * 100 / total) for w in weights]
+    shares[0] += 100 - sum(shares)
+    return list(zip(named, shares, strict=True))
+
+
+def _media(job: Job) -> list[Item]:
+    mix = channel_mix(job)
+    months = months_of(job.brief.timeline_days)
+    share = cents(job.brief.budget_usd * market.MEDIA_SHARE[job.tier])
+    total = max(share, market.MEDIA_MINIMUM_PER_CHANNEL_MONTH * len(mix) * months) * job.scale
+    floor = market.MEDIA_FLOOR_PER_CHANNEL_MONTH
+    return [Item(f"{channel} ad spend", Decimal(months), "month", max(floor, cents(total * percent / 100 / months)),
+                 "advertising") for channel, percent in mix]
+
+
+def _acquisition(job: Job) -> list[Item]:
+    target = _target(job)
+    if target is None:
+        return _media(job)
+    word, price = market.cost_per_acquisition(target.get("unit", ""))
+    return [Item(f"Paid search and social to reach {target['text']} (typical cost per {word})",
+                 Decimal(str(target["value"])), word, price, "advertising")]
+
+
+def _creative(job: Job) -> list[Item]:
+    channels = len(channel_mix(job))
+    return [Item("Ad creative set sized for one channel", Decimal(channels), "channel",
+                 market.PACKAGES["creative_set"][job.tier], "design")]
+
+
+def _recruiting(job: Job) -> list[Item]:
+    target = _target(job)
+    roles = Decimal(str(target["value"])) if target and target.get("value") else Decimal("1")
+    roles = min(roles, Decimal("20"))
+    return [Item("30-day sponsored job post", roles, "post", market.JOB_POST_30_DAYS, "advertising")]
+
+
+def _opening(job: Job) -> list[Item]:
+    return [Item("Local search and social ads around the opening", Decimal("4"), "week",
+                 market.OPENING_WEEKLY[job.tier], "advertising")]
+
+
+def _package(name: str, description: str, category: str) -> Callable[[Job], list[Item]]:
+    def cost(job: Job) -> list[Item]:
+        return [Item(description, Decimal("1"), "package", market.PACKAGES[name][job.tier], category)]
+    return cost
+
+
+def _investor(job: Job) -> list[Item]:
+    return [*_package("investor_deck", "Investor deck and one-pager design", "design")(job),
+            _hours(job, "investor_model", "strategy", "Financial model and use-of-funds plan",
+                   "professional_services")]
+
+
+def _outreach(job: Job) -> list[Item]:
+    return [_hours(job, "outreach", "writing", "Partner pitch, terms sheet and outreach emails",
+                   "content_production"),
+            Item("Sample kits for prospective partners", Decimal("10"), "kit",
+                 market.PACKAGES["outreach_samples"][job.tier], "other")]
+
+
+def _careers(job: Job) -> list[Item]:
+    return [Item("Careers page", Decimal("1"), "page", market.PAGE_PRICE[job.tier], "professional_services"),
+            _hours(job, "job_description", "writing", "Job description and interview plan",
+                   "content_production")]
+
+
+COSTERS: dict[str, Callable[[Job], list[Item]]] = {
+    "positioning": lambda j: [_hours(j, "positioning", "strategy",
+                                     "Positioning workshop, audience research and name check",
+                                     "professional_services")],
+    "identity": _package("identity", "Logo, palette, typography and brand guidelines", "design"),
+    "pricing": lambda j: [_hours(j, "pricing", "strategy", "Pricing research and packaging workshop",
+                                 "professional_services")],
+    "investor_materials": _investor,
+    "loyalty_design": lambda j: [_hours(j, "loyalty_design", "strategy",
+                                        "Loyalty programme design and economics", "professional_services")],
+    "formation": _formation,
+    "trademark": _trademark,
+    "contracts": lambda j: [_hours(j, "contracts", "legal",
+                                   "Terms of service, privacy policy and customer contract, lawyer-reviewed",
+                                   "professional_services")],
+    "licence": _licence,
+    "nonprofit_filing": _nonprofit,
+    "employment": lambda j: [_hours(j, "employment", "legal", "Employment contract review",
+                                    "professional_services")],
+    "privacy_compliance": lambda j: [_hours(j, "privacy", "legal", "Records of processing and privacy notices",
+                                            "professional_services"),
+                                     _subscription(j, "cookie_consent", "Consent management")],
+    "site": _site,
+    "shop": lambda j: [_hours(j, "shop_setup", "development", "Shop theme, product catalogue and checkout",
+                              "professional_services"),
+                       _subscription(j, "shop_platform", "Shop platform")],
+    "app": lambda j: [_hours(j, "app_build", "development", "App design and build", "professional_services"),
+                      _subscription(j, "app_store", "App platform")],
+    "careers": _careers,
+    "hosting": _hosting,
+    "stack": _stack,
+    "tracking": lambda j: [_hours(j, "tracking", "marketing_ops",
+                                  "Tracking plan, conversion events and dashboards", "professional_services")],
+    "local_listing": lambda j: [_hours(j, "local_listing", "marketing_ops",
+                                       "Google Business Profile, Apple Maps and directory listings",
+                                       "professional_services"),
+                                Item("Location page", Decimal("1"), "page", market.PAGE_PRICE[j.tier],
+                                     "professional_services")],
+    "investor_crm": lambda j: [_subscription(j, "investor_crm", "Investor pipeline"),
+                               _hours(j, "crm_setup", "marketing_ops", "Pipeline stages and import",
+                                      "professional_services")],
+    "loyalty_platform": lambda j: [_subscription(j, "loyalty_platform", "Loyalty"),
+                                   _hours(j, "loyalty_setup", "marketing_ops", "Loyalty set-up and POS link",
+                                          "professional_services")],
+    "calendar": _calendar,
+    "seo": lambda j: [_hours(j, "seo", "writing", "Keyword research and on-page optimisation",
+                             "content_production")],
+    "media": _media,
+    "acquisition_media": _acquisition,
+    "creative": _creative,
+    "recruiting_ads": _recruiting,
+    "opening_campaign": _opening,
+    "launch_event": _package("launch_event", "Venue, catering and invitations", "other"),
+    "partnerships_outreach": _outreach,
+}  # fmt: skip
+
+
+SCALABLE = ("media", "calendar")
+
+
+def items_for(job: Job) -> list[Item]:
+    """The priced line items of one task; an unknown kind has none (the caller says so)."""
+    coster = COSTERS.get(job.base)
+    return [item for item in (coster(job) if coster else []) if item.amount > ZERO]
+
+
+def estimate(items: list[Item]) -> Decimal:
+    return cents(sum((item.amount for item in items), ZERO))

@@ -1,0 +1,213 @@
+"""Build the structured report from the run's state: every figure computed once, here.
+
+Coverage comes from the screening and the funded tasks, money from the line items and the
+allocation, dates from the schedule, facts from the reference data. Renderings only format it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from agents.catalogue import Catalogue
+from agents.knowledge import market
+from agents.report_model import (
+    AgentBudget,
+    BudgetSummary,
+    Decision,
+    FactRow,
+    Flag,
+    JurisdictionRow,
+    KPIRow,
+    LineItemRow,
+    Milestone,
+    ObjectiveRow,
+    RateRow,
+    StructuredReport,
+    TaskRow,
+)
+from agents.report_risks import kpis_for, outcome_statements, risks_for
+from agents.schedule import Schedule, build_schedule
+from agents.state import (
+    SPECIALISTS,
+    Allocation,
+    Brief,
+    Deliverable,
+    Finding,
+    ObjectiveCheck,
+    Plan,
+    cents,
+)
+
+ZERO = Decimal("0")
+
+
+def _objective_rows(
+    checks: list[ObjectiveCheck], plan: Plan, funded: set[str], dropped: dict[str, str]
+) -> list[ObjectiveRow]:
+    uncovered = {item.index: item.reason for item in plan.not_covered}
+    rows = []
+    for check in checks:
+        serving = [t for t in plan.tasks if check.index in t.objective_indexes]
+        live = [t.id for t in serving if t.id in funded]
+        row = ObjectiveRow(index=check.index, text=check.text, kind=check.kind or "unknown",
+                           kind_label=check.kind_label, status="covered", task_ids=live,
+                           outside_scope=check.outside_scope)
+        if check.status != "ok":
+            row.status, row.reason, row.rule = check.status, check.reason, check.rule
+            row.source_url, row.task_ids, row.outside_scope = check.source_url, [], ""
+        elif not live:
+            row.status = "not_covered"
+            if serving:
+                why = {dropped.get(t.id, "over_budget") for t in serving}
+                row.reason = (f"Its {'task was' if len(serving) == 1 else 'tasks were'} "
+                              f"{', '.join(t.id for t in serving)}, dropped because "
+                              + " and ".join(sorted(_DROP_WHY[w] for w in why))
+                              + "; funding them again covers it.")
+            else:
+                row.reason = uncovered.get(check.index, "No task serves it.")
+        rows.append(row)
+    return rows
+
+
+_DROP_WHY = {
+    "agent_cap": "they did not fit an agent's share cap", "over_budget": "the plan exceeded the budget",
+    "rejected": "the executive rejected the plan", "cut": "the executive cut them",
+    "dependency": "work they depend on was dropped",
+}
+
+
+def _task_rows(plan: Plan, schedule: Schedule, dropped: dict[str, str], catalogue: Catalogue) -> list[TaskRow]:
+    slots = {slot.task.id: slot for slot in schedule.slots}
+    rows = []
+    for task in plan.tasks:
+        slot = slots.get(task.id)
+        rows.append(TaskRow(
+            id=task.id, title=task.title, agent=task.owner, agent_title=catalogue.title(task.owner),
+            kind=task.kind, objective_indexes=task.objective_indexes, priority=task.priority,
+            status="dropped" if task.id in dropped else "funded", drop_reason=dropped.get(task.id, ""),
+            cost_usd=task.estimated_cost, start_day=slot.start_day if slot else None,
+            end_day=slot.end_day if slot else None, recurring=slot.recurring if slot else False,
+            critical=slot.critical if slot else False, depends_on=task.depends_on,
+            rationale=task.rationale))  # fmt: skip
+    return rows
+
+
+def _budget(allocation: Allocation, deliverables: dict[str, Deliverable], plan: Plan, funded: set[str],
+            catalogue: Catalogue) -> BudgetSummary:
+    agents = [a for a in SPECIALISTS if a in allocation.by_agent or a in deliverables]
+    rows = []
+    for agent in agents:
+        allocated = allocation.by_agent.get(agent, ZERO)
+        committed = deliverables[agent].committed if agent in deliverables else ZERO
+        rows.append(AgentBudget(agent=agent, agent_title=catalogue.title(agent), allocated_usd=allocated,
+                                committed_usd=committed, remaining_usd=cents(allocated - committed)))
+    committed = cents(sum((r.committed_usd for r in rows), ZERO))
+    return BudgetSummary(
+        total_usd=allocation.budget, ceiling_usd=allocation.ceiling, plan_total_usd=plan.total,
+        funded_usd=cents(sum((t.estimated_cost for t in plan.tasks if t.id in funded), ZERO)),
+        committed_usd=committed, remaining_usd=cents(allocation.ceiling - committed),
+        unspent_usd=cents(max(ZERO, allocation.budget - committed)), by_agent=rows)
+
+
+def _line_items(deliverables: dict[str, Deliverable]) -> list[LineItemRow]:
+    rows = []
+    for agent in SPECIALISTS:
+        if agent not in deliverables:
+            continue
+        for item in deliverables[agent].line_items:
+            rows.append(LineItemRow(
+                id=item.id, agent=agent, task_id=item.task_id, description=item.description,
+                category=item.category, quantity=item.quantity, unit=item.unit,
+                unit_usd=item.unit_usd or item.amount, amount_usd=item.amount, fact_ids=item.fact_ids))
+    return rows
+
+
+def _facts(reference: dict[str, Any], used: set[str]) -> list[FactRow]:
+    """Facts behind the committed fees first, then the other reference facts shown in the report."""
+    facts = reference.get("facts", {})
+    order = sorted(facts, key=lambda f: (f not in used, f))
+    return [FactRow(id=f, what=facts[f]["what"], jurisdiction=facts[f]["jurisdiction"],
+                    amount=Decimal(facts[f]["amount"]), currency=facts[f]["currency"],
+                    amount_usd=Decimal(facts[f]["amount_usd"]), classes=facts[f].get("classes"),
+                    source_url=facts[f]["source_url"], as_of=facts[f]["as_of"], note=facts[f].get("note", ""))
+            for f in order]
+
+
+def _decision(allocation: Allocation, policy: str) -> Decision | None:
+    if allocation.approval is not None:
+        a = allocation.approval
+        return Decision(decision=a.decision, by="executive", note=a.note, cut=a.cut,
+                        overrun_usd=allocation.overrun)
+    cut = [d.task_id for d in allocation.dropped]
+    if cut and policy == "trim":
+        return Decision(decision="trim", by="policy", cut=cut)
+    return None
+
+
+def next_steps(schedule: Schedule, catalogue: Catalogue, limit: int = 8) -> list[str]:
+    """Funded tasks in schedule order: what to start first."""
+    return [f"Day {s.start_day}: {s.task.id} {s.task.title} ({catalogue.title(s.task.owner)})"
+            for s in schedule.slots[:limit]]
+
+
+def build_report(
+    state: dict[str, Any], findings: list[Finding], narrative: dict[str, Any], catalogue: Catalogue,
+    offline: bool, policy: str,
+) -> StructuredReport:
+    """The whole structured report (checks are added by `agents.quality`)."""
+    brief = Brief.model_validate(state["brief"])
+    plan = Plan.model_validate(state["plan"])
+    allocation = Allocation.model_validate(state["allocation"])
+    reference = state.get("reference") or {}
+    checks = [ObjectiveCheck.model_validate(raw) for raw in state.get("objectives", [])]
+    deliverables = {a: Deliverable.model_validate(raw) for a, raw in (state.get("deliverables") or {}).items()}
+    dropped = {d.task_id: d.reason for d in allocation.dropped}
+    funded = {t.id for t in plan.tasks if t.id not in dropped} if allocation.executed else set()
+    if not allocation.executed:
+        dropped = {t.id: dropped.get(t.id, "rejected") for t in plan.tasks}
+    schedule = build_schedule([t for t in plan.tasks if t.id in funded], brief.timeline_days, reference)
+    objectives = _objective_rows(checks, plan, funded, dropped)
+    items = _line_items(deliverables)
+    used = {f for item in items for f in item.fact_ids}
+    place = reference.get("jurisdiction") or {"label": brief.company.location}
+    flags = [Flag(**flag) for flag in reference.get("flags", [])]
+    if schedule.compressed:
+        flags.append(Flag(code="schedule_compressed", message=(
+            f"The dependent work needs about {schedule.needed_days} days but the timeline has "
+            f"{brief.timeline_days}; durations were compressed to fit, so the dates are at risk.")))
+    rates = [RateRow(currency=c, usd_per_unit=Decimal(r["usd_per_unit"]), source_url=r["source_url"],
+                     as_of=r["as_of"]) for c, r in sorted((reference.get("rates") or {}).items())]
+    entity = reference.get("entity") or {}
+    report = StructuredReport(
+        company=brief.company.model_dump(), timeline_days=brief.timeline_days, offline=offline,
+        provider_label="Offline provider (rules and reference data, no AI model)" if offline else "",
+        executive_summary=str(narrative.get("executive_summary", "")).strip(),
+        objectives=objectives, tasks=_task_rows(plan, schedule, dropped, catalogue),
+        budget=_budget(allocation, deliverables, plan, funded, catalogue), line_items=items,
+        facts=_facts(reference, used), exchange_rates=rates,
+        jurisdiction=JurisdictionRow(label=place.get("label", ""), country_code=place.get("country_code"),
+                                     region_code=place.get("region_code"),
+                                     ambiguous=bool(place.get("ambiguous")), note=place.get("note", "")),
+        trademark_classes=list((reference.get("trademark") or {}).get("classes", [])),
+        entity_advice=(f"{entity['entity']} in {entity['jurisdiction']}: {entity['why']}" if entity else ""),
+        milestones=[Milestone(day=m.day, title=m.title, task_id=m.task_id, after_timeline=m.after_timeline)
+                    for m in schedule.milestones],
+        critical_path=schedule.critical_path, next_steps=next_steps(schedule, catalogue),
+        decision=_decision(allocation, policy), flags=flags,
+        assumptions=_assumptions(brief, reference, rates),
+    )
+    report.risks = risks_for(report, findings, reference, catalogue)
+    report.kpis = [KPIRow(**row) for row in kpis_for(report, checks)]
+    report.outcome_statements = outcome_statements(report, checks)
+    return report
+
+
+def _assumptions(brief: Brief, reference: dict[str, Any], rates: list[RateRow]) -> list[str]:
+    lines = [market.BASIS,
+             f"Day 1 is the day the plan is approved; the timeline ends on day {brief.timeline_days}.",
+             "Subscriptions are billed per started month of the timeline."]
+    if rates:
+        lines.append("Fees charged in " + ", ".join(r.currency for r in rates) + " are converted to USD at "
+                     f"the dated rates in the sources section (as of {rates[0].as_of}).")
+    return lines

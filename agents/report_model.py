@@ -1,0 +1,187 @@
+"""The structured report: the one source of every figure a reader sees.
+
+The Markdown, the web page, the print/PDF document, the CLI summary and
+`GET /api/runs/{id}/report?format=json` are all renderings of this model; none of them computes a
+number of its own. Money is a `Decimal` to the cent and serialises as a decimal string.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from typing_extensions import Annotated
+
+Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
+Rate = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str)]
+
+ObjectiveStatus = Literal["covered", "not_covered", "refused", "unclear"]
+TaskStatus = Literal["funded", "dropped"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ObjectiveRow(_Part):
+    index: int = Field(description="1-based position in the brief")
+    text: str
+    kind: str = Field(description="taxonomy key, e.g. fundraising; 'unknown' when unclassified")
+    kind_label: str = ""
+    status: ObjectiveStatus
+    task_ids: list[str] = Field(default_factory=list, description="funded tasks serving it")
+    reason: str = Field("", description="why it is not covered, refused or unclear")
+    rule: str = Field("", description="the law or rule behind a refusal")
+    source_url: str = ""
+    outside_scope: str = Field("", description="work the team cannot do, and its typical cost")
+
+
+class TaskRow(_Part):
+    id: str
+    title: str
+    agent: str
+    agent_title: str = ""
+    kind: str = ""
+    objective_indexes: list[int] = Field(default_factory=list)
+    priority: int
+    status: TaskStatus
+    drop_reason: str = Field("", description="agent_cap | over_budget | rejected | cut | dependency")
+    cost_usd: Money
+    start_day: int | None = None
+    end_day: int | None = None
+    recurring: bool = False
+    critical: bool = False
+    depends_on: list[str] = Field(default_factory=list)
+    rationale: str = ""
+
+
+class AgentBudget(_Part):
+    agent: str
+    agent_title: str = ""
+    allocated_usd: Money
+    committed_usd: Money
+    remaining_usd: Money
+
+
+class BudgetSummary(_Part):
+    total_usd: Money = Field(description="the brief's business budget")
+    ceiling_usd: Money = Field(description="budget plus any overrun the executive approved")
+    plan_total_usd: Money = Field(description="every planned task, funded or not")
+    funded_usd: Money = Field(description="estimated cost of the funded tasks")
+    committed_usd: Money = Field(description="sum of the line items")
+    remaining_usd: Money = Field(description="ceiling minus committed")
+    unspent_usd: Money = Field(description="budget not committed (never called contingency)")
+    by_agent: list[AgentBudget] = Field(default_factory=list)
+
+
+class LineItemRow(_Part):
+    id: str
+    agent: str
+    task_id: str
+    description: str
+    category: str = "other"
+    quantity: Rate
+    unit: str = ""
+    unit_usd: Money
+    amount_usd: Money
+    fact_ids: list[str] = Field(default_factory=list)
+
+
+class FactRow(_Part):
+    id: str
+    what: str
+    jurisdiction: str
+    amount: Money
+    currency: str
+    amount_usd: Money
+    classes: list[int] | None = None
+    source_url: str
+    as_of: str = Field(description="ISO date the figure was last checked")
+    note: str = ""
+
+
+class RateRow(_Part):
+    currency: str
+    usd_per_unit: Rate
+    source_url: str
+    as_of: str
+
+
+class JurisdictionRow(_Part):
+    label: str
+    country_code: str | None = Field(None, description="ISO 3166-1 alpha-2")
+    region_code: str | None = Field(None, description="ISO 3166-2 subdivision, e.g. US-TX")
+    ambiguous: bool = False
+    note: str = ""
+
+
+class Milestone(_Part):
+    day: int
+    title: str
+    task_id: str | None = None
+    after_timeline: bool = False
+
+
+class RiskRow(_Part):
+    id: str
+    risk: str
+    likelihood: Literal["low", "medium", "high"]
+    impact: Literal["low", "medium", "high"]
+    mitigation: str
+    owner: str
+    severity: Literal["info", "warning", "critical"] = "warning"
+
+
+class KPIRow(_Part):
+    objective_index: int
+    metric: str
+    target: str
+    by_day: int
+
+
+class Flag(_Part):
+    code: str
+    message: str
+
+
+class Check(_Part):
+    name: Literal["coverage", "arithmetic", "schedule", "sources", "screening", "currency"]
+    passed: bool
+    detail: str
+
+
+class Decision(_Part):
+    decision: Literal["approve", "reject", "edit", "trim"]
+    by: Literal["executive", "policy"]
+    note: str = ""
+    cut: list[str] = Field(default_factory=list, description="task ids the decision cut")
+    overrun_usd: Money = Decimal("0")
+
+
+class StructuredReport(_Part):
+    version: Literal[1] = 1
+    company: dict[str, str]
+    timeline_days: int
+    offline: bool
+    provider_label: str = ""
+    executive_summary: str
+    outcome_statements: list[str] = Field(default_factory=list, description="true at the end")
+    objectives: list[ObjectiveRow]
+    tasks: list[TaskRow]
+    budget: BudgetSummary
+    line_items: list[LineItemRow]
+    facts: list[FactRow]
+    exchange_rates: list[RateRow] = Field(default_factory=list)
+    jurisdiction: JurisdictionRow
+    trademark_classes: list[int] = Field(default_factory=list)
+    entity_advice: str = ""
+    milestones: list[Milestone] = Field(default_factory=list)
+    critical_path: list[str] = Field(default_factory=list)
+    risks: list[RiskRow] = Field(default_factory=list)
+    kpis: list[KPIRow] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    next_steps: list[str] = Field(default_factory=list)
+    decision: Decision | None = None
+    flags: list[Flag] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)

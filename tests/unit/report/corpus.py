@@ -1,0 +1,26 @@
+"""The brief corpus in tests/data/briefs/: loading and running each brief offline."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from agents.dry_run import DryRun, run_brief
+
+BRIEFS = Path(__file__).resolve().parents[2] / "data" / "briefs"
+
+
+def brief_files() -> list[Path]:
+    return sorted(BRIEFS.glob("*.json"))
+
+
+def load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def run(name: str) -> DryRun:
+    case = load(BRIEFS / name)
+    return run_brief(case["brief"], policy=case.get("policy", "approve"), run_id=Path(name).stem)
