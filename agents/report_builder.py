@@ -15,6 +15,7 @@ from agents.report_model import (
     AgentBudget,
     BudgetSummary,
     Decision,
+    DeliverableRow,
     FactRow,
     Flag,
     JurisdictionRow,
@@ -185,6 +186,10 @@ def build_report(
         executive_summary=str(narrative.get("executive_summary", "")).strip(),
         objectives=objectives, tasks=_task_rows(plan, schedule, dropped, catalogue),
         budget=_budget(allocation, deliverables, plan, funded, catalogue), line_items=items,
+        deliverables=[DeliverableRow(agent=a, agent_title=catalogue.title(a), title=d.title,
+                                     summary_markdown=d.summary_markdown, outputs=d.items,
+                                     committed_usd=d.committed)
+                      for a in SPECIALISTS if (d := deliverables.get(a)) is not None],
         facts=_facts(reference, used), exchange_rates=rates,
         jurisdiction=JurisdictionRow(label=place.get("label", ""), country_code=place.get("country_code"),
                                      region_code=place.get("region_code"),

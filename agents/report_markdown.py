@@ -39,7 +39,7 @@ def render(report: StructuredReport) -> str:
         out += [f"> **{report.provider_label}.** Figures are planning estimates from dated public fee "
                 "schedules and market rates; confirm them before you spend.", ""]
     out += _summary(report) + _checks(report) + _coverage(report) + _plan(report) + _budget(report)
-    out += _timeline(report) + _risks(report) + _kpis(report) + _legal(report) + _decision(report)
+    out += _timeline(report) + _deliverables(report) + _risks(report) + _kpis(report) + _legal(report) + _decision(report)
     out += _assumptions(report) + _sources(report) + _next_steps(report)
     return "\n".join(out).rstrip() + "\n"
 
@@ -132,6 +132,17 @@ def _timeline(report: StructuredReport) -> list[str]:
         lines += [f"| {m.day} | {cell(m.title)}{' (after the timeline)' if m.after_timeline else ''} |"
                   for m in report.milestones]
         lines.append("")
+    return lines
+
+
+def _deliverables(report: StructuredReport) -> list[str]:
+    if not report.deliverables:
+        return []
+    lines = ["## Work by specialist", ""]
+    for d in report.deliverables:
+        lines += [f"### {d.agent_title}: {d.title}", "", d.summary_markdown.strip(), ""]
+        lines += [f"- {item}" for item in d.outputs]
+        lines += [""] if d.outputs else []
     return lines
 
 

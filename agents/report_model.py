@@ -88,6 +88,17 @@ class LineItemRow(_Part):
     fact_ids: list[str] = Field(default_factory=list)
 
 
+class DeliverableRow(_Part):
+    """What a specialist produced: its own words (Markdown, sanitised when rendered) and outputs."""
+
+    agent: str
+    agent_title: str = ""
+    title: str
+    summary_markdown: str
+    outputs: list[str] = Field(default_factory=list)
+    committed_usd: Money
+
+
 class FactRow(_Part):
     id: str
     what: str
@@ -171,6 +182,7 @@ class StructuredReport(_Part):
     tasks: list[TaskRow]
     budget: BudgetSummary
     line_items: list[LineItemRow]
+    deliverables: list[DeliverableRow] = Field(default_factory=list)
     facts: list[FactRow]
     exchange_rates: list[RateRow] = Field(default_factory=list)
     jurisdiction: JurisdictionRow

@@ -8,6 +8,7 @@ official source. Patterns and laws live in `agents.knowledge.screening_rules`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -33,17 +34,17 @@ OK = Screening("ok", "", "", "")
 
 # A hit right after one of these words is about preventing the practice ("remove fake reviews").
 _GUARDS_BEFORE = frozenset("""not no never without avoid avoiding prevent preventing stop stopping remove
-    removing detect detecting report reporting flag flagging fight fighting combat combating against
-    eliminate block blocking identify spot ban reduce protect protecting anti don doesn won isn aren didn
-    instead rather refuse refusing nunca sin contra evitar eliminar detectar denunciar combatir prevenir
-    prohibir nicht kein keine keinen keiner nie niemals ohne gegen statt anstatt schutz schutzen pas jamais
-    sans contre eviter supprimer detecter signaler lutter bannir refuser plutot lieu""".split())
+    removing detect detecting report reporting flag flagging fight fighting combat combating against eliminate
+    block blocking identify spot ban reduce protect protecting anti don doesn won isn aren didn instead rather
+    refuse refusing nunca sin contra evitar eliminar detectar denunciar combatir prevenir prohibir nicht kein
+    keine keinen keiner nie niemals ohne gegen statt anstatt schutz schutzen pas jamais sans contre eviter
+    supprimer detecter signaler lutter bannir refuser plutot lieu""".split())
 # German puts the verb last: "gefälschte Bewertungen erkennen und melden".
 _GUARDS_AFTER = frozenset("""entfernen melden erkennen bekampfen loschen verhindern vermeiden verbieten
     identifizieren aufdecken vorgehen""".split())
 _CUES: dict[str, str] = {
-    "uk": """uk; united kingdom; britain; british; england; scotland; wales; london; hmrc; fca; ico; pecr; cma;
-        companies house; nhs; ofcom; asa; trading standards; manchester; edinburgh; birmingham""",
+    "uk": """uk; united kingdom; britain; british; england; scotland; wales; london; hmrc; fca; ico; pecr;
+        cma; companies house; nhs; ofcom; asa; trading standards; manchester; edinburgh; birmingham""",
     "us": """usa; u s; united states; america; american; ftc; irs; sec; fda; can spam; tcpa; ccpa; california;
         texas; new york; delaware; florida; fincen; finra; ttb; tabc""",
     "de": "dsgvo; bafin; finanzamt; deutschland; germany; german; berlin; munchen; munich; hamburg; uwg; gwb",
@@ -52,6 +53,7 @@ _CUES: dict[str, str] = {
     "eu": "eu; europe; european; gdpr; euipo",
 }
 _SIGNS = {"£": "uk", "€": "eu"}
+_US_CAPS = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![\w.])")  # "US", "U.S." - but not the pronoun "us"
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +72,7 @@ def _compiled() -> dict[str, list[Phrase]]:
 
 
 def _guarded(words: Words, hit: Hit) -> bool:
+    """Whether the hit is about preventing the practice rather than doing it."""
     tokens = words.tokens
     before = set(tokens[max(0, hit.first - 4):hit.first])
     after = set(tokens[hit.last + 1:hit.last + 3])
@@ -85,12 +88,14 @@ def _first_hit(key: str, words: Words, guarded: bool = True) -> Hit | None:
 
 
 def _cue_chain(text: str, words: Words) -> list[str]:
-    """Jurisdictions the wording points at, most specific first, ending in `default`."""
+    """Jurisdictions whose law to cite, most specific first: a regulator, place or currency named in
+    the objective, else its language; an English objective naming none cites `default`, then `us`
+    (so a topic law such as finance/us still applies)."""
     for cue in _CUES:
         if _first_hit(f"cue/{cue}", words, guarded=False):
             break
     else:
-        cue = next((_SIGNS[sign] for sign in _SIGNS if sign in text), "")
+        cue = "us" if _US_CAPS.search(text) else next((_SIGNS[sign] for sign in _SIGNS if sign in text), "")
         if not cue:
             language = language_of(text)
             cue = language if language in ("de", "fr", "es") else ""
@@ -116,7 +121,8 @@ def _impossible(text: str, words: Words) -> str:
         if hit is not None:
             return f"'{hit.wording}': {suggestion}."
     target = target_of(text)
-    if target and target.unit == "%" and target.value > 100 and {"market", "share", "everyone"} & set(words.tokens):
+    whole_market = {"market", "share", "everyone"} & set(words.tokens)
+    if target and target.unit == "%" and target.value > 100 and whole_market:
         return (f"'{target.text}' of a whole market is more than all of it; set a share up to 100%, "
                 "for example 'Reach 5% market share in Leeds'.")
     return ""

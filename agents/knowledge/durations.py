@@ -61,7 +61,8 @@ DURATIONS: dict[str, Duration] = {
     "partnerships_outreach": _once(14, 30, "Prospect list, pitch, samples and follow-ups."),
     "privacy_compliance": _once(3, 7, "Privacy notice, cookie consent and records of processing."),
     "opening_campaign": _once(7, 21, "Teaser, opening week and follow-up around the opening date."),
-    "seo": _once(3, 10, "Technical fixes, keyword plan and on-page work; ongoing writing is in the calendar."),
+    "seo": _once(3, 10, "Technical fixes, keyword plan and on-page work; ongoing writing is in the "
+                        "calendar."),
 }
 
 

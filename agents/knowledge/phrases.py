@@ -11,7 +11,7 @@ words separated by spaces; each word may be:
 - ``a|b*``          any of the alternatives
 - ``word?``         an optional word
 - ``!a|b``          the next word is none of these (checks, consumes nothing)
-- ``#``             a number ("200", "10k", "1,500" reads as "1" "500")
+- ``#``             a number ("200", "10k", "1,500")
 - ``..``            up to three other words, never crossing a preposition or conjunction
 - ``@group``        any phrase of a named group (``@venue`` for "coffee shop", "cafe", ...)
 
@@ -179,33 +179,31 @@ class Phrase:
 
     def hits(self, words: Words) -> list[Hit]:
         """Every non-overlapping hit, left to right."""
-        found = []
-        for match in self._regex.finditer(words.joined):
-            if match.end() > match.start():
-                first, last = words.word_at(match.start()), words.word_at(match.end() - 2)
-                found.append(Hit(first, last, words.original(first, last)))
-        return found
+        return [self._hit(match, words) for match in self._regex.finditer(words.joined)
+                if match.end() > match.start()]
 
     def search(self, words: Words) -> Hit | None:
         """The leftmost hit, or None."""
         match = self._regex.search(words.joined)
-        if match is None or match.end() <= match.start():
-            return None
-        first = words.word_at(match.start())
-        last = words.word_at(match.end() - 2)
+        return self._hit(match, words) if match and match.end() > match.start() else None
+
+    @staticmethod
+    def _hit(match: re.Match[str], words: Words) -> Hit:
+        # Every matched word is followed by its space, so the last word ends two characters back.
+        first, last = words.word_at(match.start()), words.word_at(match.end() - 2)
         return Hit(first, last, words.original(first, last))
 
 
 # Function words that tell the four supported languages apart; shared ones count half.
 _LANGUAGE_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("""the a an and to for our with without of in on by new from get more at into is we my your
-        their it this that first second them all per every they through using""".split()),
-    "es": frozenset("""a el la los las del para con sin una un nuestra nuestro nuestros nuestras y en por al mas
-        nueva nuevo nuevos nuevas segundo segunda de que antes lograr conseguir su sus este esta hacia como
-        todos todas muy hacer""".split()),
+    "en": frozenset("""the a an and to for our with without of in on by new from get more at into is we my
+        your their it this that first second them all per every they through using""".split()),
+    "es": frozenset("""a el la los las del para con sin una un nuestra nuestro nuestros nuestras y en por al
+        mas nueva nuevo nuevos nuevas segundo segunda de que antes lograr conseguir su sus este esta hacia
+        como todos todas muy hacer""".split()),
     "de": frozenset("""der die das und fur mit ohne beim ein eine einen einer unsere unser unseren den dem zu
         zur zum im am von auf bis neue neuen mehr vom nach ins erste zweite ist sind sich nicht uber durch
-        gegen alle wir als wie bei""".split()),
+        gegen alle wir als wie bei an auch oder nur kaufen verkaufen""".split()),
     "fr": frozenset("""le la les des du une un pour avec sans notre nos et au aux en sur d l nouvelle nouveau
         nouveaux deuxieme plus dans a de obtenir est sont chez vers leur leurs ces cette ce qui ne pas faire
         tous toutes""".split()),

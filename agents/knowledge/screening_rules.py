@@ -34,8 +34,8 @@ def _usc(title: int, section: str) -> str:
 
 UCPD = "https://eur-lex.europa.eu/eli/dir/2005/29/oj"
 GDPR = "https://eur-lex.europa.eu/eli/reg/2016/679/oj"
-FTC_REVIEWS = Law("FTC Trade Regulation Rule on the Use of Consumer Reviews and Testimonials (16 CFR Part 465), "
-                  "in force since 21 October 2024",
+FTC_REVIEWS = Law("FTC Trade Regulation Rule on the Use of Consumer Reviews and Testimonials "
+                  "(16 CFR Part 465), in force since 21 October 2024",
                   "https://www.ecfr.gov/current/title-16/chapter-I/subchapter-D/part-465")
 FOLLOWERS = Law("FTC Rule on Consumer Reviews and Testimonials, 16 CFR § 465.8 (fake indicators of social "
                 "media influence), in force since 21 October 2024",
@@ -47,8 +47,8 @@ OBSTRUCTION = Law("18 U.S.C. § 1505 (obstruction of proceedings before departme
                   _usc(18, "1505"))
 EPRIVACY = Law("GDPR Article 6 (lawful basis) and ePrivacy Directive 2002/58/EC Article 13 (consent for "
                "electronic marketing)", "https://eur-lex.europa.eu/eli/dir/2002/58/oj")
-FTC_HEALTH = Law("FTC Act sections 5 and 12 (15 U.S.C. §§ 45, 52): false advertising of foods, drugs, devices "
-                 "and cosmetics", _usc(15, "52"))
+FTC_HEALTH = Law("FTC Act sections 5 and 12 (15 U.S.C. §§ 45, 52): false advertising of foods, drugs, "
+                 "devices and cosmetics", _usc(15, "52"))
 SBA_LICENCES = Law("Federal, state and local licensing of the activity (SBA: Apply for licenses and permits)",
                    "https://www.sba.gov/business-guide/launch-your-business/apply-licenses-permits")
 SHERMAN = Law("Sherman Act, section 1 (15 U.S.C. § 1): agreements in restraint of trade", _usc(15, "1"))
@@ -69,8 +69,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "contacts": ("emails", "email addresses", "e-mail addresses", "addresses", "contacts", "phone numbers",
                  "numbers", "mobile numbers", "leads", "prospects"),
     "disease": tuple("""cancer cancers diabetes covid* coronavirus alzheimer* dementia arthritis autism adhd
-        depression anxiety hiv aids asthma eczema psoriasis infertility obesity hypertension parkinson*
-        krebs demenz arthrose rheuma diabete sida vih asma ansiedad depresion""".split())
+        depression anxiety hiv aids asthma eczema psoriasis infertility obesity hypertension parkinson* krebs
+        demenz arthrose rheuma diabete sida vih asma ansiedad depresion""".split())
     + ("heart disease", "high blood pressure", "multiple sclerosis"),
     "restricted": tuple("""alcohol alcoholic beer* wine* spirits liquor cocktails booze vape* vaping ecig*
         tobacco cigarette* cigar* nicotine cannabis weed gambling betting alkohol bier wein schnaps tabak
@@ -102,7 +102,8 @@ CONCERNS: tuple[Concern, ...] = (
         cuentas|perfiles falsas|falsos; hacerse|hacernos pasar por clientes;
         ocultar|borrar .. resenas|opiniones negativas|malas;
         gefalscht*|gefakt*|fake|falsch*|erfunden*|gekauft*|bezahlt* .. bewertung*|rezension*|sterne;
-        bewertung*|rezension*|sterne .. kaufen; negative|schlechte bewertungen .. loschen|unterdrucken|verstecken;
+        bewertung*|rezension*|sterne .. kaufen;
+        negative|schlechte bewertungen .. loschen|unterdrucken|verstecken;
         faux|fausses|bidon .. avis|commentaires|temoignages|notes; avis .. faux|bidon|fictifs|achetes|payes;
         acheter|achat|achetons .. avis|commentaires|etoiles; payer .. pour .. avis; faux comptes|profils;
         se faire passer pour .. clients; cacher|masquer .. avis negatifs""",
@@ -123,8 +124,8 @@ CONCERNS: tuple[Concern, ...] = (
         inflate .. followers|follower|likes|views|engagement|metrics;
         comprar|compramos .. seguidores|likes|suscriptores|vistas; comprar me gusta;
         seguidores falsos|comprados; bots .. seguidores; follower*|likes|abonnenten|aufrufe .. kaufen;
-        gekauft*|gefalscht*|fake follower*|likes|abonnenten; acheter|achat .. abonnes|followers|likes|vues|fans;
-        faux abonnes|followers|likes; abonnes achetes""",
+        gekauft*|gefalscht*|fake follower*|likes|abonnenten;
+        acheter|achat .. abonnes|followers|likes|vues|fans; faux abonnes|followers|likes; abonnes achetes""",
         {"us": FOLLOWERS, "default": FOLLOWERS,
          "uk": Law("Digital Markets, Competition and Consumers Act 2024, Part 4 Chapter 1 "
                    "(misleading commercial practices)",
@@ -140,13 +141,13 @@ CONCERNS: tuple[Concern, ...] = (
         hide|conceal .. income|revenue|earnings|profits|sales|cash|takings|tips; off the books;
         under the table; cash in hand; undeclared; not|never declare*; don t declare; without declaring;
         unreported income|cash|sales|revenue|tips; second set of books; fake|false|fictitious invoices;
-        underreport*; under report*; skim* .. cash|till|takings;
-        evadir .. impuestos|iva|hacienda; evasion fiscal|de impuestos; fraude fiscal;
-        no declarar .. ingresos|ventas|iva; sin declarar; en negro; sin factura;
-        ocultar .. ingresos|ventas|ganancias; ocultar .. a|de .. la|el? @taxman; facturas falsas;
-        no pagar .. impuestos|iva; steuer* .. hinterziehen; steuerhinterziehung; schwarzgeld; schwarzarbeit;
-        schwarz .. arbeiten|kassieren|bezahlen|beschaftigen; ohne rechnung; am finanzamt vorbei;
-        nicht .. versteuern; einnahmen|umsatze|gewinne .. verschweigen|verstecken|verheimlichen;
+        underreport*; under report*; skim* .. cash|till|takings; evadir .. impuestos|iva|hacienda;
+        evasion fiscal; evasion de impuestos; fraude fiscal; no declarar .. ingresos|ventas|iva; sin declarar;
+        en negro; sin factura; ocultar .. ingresos|ventas|ganancias; ocultar .. a|de .. la|el? @taxman;
+        facturas falsas; no pagar .. impuestos|iva; steuer* .. hinterziehen; steuerhinterziehung; schwarzgeld;
+        schwarzarbeit; schwarz .. arbeiten|kassieren|bezahlen|beschaftigen; ohne rechnung;
+        am finanzamt vorbei; nicht .. versteuern;
+        einnahmen|umsatze|gewinne .. verschweigen|verstecken|verheimlichen;
         vor dem finanzamt .. verstecken|verbergen|verheimlichen; scheinrechnung*; fraude fiscale;
         frauder .. fisc|impots|tva|urssaf; echapper .. au fisc; echapper .. a l impot; evasion fiscale;
         au noir; travail au noir; sans facture; ne pas declarer; sans declarer;
@@ -166,11 +167,14 @@ CONCERNS: tuple[Concern, ...] = (
         "Catalyst will not plan paying officials or inspectors for favours; restate the objective as "
         "meeting the requirement, and Catalyst will plan the work to pass it.",
         """bribe*; kickback*; pay off .. inspector*|official*|officials|council|police; grease .. palms;
-        sobornar; soborno*; mordida*; bestechen; bestechung*; schmiergeld*; soudoyer; pot de vin; pots de vin""",
+        sobornar; soborno*; mordida*; bestechen; bestechung*; schmiergeld*; soudoyer; pot de vin; pots de
+        vin""",
         {"us": Law("18 U.S.C. § 201 (bribery of public officials)", _usc(18, "201")),
          "default": Law("18 U.S.C. § 201 (bribery of public officials)", _usc(18, "201")),
-         "uk": Law("Bribery Act 2010, sections 1 and 6", "https://www.legislation.gov.uk/ukpga/2010/23/contents"),
-         "de": Law("§ 334 Strafgesetzbuch (Bestechung)", "https://www.gesetze-im-internet.de/stgb/__334.html"),
+         "uk": Law("Bribery Act 2010, sections 1 and 6",
+                   "https://www.legislation.gov.uk/ukpga/2010/23/contents"),
+         "de": Law("§ 334 Strafgesetzbuch (Bestechung)",
+                   "https://www.gesetze-im-internet.de/stgb/__334.html"),
          "fr": Law("Article 433-1 du Code pénal (corruption active)",
                    "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070719"),
          "es": Law("Artículos 419 a 427 del Código Penal (cohecho)", PENAL_ES)},
@@ -179,15 +183,15 @@ CONCERNS: tuple[Concern, ...] = (
         "evasion",
         "Catalyst will not plan hiding from, misleading or dodging a regulator or inspector; restate it as "
         "meeting the requirement, for example 'Pass the FDA inspection' or 'Obtain FCA authorisation'.",
-        """hide|conceal|keep .. from .. the|our|any? @authority;
-        avoid|evade|dodge|bypass|circumvent|sidestep|escape|deceive|mislead|fool|trick|outsmart
-            the|our|any? @authority !delays|fail*|problems|issues|findings|failures|fines|penalt*|backlog*|
-            queues|costs|fees|paperwork|deadline*;
-        get around|past the|our? @authority|regulations|rules|licensing|inspection*; under the radar;
-        stay off .. radar; without the|our? @authority knowing|noticing|finding; lie to the? @authority;
-        falsify|falsified|forge|forged|doctor .. records|documents|inspection*|reports|accounts|certificate*|
-            licence*|license*|permit*|signature*|paperwork|logs|results;
-        fake .. certificate*|licence*|license*|permit*|inspection*|documents|records;
+        """hide|conceal|keep .. from .. the|our|any? @authority; hidden|secret from the|our|any? @authority;
+        avoid|evade|dodge|bypass|circumvent|sidestep|escape|deceive|mislead|fool|trick|outsmart the|our|any?
+        @authority
+        !delays|fail*|problems|issues|findings|failures|fines|penalt*|backlog*|queues|costs|fees|paperwork|
+        deadline*; get around|past the|our? @authority|regulations|rules|licensing|inspection*;
+        under the radar; stay off .. radar; without the|our? @authority knowing|noticing|finding;
+        lie to the? @authority; falsify|falsified|forge|forged|doctor ..
+        records|documents|inspection*|reports|accounts|certificate*|licence*|license*|permit*|signature*|
+        paperwork|logs|results; fake .. certificate*|licence*|license*|permit*|inspection*|documents|records;
         ocultar|esconder .. a|de .. la|el|los? @authority; a espaldas de .. @authority;
         evadir|eludir|esquivar|burlar|enganar .. a? la|el|los? @authority|controles|inspeccion*;
         falsificar .. documentos|registros|certificado*|licencia*|permiso*;
@@ -207,7 +211,8 @@ CONCERNS: tuple[Concern, ...] = (
          "de": Law("§ 29 Gewerbeordnung (Auskunft und Nachschau: inspections supervised trades must allow)",
                    "https://www.gesetze-im-internet.de/gewo/__29.html"),
          "eu": Law("Regulation (EU) 2017/625, Article 15 (operators must give inspectors access and "
-                   "cooperate), and the sector's supervisory law", "https://eur-lex.europa.eu/eli/reg/2017/625/oj")},
+                   "cooperate), and the sector's supervisory law",
+                   "https://eur-lex.europa.eu/eli/reg/2017/625/oj")},
         topics={"fca": "fca", "fda": "fda", "bafin": "bafin"},
     ),
     Concern(
@@ -215,14 +220,15 @@ CONCERNS: tuple[Concern, ...] = (
         "Catalyst will not plan mailing bought or harvested lists or sending marketing without consent; "
         "build an opt-in list instead (sign-up form, lead magnet, double opt-in).",
         """buy*|bought|purchas*|rent*|renting .. @contact_kind list|lists|database*|addresses|numbers|data;
-        buy*|bought|purchas*|rent* .. list|lists|database* of .. @contacts; harvest* .. email*|addresses|contacts;
+        buy*|bought|purchas*|rent* .. list|lists|database* of .. @contacts;
+        harvest* .. email*|addresses|contacts;
         spam|spamming|spammed !filter*|folder*|complaint*|score|trap*|rate|check*|box|test*|free;
         unsolicited .. email*|e-mail*|mail*|sms|text*|message*|calls|dms|marketing; robocall*; auto dialer*;
         autodial*; mass text* .. strangers|everyone|random;
         blast .. everyone|strangers|random|scraped|bought|purchased; cold text*|sms;
-        email*|e-mail*|mail*|text*|sms|message*|call*|newsletter*|marketing .. without .. consent|permission|opt;
-        comprar|compramos .. base*|bases|lista*|listado* .. de .. correos|emails|contactos|telefonos|datos;
-        correos|mensajes|emails|sms no solicitados;
+        email*|e-mail*|mail*|text*|sms|message*|call*|newsletter*|marketing .. without ..
+        consent|permission|opt; comprar|compramos .. base*|bases|lista*|listado* .. de ..
+        correos|emails|contactos|telefonos|datos; correos|mensajes|emails|sms no solicitados;
         correo*|envio*|envios .. masivo* .. sin .. consentimiento|permiso;
         adressen|adresslisten|kontaktdaten|telefonnummern|datensatze .. kaufen|einkaufen|mieten;
         e-mail|email adressen|listen .. kaufen|einkaufen|mieten;
@@ -230,13 +236,15 @@ CONCERNS: tuple[Concern, ...] = (
         unerwunscht* .. werbung|e-mails|emails|mails|anrufe|nachrichten|sms;
         kaltakquise .. e-mail|email|mail|telefon|anruf*|sms;
         e-mail*|mail*|newsletter*|werbung|sms|anruf* .. ohne .. einwilligung|zustimmung;
-        acheter|achat|achetons .. fichier*|base*|liste* .. emails|e-mails|mails|prospects|contacts|clients|donnees;
-        acheter|achat .. fichier*; fichiers achetes; courriels|emails|e-mails|sms|messages non sollicites;
+        acheter|achat|achetons .. fichier*|base*|liste* ..
+        emails|e-mails|mails|prospects|contacts|clients|donnees; acheter|achat .. fichier*; fichiers achetes;
+        courriels|emails|e-mails|sms|messages non sollicites;
         prospect*|demarch*|emailing|mail*|sms .. sans .. consentement|accord""",
         {"us": Law("CAN-SPAM Act (15 U.S.C. §§ 7701–7713), incl. § 7704(b) on harvested addresses; TCPA "
                    "(47 U.S.C. § 227) for texts and calls", _usc(15, "7704")),
          "uk": Law("Privacy and Electronic Communications Regulations 2003, regulation 22 (consent for "
-                   "marketing emails and texts)", "https://www.legislation.gov.uk/uksi/2003/2426/regulation/22"),
+                   "marketing emails and texts)",
+                   "https://www.legislation.gov.uk/uksi/2003/2426/regulation/22"),
          "de": Law("§ 7 UWG (unzumutbare Belästigung durch Werbung ohne Einwilligung) and Art. 6 DSGVO",
                    "https://www.gesetze-im-internet.de/uwg_2004/__7.html"),
          "fr": Law("Article L34-5 du Code des postes et des communications électroniques (prospection "
@@ -250,19 +258,21 @@ CONCERNS: tuple[Concern, ...] = (
         "personal_data",
         "Catalyst will not plan collecting, scraping or selling personal data without a lawful basis; "
         "restate it as an opt-in approach, for example 'Collect emails with consent at checkout'.",
-        """scrape|scrapes|scraping|scraped|scraper*|crawl .. linkedin|facebook|instagram|tiktok|twitter|profiles|
-            personal|emails|email|e-mail*|contacts|phone*|addresses|users|people|members|customers|patients|
-            resumes|cvs|names;
-        harvest* .. personal|profiles|user|users; without .. consent|permission|knowledge|telling|informing;
-        sell|selling|resell .. customer|customers|user|users|patient|patients|personal .. data|details|lists|list|
-            emails|information|records;
-        scrapear|raspar|extraer .. datos personales; scrapear|raspar|extraer .. correos|emails|perfiles|contactos|linkedin;
-        sin .. consentimiento|permiso; vender .. datos .. clientes|usuarios|pacientes|personales;
-        linkedin|profile|daten|e-mail*|kontakte|kontaktdaten|adressen .. scrapen|auslesen|abgreifen|absaugen;
-        scrapen|auslesen|abgreifen .. linkedin|profile|daten|e-mail*|kontakte; ohne .. einwilligung|zustimmung|wissen;
-        kundendaten .. verkaufen; scraper|aspirer|extraire|recuperer .. donnees|emails|e-mails|profils|contacts|
-            linkedin|numeros;
-        sans .. consentement; revendre|vendre .. donnees|fichier*""",
+        """scrape|scrapes|scraping|scraped|scraper*|crawl ..
+            linkedin|facebook|instagram|tiktok|twitter|profiles|personal|emails|email|e-mail*|contacts|phone*|
+            addresses|users|people|members|customers|patients|resumes|cvs|names;
+            harvest* .. personal|profiles|user|users;
+            without .. consent|permission|knowledge|telling|informing; sell|selling|resell ..
+            customer|customers|user|users|patient|patients|personal ..
+            data|details|lists|list|emails|information|records; scrapear|raspar|extraer .. datos personales;
+            scrapear|raspar|extraer .. correos|emails|perfiles|contactos|linkedin;
+            sin .. consentimiento|permiso; vender .. datos .. clientes|usuarios|pacientes|personales;
+            linkedin|profile|daten|e-mail*|kontakte|kontaktdaten|adressen ..
+            scrapen|auslesen|abgreifen|absaugen;
+            scrapen|auslesen|abgreifen .. linkedin|profile|daten|e-mail*|kontakte;
+            ohne .. einwilligung|zustimmung|wissen; kundendaten .. verkaufen;
+            scraper|aspirer|extraire|recuperer .. donnees|emails|e-mails|profils|contacts|linkedin|numeros;
+            sans .. consentement; revendre|vendre .. donnees|fichier*""",
         {"us": Law("California Consumer Privacy Act (Cal. Civ. Code § 1798.100 ff.) and CAN-SPAM § 7704(b) "
                    "on harvested addresses", "https://oag.ca.gov/privacy/ccpa"),
          "default": Law("GDPR Article 6 (lawful basis) and Article 14 (informing people whose data was not "
@@ -279,12 +289,12 @@ CONCERNS: tuple[Concern, ...] = (
         "what can be substantiated, such as taste, ingredients or independently tested benefits.",
         """cure|cures|cured|curing .. @disease|everything|anything|illness*|disease*; cure for .. @disease;
         heals|reverses|eliminates|kills|beats|prevents|treats|fights .. @disease; miracle cure*|treatment*;
-        guaranteed .. cure|weight|results; anti cancer; anticancer;
-        lose # .. in a|one|# day|days|week|weeks; cura|curar|curan|cure .. @disease|todo|enfermedades;
-        previene|elimina .. @disease; cura milagrosa; adelgazar|perder # .. en # dias|semana*;
-        heilt|heilen|heilung .. @disease; @disease .. heilen|heilt|besiegen; wundermittel*; wunderheilung;
-        garantiert .. abnehmen; guerit|guerir|guerissent|guerison .. @disease|maladies; previent .. @disease;
-        remede miracle; perdre # .. en # jours|semaine*""",
+        guaranteed .. cure|weight|results; anti cancer; anticancer; lose # .. in a|one|# day|days|week|weeks;
+        cura|curar|curan|cure .. @disease|todo|enfermedades; previene|elimina .. @disease; cura milagrosa;
+        adelgazar|perder # .. en # dias|semana*; heilt|heilen|heilung .. @disease;
+        @disease .. heilen|heilt|besiegen; wundermittel*; wunderheilung; garantiert .. abnehmen;
+        guerit|guerir|guerissent|guerison .. @disease|maladies; previent .. @disease; remede miracle;
+        perdre # .. en # jours|semaine*""",
         {"us": FTC_HEALTH, "default": FTC_HEALTH,
          "uk": Law("Digital Markets, Competition and Consumers Act 2024, Schedule 20 (banned practice: "
                    "falsely claiming a product can cure illnesses)",
@@ -296,11 +306,11 @@ CONCERNS: tuple[Concern, ...] = (
         "price_fixing",
         "Catalyst will not plan agreeing prices, bids, customers or territories with competitors; set prices "
         "independently, and Catalyst can plan a pricing strategy instead.",
-        """fix|fixing .. prices|pricing|rates|fees; price fixing;
-        agree|coordinate|align|set|collude .. prices|pricing|rates|fees .. with .. competitor*|rivals|other;
-        collud*; collusion; form|join|create|run .. cartel; bid rigging; rig .. bids|bid|tender*;
+        """fix|fixing .. prices|pricing|rates|fees; price fixing; agree|coordinate|align|set|collude ..
+        prices|pricing|rates|fees .. with .. competitor*|rivals|other; collud*; collusion;
+        form|join|create|run .. cartel; bid rigging; rig .. bids|bid|tender*;
         divide|split|carve|share .. market|territor*|customers|clients .. with .. competitor*|rivals;
-        market sharing; no poach*; wage fixing; competitor*|rivals|each other .. not to compete|poach|undercut;
+        market sharing; no poach*; wage fixing; competitor*|rivals .. not to compete|poach|undercut;
         not undercut each other; not to undercut each other;
         fijar|acordar|coordinar .. precios|tarifas .. con .. competencia|competidores|rivales|otros;
         pactar|concertar .. precios|tarifas; acuerdo* de precios; cartel de precios; colusion; coludir*;
@@ -314,18 +324,20 @@ CONCERNS: tuple[Concern, ...] = (
         {"us": SHERMAN, "default": SHERMAN, "eu": ART_101,
          "uk": Law("Competition Act 1998, s. 2 (the Chapter I prohibition)",
                    "https://www.legislation.gov.uk/ukpga/1998/41/section/2"),
-         "de": Law("§ 1 GWB (Kartellverbot) and Article 101 TFEU", "https://www.gesetze-im-internet.de/gwb/__1.html")},
+         "de": Law("§ 1 GWB (Kartellverbot) and Article 101 TFEU",
+                   "https://www.gesetze-im-internet.de/gwb/__1.html")},
     ),
     Concern(
         "minors",
         "Catalyst will not plan selling or marketing age-restricted products to minors; restate it for adult "
         "customers, and Catalyst will plan age checks at the point of sale.",
         """sell*|market*|advertis*|promot*|target*|serve|deliver .. @restricted .. to .. @minors;
-        target*|reach .. @minors .. with .. @restricted; underage .. drinkers|drinking|customers|buyers|gamblers;
-        no|skip|without|drop|bypass .. age-verification|age-checks|age-check|id-checks|id-check|checking-id*;
+        target*|reach .. @minors .. with .. @restricted;
+        underage .. drinkers|drinking|customers|buyers|gamblers; no|skip|without|drop|bypass ..
+        age-verification|age-checks|age-check|id-checks|id-check|checking-id*;
         don't|dont|not|never check .. id|ids|ages|age; @restricted .. a .. @minors;
-        sin .. verificacion|control .. edad; @restricted .. an .. @minors; ohne .. alterskontrolle*|altersprufung*|
-            altersverifikation|ausweiskontrolle*;
+        sin .. verificacion|control .. edad; @restricted .. an .. @minors;
+        ohne .. alterskontrolle*|altersprufung*|altersverifikation|ausweiskontrolle*;
         @restricted .. aux @minors; sans .. verification|controle .. age""",
         {"tobacco/us": Law("Federal Food, Drug, and Cosmetic Act § 906(d)(5) (21 U.S.C. § 387f(d)(5)): no "
                            "tobacco or e-cigarette sales to anyone under 21",
@@ -357,34 +369,37 @@ CONCERNS: tuple[Concern, ...] = (
         fake|fakes .. rolex|gucci|nike|chanel|louis|prada|adidas|designer|luxury|branded|handbags|watches;
         falsificacion*; falsificado*; imitaciones de marca; productos pirata; pirateria;
         gefalscht* .. ware*|markenware|produkte|handtaschen|uhren|sneaker|markenartikel|kleidung|parfum;
-        produktfalschung*; markenfalschung*; markenpiraterie; plagiate; contrefacon*; contrefait*;
-        faux sacs; fausses montres""",
-        {"us": Law("18 U.S.C. § 2320 (trafficking in counterfeit goods) and the Lanham Act", _usc(18, "2320")),
+        produktfalschung*; markenfalschung*; markenpiraterie; plagiate; contrefacon*; contrefait*; faux sacs;
+        fausses montres""",
+        {"us": Law("18 U.S.C. § 2320 (trafficking in counterfeit goods) and the Lanham Act",
+                   _usc(18, "2320")),
          "default": Law("18 U.S.C. § 2320 (trafficking in counterfeit goods) and the Lanham Act",
                         _usc(18, "2320")),
          "uk": Law("Trade Marks Act 1994, s. 92 (unauthorised use of a trade mark in relation to goods)",
                    "https://www.legislation.gov.uk/ukpga/1994/26/section/92"),
          "eu": Law("Regulation (EU) 2017/1001 on the EU trade mark, Article 9 (rights conferred), and "
-                   "national criminal law on counterfeiting", "https://eur-lex.europa.eu/eli/reg/2017/1001/oj")},
+                   "national criminal law on counterfeiting",
+                   "https://eur-lex.europa.eu/eli/reg/2017/1001/oj")},
     ),
     Concern(
         "unlicensed",
         "Catalyst will not plan trading without a licence the activity requires; add 'Obtain the licence' as "
         "an objective and Catalyst will plan it before the launch.",
-        """without .. licence|license|licenses|licences|permit|permits|authorisation|authorization|
-            authorised|authorized;
-        unlicensed; unlicenced; before .. licen*|permit*|authoris*|authoriz* .. granted|approved|arrives|issued;
-        skip .. licen*|permit*|licensing|inspection*|registration;
-        sin .. licencia|licencias|permiso*|autorizacion|autorizaciones|registro|habilitacion;
-        ohne .. lizenz|lizenzen|genehmigung*|erlaubnis|zulassung|konzession|gewerbeanmeldung;
-        sans .. licence|licences|autorisation*|agrement|permis|habilitation""",
+        """without ..
+            licence|license|licenses|licences|permit|permits|authorisation|authorization|authorised|
+            authorized; unlicensed; unlicenced;
+            before .. licen*|permit*|authoris*|authoriz* .. granted|approved|arrives|issued;
+            skip .. licen*|permit*|licensing|inspection*|registration;
+            sin .. licencia|licencias|permiso*|autorizacion|autorizaciones|registro|habilitacion;
+            ohne .. lizenz|lizenzen|genehmigung*|erlaubnis|zulassung|konzession|gewerbeanmeldung;
+            sans .. licence|licences|autorisation*|agrement|permis|habilitation""",
         {"finance/uk": FSMA,
          "finance/us": Law("31 U.S.C. § 5330 (registration of money transmitting businesses) and state "
                            "money transmitter licensing laws", _usc(31, "5330")),
          "finance/de": Law("§ 32 Kreditwesengesetz (Erlaubnispflicht) und § 10 ZAG",
                            "https://www.gesetze-im-internet.de/kredwg/__32.html"),
-         "finance/eu": Law("Directive (EU) 2015/2366 (PSD2), Article 37, and Directive 2013/36/EU, Article 9: "
-                           "no payment or banking services without authorisation",
+         "finance/eu": Law("Directive (EU) 2015/2366 (PSD2), Article 37, and Directive 2013/36/EU, "
+                           "Article 9: no payment or banking services without authorisation",
                            "https://eur-lex.europa.eu/eli/dir/2015/2366/oj"),
          "alcohol/uk": Law("Licensing Act 2003, s. 136 (unauthorised licensable activities)",
                            "https://www.legislation.gov.uk/ukpga/2003/17/section/136"),
@@ -398,11 +413,13 @@ CONCERNS: tuple[Concern, ...] = (
          "de": Law("§ 144 Gewerbeordnung (Ausübung eines erlaubnispflichtigen Gewerbes ohne Erlaubnis)",
                    "https://www.gesetze-im-internet.de/gewo/__144.html"),
          "es": Law("Ley 17/2009 sobre el libre acceso a las actividades de servicios y la normativa "
-                   "municipal de licencias de actividad", "https://www.boe.es/buscar/act.php?id=BOE-A-2009-18731"),
+                   "municipal de licencias de actividad",
+                   "https://www.boe.es/buscar/act.php?id=BOE-A-2009-18731"),
          "fr": Law("Autorisations préalables exigées par la réglementation de l'activité (démarches sur "
                    "entreprendre.service-public.fr)", "https://entreprendre.service-public.fr/")},
-        topics={"finance": """fca; sec; bafin; finra; fincen; money; payments; payment; lending; loans; crypto*;
-                   e money; banking; bank; invest*; finanz*; pagos; paiement*; banque; credito; remittance*""",
+        topics={"finance": """fca; sec; bafin; finra; fincen; money; payments; payment; lending; loans;
+            crypto*; e money; banking; bank; invest*; finanz*; pagos; paiement*; banque; credito;
+            remittance*""",
                 "alcohol": """alcohol; liquor; beer*; wine*; spirits; cocktails; alkohol; bier; wein; alcool;
                    biere; vin; cerveza*; vino*; licor*"""},
     ),
@@ -410,23 +427,25 @@ CONCERNS: tuple[Concern, ...] = (
 
 # Objectives that cannot happen as written; each with a way to restate it.
 IMPOSSIBLE: tuple[tuple[str, str], ...] = (
-    ("""taste|tastes|tasting|smell|smells|sound|sounds|feel|feels .. blue|red|green|purple|yellow|orange|pink|
-            colour*|color*|square|loud;
-        schmeckt|schmecken|riecht|riechen .. blau|rot|grun|lila|gelb; gout|saveur .. bleu|rouge|vert|violet;
-        sabor|sabe|sepa|sepan .. azul|rojo|verde|morado""",
+    ("""taste|tastes|tasting|smell|smells|sound|sounds|feel|feels ..
+            blue|red|green|purple|yellow|orange|pink|colour*|color*|square|loud;
+            schmeckt|schmecken|riecht|riechen .. blau|rot|grun|lila|gelb;
+            gout|saveur .. bleu|rouge|vert|violet; sabor|sabe|sepa|sepan .. azul|rojo|verde|morado""",
      "a colour or sound cannot be tasted; restate it as something a customer can experience, for example "
      "'Launch a blue-coloured seasonal drink'"),
-    ("""two places at once; two places at the same time; everywhere at once; be in two places; an zwei orten gleichzeitig;
-        en deux endroits a la fois; en dos lugares a la vez""",
+    ("""two places at once; two places at the same time; everywhere at once; be in two places;
+        an zwei orten gleichzeitig; en deux endroits a la fois; en dos lugares a la vez""",
      "one person cannot be in two places; restate it as, for example, 'Hire a manager for the second site'"),
-    ("""time travel; travel back in time; launch|open|finish|complete|ship .. yesterday|last week|last month;
+    ("""time travel; travel back in time; launch|open|finish|complete|ship .. yesterday|last-week|last-month;
         zeitreise*; voyage dans le temps; viajar en el tiempo""",
      "the past cannot be changed; give a date from today onwards, for example 'Launch by 1 June'"),
     ("""infinite|unlimited|endless .. customers|money|revenue|followers|budget|sales|users|clients|profit*;
-        every person on earth; every person on the planet; everyone on earth; everyone on the planet; everyone in the world;
-        all 8 billion; unendlich* .. kunden|umsatz|geld; clients illimites|infinis; clientes infinitos""",
+        every person on earth; every person on the planet; everyone on earth; everyone on the planet;
+        everyone in the world; all 8 billion; unendlich* .. kunden|umsatz|geld; clients illimites|infinis;
+        clientes infinitos""",
      "an unlimited result cannot be planned or measured; set a number, for example 'Win 500 new customers'"),
-    ("""increase|raise|grow .. and .. decrease|lower|reduce|cut .. at the same time; increase|raise|grow .. and .. decrease|lower|reduce|cut .. simultaneously;
+    ("""increase|raise|grow .. and .. decrease|lower|reduce|cut .. at the same time;
+        increase|raise|grow .. and .. decrease|lower|reduce|cut .. simultaneously;
         lower|decrease|reduce|cut .. and .. increase|raise .. at the same time; free .. and .. expensive;
         cheapest .. and .. most expensive""",
      "the objective contradicts itself; choose one direction, for example 'Raise prices by 5%'"),

@@ -31,7 +31,6 @@ _MULTIPLIERS = {"k": 1_000, "tsd": 1_000, "thousand": 1_000, "mil": 1_000, "m": 
                 "mm": 1_000_000, "mn": 1_000_000, "mio": 1_000_000, "million": 1_000_000,
                 "millions": 1_000_000, "millones": 1_000_000, "millionen": 1_000_000,
                 "bn": 1_000_000_000, "billion": 1_000_000_000}
-_PERCENT = ("%", "percent", "per cent", "prozent", "pour cent", "por ciento")
 # Words after a number that make it a time, an ordinal or a date, not a target.
 _NOT_UNITS = frozenset("""day days week weeks month months year years hour hours minute minutes am pm
     th st nd rd tage tag wochen woche monate monat jahre jahr stunden jours jour semaines semaine mois ans
@@ -39,18 +38,19 @@ _NOT_UNITS = frozenset("""day days week weeks month months year years hour hours
 # Words before a number that make it part of a name ("ISO 27001", "Series 2", "top 3").
 _NOT_BEFORE = frozenset("iso soc series web pci level tier phase version v top no nr number chapter "
                         "section article art class grade q form".split())
-# Words that end the unit phrase.
+# Words that end the unit phrase (prepositions, articles, and verbs that close a German objective).
 _STOPS = frozenset("""by in within before until at from per a an the on for to and or with via through over
     across into of than this next each every bis im innerhalb vor pro und oder mit fur von zum zur auf an
-    pour avant en dans d ici et ou avec par de du des la le les para antes durante y o con por del el en
-    al que sur chez vers uber durch sobre gewinnen erreichen verkaufen steigern aufbauen einstellen finden generieren sammeln erhohen
-    eroffnen anwerben""".split())
+    pour avant en dans d ici et ou avec par de du des la le les para antes durante y o con por del el al
+    que sur chez vers uber durch sobre gewinnen erreichen verkaufen steigern aufbauen einstellen finden
+    generieren sammeln erhohen eroffnen anwerben""".split())
 
 _NUMBER = re.compile(
     r"(?<![\w.,/(-])"
     r"(?P<sign>(?:a|au|c|ca|nz|r|mx|s|us)?\$|[€£¥₹₾])?\s?"
     r"(?P<num>\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-    r"(?:\s?(?P<mult>k|tsd|thousand|mil|mm|mn|m|mio|millions?|millones|millionen|bn|billion)\.?(?![^\W\d_]))?"
+    r"(?:\s?(?P<mult>k|tsd|thousand|mil|mm|mn|m|mio|millions?|millones|millionen|bn|billion)\.?"
+    r"(?![^\W\d_]))?"
     r"(?![\w(/])"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b|prozent\b|pour cent\b|por ciento\b))?"
     r"(?:\s?(?P<after>[€£¥₹₾]))?",
@@ -66,7 +66,8 @@ def _decimal(raw: str) -> Decimal | None:
     compact = raw.replace("\u00a0", " ").replace("\u202f", " ")
     grouped = re.fullmatch(r"(\d{1,3}(?:[,. ]\d{3})+)(?:[.,](\d+))?", compact)
     if grouped:
-        compact = re.sub(r"[,. ]", "", grouped.group(1)) + ("." + grouped.group(2) if grouped.group(2) else "")
+        decimals = "." + grouped.group(2) if grouped.group(2) else ""
+        compact = re.sub(r"[,. ]", "", grouped.group(1)) + decimals
     else:
         compact = compact.replace(",", ".")
     try:

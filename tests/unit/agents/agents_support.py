@@ -113,7 +113,7 @@ class CancelAfter(RecordingClient):
 
 def spend_table(markdown: str) -> tuple[list[Decimal], Decimal]:
     """The committed column of the report's spend table: agent rows and the total row."""
-    section = markdown.split("## Spend by agent", 1)[1].split("\n## ", 1)[0]
+    section = markdown.split("## Budget", 1)[1].split("\n## ", 1)[0]
     rows: list[Decimal] = []
     total = None
     for line in section.splitlines():

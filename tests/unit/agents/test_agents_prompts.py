@@ -11,8 +11,8 @@ from tests.unit.agents.agents_support import brief
 
 def test_loader_returns_name_version_text() -> None:
     name, version, text = load_prompt("planner")
-    assert (name, version) == ("planner", "v1") and "Chief Financial Officer" in text
-    assert load_prompt("planner", "v1") == load_prompt("planner", "1")
+    assert (name, version) == ("planner", "v2") and "Chief Financial Officer" in text
+    assert load_prompt("planner", "v2") == load_prompt("planner", "2") != load_prompt("planner", "1")
     with pytest.raises(PromptNotFound):
         load_prompt("planner", "v9")
     with pytest.raises(PromptNotFound):
@@ -34,4 +34,4 @@ def test_user_text_travels_as_data_only(make_run) -> None:
         assert marker not in request.system
         assert request.system == load_prompt(request.prompt).text
         assert marker in str(request.data)
-        assert request.call_id == f"{run.run_id}:{request.agent}:{request.prompt}.v1"
+        assert request.call_id == f"{run.run_id}:{request.agent}:{request.prompt}.{load_prompt(request.prompt).version}"

@@ -184,7 +184,9 @@ def test_most_specific_kind_wins(text: str, kind: str | None) -> None:
     assert classify(text).kind == kind
 
 
-@pytest.mark.parametrize("text", ["Make coffee taste blue", "asdf qwerty", "Do the thing", "???", "Be awesome", ""])
+@pytest.mark.parametrize(
+    "text", ["Make coffee taste blue", "asdf qwerty", "Do the thing", "???", "Be awesome", ""]
+)
 def test_nothing_matched(text: str) -> None:
     found = classify(text)
     assert found == Classification(None, "Unclassified", "", "en", None)
