@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.catalogue import CONFIG_DIR
-from agents.knowledge.geography import country_of
+from agents.knowledge.places import parse_location
 from agents.rules import Rule
 from agents.state import SPECIALISTS, Brief
 
@@ -80,8 +80,21 @@ def rule_names(brief: Brief) -> dict[str, Any]:
         "industry": brief.company.industry.lower(),
         "location": brief.company.location.lower(),
         "objectives": len(brief.objectives),
-        "country": country_of(brief.company.location),
+        "country": policy_country(brief.company.location),
     }
+
+
+EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+
+
+def policy_country(location: str) -> str:
+    """The `country` a rule sees: us, uk, eu, ca, another ISO 3166 code in lower case, or other."""
+    code = parse_location(location).country_code
+    if code is None:
+        return "other"
+    if code == "GB":
+        return "uk"
+    return "eu" if code in EU_MEMBERS else code.lower()
 
 
 def decide(policies: Policies, brief: Brief) -> PolicyDecision:

@@ -3,7 +3,7 @@
 A plan built for "Buy fake reviews and hide them from the FTC" would put the client at legal risk, and
 one built for "Make coffee taste blue" would spend money on nothing; both must come back to the
 executive with a reason they can act on. Refusals cite the law the wording points at, with its
-official source. Patterns and laws live in `agents.knowledge.screening_rules`.
+official source. Patterns live in `agents.knowledge.screening_rules`, laws in `screening_laws`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Literal
 
 from agents.knowledge.phrases import Hit, Phrase, Words, language_of, split_phrases, words_of
-from agents.knowledge.screening_rules import CONCERNS, GROUPS, IMPOSSIBLE, Concern, Law
+from agents.knowledge.screening_laws import LAWS, Law
+from agents.knowledge.screening_rules import CONCERNS, GROUPS, IMPOSSIBLE, Concern
 from agents.knowledge.targets import target_of
 
 __all__ = ["Screening", "screen"]
@@ -111,7 +112,8 @@ def _law(concern: Concern, text: str, words: Words) -> Law:
     topics = [topic for topic in concern.topics
               if _first_hit(f"{concern.key}/{topic}", words, guarded=False)]
     keys = [f"{topic}/{cue}" for topic in topics for cue in chain] + topics + chain
-    return next(concern.laws[key] for key in keys if key in concern.laws)
+    laws = LAWS[concern.key]
+    return next(laws[key] for key in keys if key in laws)
 
 
 def _impossible(text: str, words: Words) -> str:

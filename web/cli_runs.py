@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -32,6 +34,7 @@ runs_cli = AppGroup("runs", help="Run the agent workflow from the terminal.")
 @click.option("--agent", "agents", multiple=True, help="Limit to these specialists (repeatable).")
 @click.option("--policy", type=click.Choice(["approve", "trim"]), default=None, help="When the plan costs more than the budget.")
 @click.option("--approve-overrun/--reject-overrun", default=None, help="Answer an approval pause without asking.")
+@click.option("--cut", "cut", multiple=True, help="Approve an edited plan: task id to cut (repeatable).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Report file (Markdown).")
 def start(
     company: str,
@@ -43,6 +46,7 @@ def start(
     agents: tuple[str, ...],
     policy: str | None,
     approve_overrun: bool | None,
+    cut: tuple[str, ...],
     out: Path | None,
 ) -> None:
     """Exit status: 0 completed, 1 failed or cancelled, 2 bad input, 3 paused and left paused."""
@@ -73,17 +77,17 @@ def start(
         )
         outcome = run_in_terminal(workflow, run_id, brief, click.echo, display)
         while outcome.status == "paused" and outcome.reason == "approval_required":
-            decision = approve_overrun
-            if decision is None:
-                amount = (outcome.payload or {}).get("amount")
-                decision = click.confirm(f"The plan is over budget by {amount} USD. Approve the overrun?", default=False)
-            value = {"decision": "approve" if decision else "reject", "note": "decided in the terminal"}
+            value = _decision(outcome.payload or {}, approve_overrun, cut)
             outcome = resume_in_terminal(workflow, run_id, value, click.echo, display)
 
     if outcome.status == "completed":
         path = out or Path(f"report-{run_id}.md")
         path.write_text(outcome.report_markdown or "", encoding="utf-8")
-        click.echo(f"completed · report written to {path}")
+        json_path = path.with_suffix(".json")
+        json_path.write_text(json.dumps(outcome.report or {}, indent=2, ensure_ascii=False), encoding="utf-8")
+        for line in summary_lines(outcome.report or {}):
+            click.echo(line)
+        click.echo(f"completed · report written to {path} (structured: {json_path})")
         return
     if outcome.status == "paused":
         click.echo(f"paused: {outcome.reason} {outcome.payload or ''}", err=True)
@@ -91,3 +95,36 @@ def start(
     message = (outcome.error or {}).get("message", outcome.status)
     click.echo(f"{outcome.status}: {message}", err=True)
     raise SystemExit(1)
+
+
+def _decision(payload: dict[str, Any], approve: bool | None, cut: tuple[str, ...]) -> dict[str, Any]:
+    """The answer to an approval pause: from the flags, or asked in the terminal task by task."""
+    for task in payload.get("tasks", []):
+        objectives = "; ".join(task.get("objectives") or []) or "no objective"
+        click.echo(f"   {task['id']:>4}  ${Decimal(task['cost_usd']):>11,.2f}  p{task['priority']}  "
+                   f"{task['title']} ({task.get('agent_title', task['agent'])}) — {objectives}")
+    known = {task["id"] for task in payload.get("tasks", [])}
+    if cut:
+        unknown = sorted(set(cut) - known)
+        if unknown:
+            click.echo(f"error: --cut names unknown tasks {', '.join(unknown)}", err=True)
+            raise SystemExit(2)
+        return {"decision": "edit", "note": "edited in the terminal", "cut": list(dict.fromkeys(cut))}
+    if approve is None:
+        approve = click.confirm(
+            f"The plan costs {payload.get('plan_total')} USD against a budget of {payload.get('budget')} USD. "
+            "Approve it as planned?", default=False)
+    return {"decision": "approve" if approve else "reject", "note": "decided in the terminal", "cut": []}
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The report's coverage, money and checks in a few lines, read from the structured report."""
+    if not report:
+        return []
+    budget = report["budget"]
+    lines = [f"objective {o['index']}: {o['status'].replace('_', ' ')} · {o['text']}" for o in report["objectives"]]
+    lines.append(f"committed ${Decimal(budget['committed_usd']):,.2f} of ${Decimal(budget['total_usd']):,.2f} "
+                 f"(unspent ${Decimal(budget['unspent_usd']):,.2f})")
+    failed = [c["name"] for c in report.get("checks", []) if not c["passed"]]
+    lines.append("quality checks: " + ("all passed" if not failed else "FAILED " + ", ".join(failed)))
+    return lines

@@ -110,7 +110,7 @@ PLAYBOOKS: dict[str, tuple[str, ...]] = {
     "awareness": ("positioning", "calendar", "media"),
     "partnerships": ("partnerships_outreach",),
     "events": ("launch_event",),
-    "export": ("trademark", "partnerships_outreach", "site"),
+    "international": ("trademark", "partnerships_outreach", "site"),
     "pricing": ("pricing",),
     "compliance_privacy": ("privacy_compliance",),
     "sales": ("media", "tracking", "calendar"),

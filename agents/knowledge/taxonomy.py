@@ -82,6 +82,12 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
           "Local counsel, tax adviser and any local entity in the new market "
           "(typically $2,000–$10,000 to set up)"),
     _kind("pricing", "Pricing", "campaigns martech"),
+    _kind("insurance", "Business insurance", "legal",
+          outside="An insurance broker for liability, property and any cover the sector requires (small "
+          "businesses typically pay $500–$3,000 a year for general liability)"),
+    _kind("accounting", "Accounting and tax", "legal",
+          outside="An accountant or bookkeeper for the books, payroll and tax filings (typically $200–$800 a "
+          "month for a small business)"),
     _kind("compliance_privacy", "Privacy, terms and compliance", "legal webdev martech",
           outside="Privacy counsel or a data protection officer for an audit (typically $2,000–$10,000)"),
     _kind("sales", "Sales growth", "campaigns martech content"),

@@ -11,7 +11,8 @@ from agents.knowledge.phrases import split_phrases
 
 # Most specific first: when several kinds match, the earliest in this order wins.
 ORDER: tuple[str, ...] = (
-    "nonprofit", "licensing", "trademark", "fundraising", "compliance_privacy", "formation", "events",
+    "nonprofit", "licensing", "trademark", "fundraising", "insurance", "accounting", "compliance_privacy",
+    "formation", "events",
     "hiring", "loyalty", "ecommerce", "international", "new_location", "mobile_app", "partnerships",
     "pricing", "advertising", "social", "content_seo", "website", "customer_acquisition", "sales",
     "awareness", "brand", "launch",
@@ -273,6 +274,19 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": """evenement*; evenementiel; salon professionnel; salons professionnels;
             salon professionnel*|international|du|des; soiree de lancement; ateliers;
             animer|organiser .. atelier*; degustation*; portes ouvertes; webinaire*; foire*""",
+    },
+    "insurance": {
+        "en": """insurance; insure*; liability cover*; public liability; professional indemnity; cyber cover""",
+        "es": """seguro; seguros; asegurar*; responsabilidad civil""",
+        "de": """versicherung*; haftpflicht*; *versicherung""",
+        "fr": """assurance*; assurer; responsabilite civile; rc pro""",
+    },
+    "accounting": {
+        "en": """bookkeeping; accounting; accountant; payroll; tax return*; vat registration; sales tax registration;
+            set up the books; financial statements; audit of the accounts""",
+        "es": """contabilidad; contable; nominas; declaracion de impuestos; alta en hacienda""",
+        "de": """buchhaltung; buchfuhrung; steuerberater*; lohnabrechnung; steuererklarung*; umsatzsteuer*""",
+        "fr": """comptabilite; comptable; expert-comptable; paie; declaration fiscale; tva""",
     },
     "pricing": {
         "en": """pricing; price; prices; price point*; rate card; subscription tiers|plans""",

@@ -122,6 +122,7 @@ class ReportView:
     summary_html: Markup
     entity_html: Markup
     chart: dict[str, Any] = field(default_factory=dict)
+    deliverables_html: list[Markup] = field(default_factory=list)  # agent Markdown, sanitised
 
 
 def structured_report(run: Run) -> StructuredReport | None:
@@ -201,6 +202,7 @@ def report_view(report: StructuredReport) -> ReportView:
         if report.entity_advice
         else Markup(""),
         chart=chart,
+        deliverables_html=[render_markdown(d.summary_markdown, shift_headings=3) for d in report.deliverables],
     )
 
 

@@ -109,6 +109,14 @@ EVERY_KIND = [
     ("Aumentar las ventas un 30%", "sales", "es"),
     ("Umsatz um 15% steigern", "sales", "de"),
     ("Augmenter les ventes de 10 %", "sales", "fr"),
+    ("Get business insurance", "insurance", "en"),
+    ("Contratar un seguro de responsabilidad civil", "insurance", "es"),
+    ("Eine Betriebshaftpflichtversicherung abschließen", "insurance", "de"),
+    ("Souscrire une assurance RC Pro", "insurance", "fr"),
+    ("Set up bookkeeping and payroll", "accounting", "en"),
+    ("Organizar la contabilidad", "accounting", "es"),
+    ("Buchhaltung einrichten", "accounting", "de"),
+    ("Trouver un expert-comptable", "accounting", "fr"),
 ]
 
 

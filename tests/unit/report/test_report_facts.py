@@ -1,0 +1,91 @@
+"""Facts an executive checks first: the right office, classes, entity, regulators, months and units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.dry_run import run_brief
+from agents.report_model import StructuredReport
+
+
+def report(location: str, industry: str, objectives: list[str], budget: str = "20000",
+           days: int = 180, policy: str = "approve") -> StructuredReport:
+    brief = {"company": {"name": "Northwind", "industry": industry, "location": location},
+             "objectives": objectives, "budget_usd": budget, "timeline_days": days}
+    return StructuredReport.model_validate(run_brief(brief, policy=policy).outcome.report)
+
+
+def test_a_seed_raise_in_texas_forms_a_delaware_corporation_qualified_in_texas() -> None:
+    r = report("Austin, TX", "Software", ["Raise a seed round", "Launch the beta"])
+    formation = next(t for t in r.tasks if t.kind == "formation")
+    assert "Delaware" in formation.title and "C-corp" in formation.title.replace("corporation", "corp")
+    fees = [i.description for i in r.line_items if i.task_id == formation.id]
+    assert any("Delaware" in f for f in fees) and any("Texas" in f for f in fees)
+    assert r.objectives[0].status == "covered"
+    assert "securities" in r.objectives[0].outside_scope.lower()
+
+
+def test_a_bakery_files_classes_30_and_43_with_the_national_office() -> None:
+    r = report("Munich, Germany", "Bakery", ["Markenanmeldung beim DPMA", "Eine Website starten"])
+    assert r.trademark_classes == [30, 43]
+    fee = next(f for f in r.facts if f.classes)
+    assert "DPMA" in fee.what or "Deutsches Patent" in fee.what
+    assert (fee.amount, fee.currency) == (Decimal("290.00"), "EUR")
+    assert [rate.currency for rate in r.exchange_rates] == ["EUR"]
+    assert r.jurisdiction.country_code == "DE"
+
+
+def test_the_eu_office_only_when_the_brief_asks_for_it() -> None:
+    national = report("Lyon, France", "Cosmetics", ["Déposer la marque"])
+    european = report("Lyon, France", "Cosmetics", ["Register an EU trade mark"])
+    assert "EUIPO" not in " ".join(f.what for f in national.facts)
+    assert any("EUIPO" in f.what or "European Union Intellectual" in f.what for f in european.facts)
+
+
+def test_an_indian_clinic_cites_indian_regulators_only() -> None:
+    r = report("Bangalore, IN", "Dental clinic", ["Attract 200 new patients", "Open the clinic"])
+    assert r.jurisdiction.country_code == "IN"
+    text = " ".join([*(t.title for t in r.tasks), *(risk.risk for risk in r.risks)])
+    for foreign in ("HIPAA", "CQC", "FDA", "FTC", "Care Quality"):
+        assert foreign not in text
+    acquisition = next(i for i in r.line_items if i.unit == "patient")
+    assert acquisition.quantity == 200
+
+
+def test_ambiguous_places_are_flagged_not_guessed() -> None:
+    r = report("Georgia", "Consulting", ["Launch the website"])
+    assert r.jurisdiction.ambiguous and any(f.code == "location_ambiguous" for f in r.flags)
+    tbilisi = report("Tbilisi, Georgia", "Consulting", ["Launch the website"])
+    assert tbilisi.jurisdiction.country_code == "GE" and not tbilisi.jurisdiction.ambiguous
+
+
+def test_months_are_counted_and_quantities_times_prices_are_amounts() -> None:
+    r = report("Leeds, UK", "Software", ["Launch product"], budget="60000", days=365)
+    months = {i.quantity for i in r.line_items if i.unit == "month"}
+    assert months == {Decimal("12")}
+    for item in r.line_items:
+        assert (item.quantity * item.unit_usd).quantize(Decimal("0.01")) == item.amount_usd
+
+
+def test_next_steps_are_funded_tasks_in_schedule_order() -> None:
+    r = report("Austin, TX", "Bakery", ["Register the company", "Launch a website", "Run Instagram ads",
+                                        "Open a second shop in Round Rock", "Hire a head baker"],
+               budget="2500", policy="trim")
+    funded = {t.id: t for t in r.tasks if t.status == "funded"}
+    ids = [step.split(": ", 1)[1].split(" ", 1)[0] for step in r.next_steps]
+    assert ids and set(ids) <= set(funded)
+    starts = [funded[i].start_day for i in ids]
+    assert starts == sorted(starts)
+    assert r.decision and r.decision.decision == "trim" and r.decision.cut
+    unspent = r.budget.unspent_usd
+    assert r.budget.committed_usd + unspent == r.budget.total_usd
+
+
+def test_unlawful_and_nonsense_objectives_are_answered_not_planned() -> None:
+    r = report("Austin, TX", "Coffee roaster", ["Buy fake reviews and hide them from the FTC",
+                                                "Make coffee taste blue", "Launch the online shop"])
+    refused, unclear, shop = r.objectives
+    assert refused.status == "refused" and "465" in refused.rule and refused.source_url.startswith("https://")
+    assert unclear.status == "unclear" and unclear.reason
+    assert shop.status == "covered"
+    assert any(risk.severity == "critical" and "unlawful" in risk.risk for risk in r.risks)
