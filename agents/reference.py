@@ -67,12 +67,16 @@ def build_reference(brief: Brief, objectives: list[ObjectiveCheck]) -> dict[str,
         flags.append({"code": "location_ambiguous", "message": place.note
                       or f"Could not tell which country “{brief.company.location}” is in."})
     advice = formation.entity_advice(place, kinds)
+    capital = keep(advice.minimum_capital)
+    fees = [keep(fact) for fact in advice.facts if fact.id != capital and not fact.id.startswith("irs:")]
+    exemption = [keep(fact) for fact in advice.facts if fact.id.startswith("irs:")]
     entity = {
         "entity": advice.entity,
         "jurisdiction": advice.jurisdiction,
         "why": advice.why,
-        "fact_ids": [keep(fact) for fact in advice.facts],
-        "minimum_capital": keep(advice.minimum_capital),
+        "fact_ids": fees,  # what forming costs; paid-in capital stays the company's money
+        "minimum_capital": capital,
+        "exemption_fact_ids": exemption,
     }
     count = CLASSES_BY_TIER[tier_of(brief.budget_usd)]
     all_classes = nice.classes_for(brief.company.industry)

@@ -148,8 +148,8 @@ def _decision(allocation: Allocation, policy: str) -> Decision | None:
 
 def next_steps(schedule: Schedule, catalogue: Catalogue, limit: int = 8) -> list[str]:
     """Funded tasks in schedule order: what to start first."""
-    return [f"Day {s.start_day}: {s.task.id} {s.task.title} ({catalogue.title(s.task.owner)})"
-            for s in schedule.slots[:limit]]
+    return [f"Day {s.start_day}: {s.task.id} {s.task.title} ({catalogue.title(s.task.owner)}, "
+            f"${s.task.estimated_cost:,.2f})" for s in schedule.slots[:limit]]
 
 
 def build_report(
@@ -209,10 +209,15 @@ def build_report(
 
 
 def _assumptions(brief: Brief, reference: dict[str, Any], rates: list[RateRow]) -> list[str]:
-    lines = [market.BASIS,
-             f"Day 1 is the day the plan is approved; the timeline ends on day {brief.timeline_days}.",
-             "Subscriptions are billed per started month of the timeline."]
+    lines = [f"Day 1 is the day {brief.company.name}'s plan is approved and day {brief.timeline_days} its last; "
+             f"subscriptions are billed per started month. {market.BASIS}"]
+    capital_id = (reference.get("entity") or {}).get("minimum_capital")
+    if capital_id:
+        fact = reference["facts"][capital_id]
+        detail = fact["note"] or f"{fact['currency']} {Decimal(fact['amount']):,.2f} paid in at registration"
+        lines.append(f"Share capital for the {reference['entity']['entity']}: {detail.rstrip('.')}. It stays the "
+                     "company's money, so it is not in the budget.")
     if rates:
-        lines.append("Fees charged in " + ", ".join(r.currency for r in rates) + " are converted to USD at "
-                     f"the dated rates in the sources section (as of {rates[0].as_of}).")
+        lines.append(f"{brief.company.name}'s fees charged in " + ", ".join(r.currency for r in rates)
+                     + f" are converted to USD once, at the rates dated {rates[0].as_of} in the sources.")
     return lines

@@ -36,8 +36,8 @@ def render(report: StructuredReport) -> str:
            f"_{company['industry']} · {report.jurisdiction.label or company['location']} · budget "
            f"{usd(report.budget.total_usd)} over {report.timeline_days} days_", ""]
     if report.offline:
-        out += [f"> **{report.provider_label}.** Figures are planning estimates from dated public fee "
-                "schedules and market rates; confirm them before you spend.", ""]
+        out += [f"> **{report.provider_label}.** The figures for {company['name']} are planning estimates "
+                "from dated public fee schedules and market rates; confirm them before you spend.", ""]
     out += _summary(report) + _checks(report) + _coverage(report) + _plan(report) + _budget(report)
     out += _timeline(report) + _deliverables(report) + _risks(report) + _kpis(report) + _legal(report) + _decision(report)
     out += _assumptions(report) + _sources(report) + _next_steps(report)
@@ -185,7 +185,7 @@ def _decision(report: StructuredReport) -> list[str]:
     names = {t.id: t.title for t in report.tasks}
     cut = ", ".join(f"{i} {names.get(i, '')}".strip() for i in d.cut) or "nothing"
     who = "The executive" if d.by == "executive" else "Policy trim"
-    verb = {"approve": "approved the plan as proposed", "reject": "rejected the overrun; the plan was trimmed",
+    verb = {"approve": f"approved the plan as proposed ({usd(report.budget.funded_usd)})", "reject": "rejected the overrun; the plan was trimmed",
             "edit": "approved an edited plan", "trim": "cut the plan to the budget"}[d.decision]
     line = f"{who} {verb}. Cut: {cut}."
     if d.overrun_usd:

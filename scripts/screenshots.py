@@ -45,7 +45,9 @@ OBJECTIVES = [
 TO_CUT = [re.compile(r"^Launch event$"), re.compile(r"^Loyalty platform")]
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
-A4_PRINT = {"width": 794, "height": 1123}  # A4 at 96 px per inch
+# A4 at 96 px per inch; print.css keeps 14 mm either side, which a screenshot has no @page to show.
+A4_PRINT = {"width": 794, "height": 1123}
+PAGE_MARGINS = "16mm 14mm"
 
 
 def start_run(page: Page) -> None:
@@ -101,19 +103,23 @@ def shoot_report(session: Session, run_id: str, out: Path) -> None:
     session.goto(f"/runs/{run_id}/report/print")
     page.emulate_media(media="print")
     page.set_viewport_size(A4_PRINT)
+    # The @page margins, as padding (through the CSSOM, which the CSP allows), so the shot reads as paper.
+    page.evaluate("(margins) => { document.body.style.padding = margins; }", PAGE_MARGINS)
     settle(page)
     page.screenshot(path=str(out / "report-print.png"), full_page=True)
     page.emulate_media(media="screen")
     page.set_viewport_size(DESKTOP)
 
 
-def shoot_pdf(session: Session, run_id: str, out: Path, work: Path) -> None:
-    """The PDF as WeasyPrint wrote it, its first two pages at 60 dpi."""
+def shoot_pdf(session: Session, run_id: str, out: Path, work: Path, keep: Path | None) -> None:
+    """The PDF as WeasyPrint wrote it, its first two pages at 60 dpi (and the whole file when asked)."""
     response = session.page.request.get(session.url(f"/runs/{run_id}/report.pdf"))
     if not response.ok:
         raise RuntimeError(f"report.pdf answered {response.status}")
     pdf = work / "report.pdf"
     pdf.write_bytes(response.body())
+    if keep is not None:
+        shutil.copyfile(pdf, keep)
     prefix = work / "pdf-page"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(prefix)], check=True)
     pages = sorted(work.glob("pdf-page-*.png"))
@@ -123,7 +129,7 @@ def shoot_pdf(session: Session, run_id: str, out: Path, work: Path) -> None:
         shutil.copyfile(page, out / f"report-pdf-{number}.png")
 
 
-def take(browser: Browser, server: CatalystServer, out: Path, work: Path) -> None:
+def take(browser: Browser, server: CatalystServer, out: Path, work: Path, keep: Path | None) -> None:
     session = open_session(browser, server.base_url, "screenshots")
     try:
         page = session.login(EXECUTIVE)
@@ -132,7 +138,7 @@ def take(browser: Browser, server: CatalystServer, out: Path, work: Path) -> Non
         run_id = run_id_from(page.url)
         tick_and_approve(page, out)
         shoot_report(session, run_id, out)
-        shoot_pdf(session, run_id, out, work)
+        shoot_pdf(session, run_id, out, work, keep)
         session.assert_clean()
     finally:
         session.close()
@@ -141,6 +147,7 @@ def take(browser: Browser, server: CatalystServer, out: Path, work: Path) -> Non
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
+    parser.add_argument("--keep-pdf", type=Path, help="also save the whole report PDF here")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not Path(CHROMIUM).exists():
@@ -159,7 +166,7 @@ def main() -> int:
         with server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                take(browser, server, out, work)
+                take(browser, server, out, work, args.keep_pdf)
             finally:
                 browser.close()
     for name in ("approval-panel", "report-desktop", "report-phone", "report-print", "report-pdf-1", "report-pdf-2"):

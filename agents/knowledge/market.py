@@ -81,6 +81,9 @@ SUBSCRIPTIONS: dict[str, dict[Tier, tuple[str, Decimal]]] = {
                   "scale": ("App infrastructure and monitoring", D("600"))},
 }
 DOMAIN_PER_YEAR = D("20")
+# Below this yearly budget a US charity is likely eligible for the streamlined Form 1023-EZ
+# (projected gross receipts up to USD 50,000 a year).
+SMALL_NONPROFIT_USD = D("50000")
 
 # Paid media: share of the budget by tier, when the objective names no target.
 MEDIA_SHARE: dict[Tier, Decimal] = {"starter": D("0.20"), "growth": D("0.25"), "scale": D("0.30")}

@@ -123,9 +123,18 @@ def _licence(job: Job) -> list[Item]:
 
 
 def _nonprofit(job: Job) -> list[Item]:
+    """The exemption application: Form 1023-EZ for a small organisation in the US, else the full fee."""
+    exemption = job.reference["entity"].get("exemption_fact_ids") or []
+    small = [f for f in exemption if f.endswith("-ez")]
+    chosen = small if small and job.brief.budget_usd < market.SMALL_NONPROFIT_USD else \
+        [f for f in exemption if not f.endswith("-ez")]
     items: list[Item] = []
-    for licence in job.reference["licences"]:
-        items += _fact_item(job, licence.get("fact_id"))
+    for fact_id in chosen[:1]:
+        items += _fact_item(job, fact_id)
+    if not items:
+        for licence in job.reference["licences"]:
+            if "exempt" in licence["name"].lower() or "charit" in licence["name"].lower():
+                items += _fact_item(job, licence.get("fact_id"))
     items.append(_hours(job, "nonprofit_preparation", "legal", "Exemption application preparation",
                         "professional_services"))
     return items

@@ -56,7 +56,7 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
     return title[:200]
 
 
-IN_PLACE = re.compile(r"\b(?:in|à|en|in der|im|nach|to)\s+([A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+)*)\s*\.?$")
+IN_PLACE = re.compile(r"\b(?:in|à|en|in der|im|nach|to)\s+([A-ZÀ-Ý][^\W\d_]+(?:[ -][A-ZÀ-Ý][^\W\d_]+)*)")
 LEADING_VERB = re.compile(r"^(?:hire|recruit|find|attract|get|win|gain|reach|sign|contratar|captar|conseguir|"
                           r"einstellen|gewinnen|finden|recruter|embaucher|attirer|trouver)\s+", re.IGNORECASE)
 

@@ -16,7 +16,7 @@ from agents.knowledge.industries import profile_for
 from agents.knowledge.tiers import tier_of
 from agents.knowledge.web import page_plan
 from agents.offline_answers._common import brief_of, money, number, quoted_list
-from agents.offline_answers.costing import Item, Job, items_for
+from agents.offline_answers.costing import Item, Job, channel_mix, items_for
 from agents.state import Brief, ObjectiveCheck, Task
 
 
@@ -51,15 +51,34 @@ def _legal(brief: Brief, tasks: list[Task], ref: dict[str, Any]) -> tuple[str, s
     licences = [ref["licences"][n] for t in tasks if base_kind(t.kind) == "licence"
                 and (n := kind_instance(t.kind)) is not None]
     for licence in licences:
-        parts.append(f"**{licence['name']}** from the {licence['regulator']}: {licence['why']}")
+        parts.append(f"**{licence['name']}** for {brief.company.name}, from the {licence['regulator']}: "
+                     f"{licence['why']}")
         outputs.append(f"Application: {licence['name']}")
     if "contracts" in kinds or "employment" in kinds or "privacy_compliance" in kinds:
-        outputs.append("Terms, privacy notice and contract templates")
+        outputs.append(f"Terms, privacy notice and contract templates for {brief.company.name}")
     parts.append(f"A lawyer admitted in {place['label']} confirms each filing before fees are paid.")
     return (f"Legal plan for {brief.company.name} ({place['label']})", "\n\n".join(parts), outputs)
 
 
-def _summary(agent: str, brief: Brief, tasks: list[Task], ref: dict[str, Any]) -> tuple[str, str, list[str]]:
+THEMES = {
+    "launch": "the launch", "new_location": "the new location", "ecommerce": "ordering online",
+    "loyalty": "the loyalty programme", "hiring": "life on the team", "events": "the launch event",
+    "brand": "the story behind the brand", "customer_acquisition": "first-visit offers",
+    "sales": "best sellers", "social": "behind the scenes", "awareness": "what makes the company different",
+    "partnerships": "where to find the products", "international": "the new market",
+    "mobile_app": "the app", "website": "the new website", "content_seo": "questions customers ask",
+}
+
+
+def content_themes(brief: Brief, tasks: list[Task], checks: dict[int, ObjectiveCheck]) -> list[str]:
+    """Calendar themes from what the objectives are about, not their wording."""
+    kinds = [checks[i].kind for t in tasks for i in t.objective_indexes if i in checks]
+    themes = [THEMES[k] for k in dict.fromkeys(kinds) if k in THEMES]
+    return themes or [f"why {brief.company.name}"]
+
+
+def _summary(agent: str, brief: Brief, tasks: list[Task], ref: dict[str, Any],
+             checks: dict[int, ObjectiveCheck]) -> tuple[str, str, list[str]]:
     """Title, Markdown summary and concrete outputs for one agent."""
     if agent == "legal":
         return _legal(brief, tasks, ref)
@@ -73,22 +92,26 @@ def _summary(agent: str, brief: Brief, tasks: list[Task], ref: dict[str, Any]) -
                 f"Work commissioned: {titles}.",
                 [f"Proof point for {brief.company.industry.lower()}: {p}" for p in profile.proof_points])
     if agent == "webdev":
-        return (f"{name} web build", f"Pages for a {brief.company.industry.lower()} business in "
-                f"{ref['jurisdiction']['label']}: {quoted_list(page_plan(profile.key))}.",
-                [f"{t.id}: {t.title}" for t in tasks])
+        pages = f" Pages: {quoted_list(page_plan(profile.key))}." if "site" in {base_kind(t.kind) for t in tasks} else ""
+        return (f"{name} web build", f"Commissioned for {name}: {titles}.{pages}", [])
     if agent == "martech":
-        return (f"{name} marketing systems", f"Tools for the {tier} tier, billed monthly over "
-                f"{brief.timeline_days} days: " + quoted_list(
-                    [f"{tool} ({purpose.lower()})" for purpose, tool, _ in martech.STACKS[tier]]) + ".",
-                [f"{t.id}: {t.title}" for t in tasks])
+        stack = ""
+        if "stack" in {base_kind(t.kind) for t in tasks}:
+            stack = (f" The {tier}-tier stack, billed monthly over {brief.timeline_days} days: " + quoted_list(
+                [f"{tool} ({purpose.lower()})" for purpose, tool, _ in martech.STACKS[tier]]) + ".")
+        return (f"{name} marketing systems", f"Commissioned for {name}: {titles}.{stack}", [])
     if agent == "content":
-        themes = [o.rstrip(".") for o in brief.objectives] + list(profile.proof_points)
+        themes = content_themes(brief, tasks, checks) + list(profile.proof_points)
         return (f"{name} content over {brief.timeline_days} days",
-                f"Themes follow the objectives and what {profile.audience} look for.",
-                calendar(themes, tier, brief.timeline_days))
-    return (f"{name} campaigns", f"Channels for {profile.audience}: " + quoted_list(
-        [f"{c} {p}%" for c, p in profile.channels]) + "; each is judged on cost per result.",
-        [f"{t.id}: {t.title}" for t in tasks])
+                f"Themes: {quoted_list(themes[:4])}, for {profile.audience}.",
+                calendar([f"{theme} at {name}" for theme in themes], tier, brief.timeline_days, limit=8))
+    media = [t for t in tasks if base_kind(t.kind) == "media"]
+    mix = ""
+    if media:
+        channels = channel_mix(_job(media[0], brief, ref, checks))
+        mix = " Paid spend goes to " + quoted_list([f"{c} ({p}%)" for c, p in channels]) + \
+            ", each judged on its cost per result."
+    return (f"{name} campaigns", f"Commissioned for {name}: {titles}.{mix}", [])
 
 
 def deliverable_payload(agent: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +125,7 @@ def deliverable_payload(agent: str, data: dict[str, Any]) -> dict[str, Any]:
         if not items and task.estimated_cost > 0:
             items = [Item(task.title, Decimal("1"), "lot", task.estimated_cost, "other")]
         lines += [_line(task, item) for item in items]
-    title, summary, outputs = _summary(agent, brief, tasks, reference)
+    title, summary, outputs = _summary(agent, brief, tasks, reference, checks)
     total = sum((Decimal(str(line["amount"])) for line in lines), Decimal("0"))
     return {
         "title": title,

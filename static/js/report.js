@@ -5,7 +5,7 @@ import { baseOptions, chartLib, moneyAxis, palette } from "./charts.js";
 import { formatMoney } from "./format.js";
 
 // Printed charts get a fixed size (the canvas would otherwise keep its on-screen width).
-const PRINT_SIZE = { width: 640, barHeight: 22, minHeight: 180, spendHeight: 240 };
+const PRINT_SIZE = { width: 640, barHeight: 22, minHeight: 180, spendRow: 44, spendMin: 200 };
 const charts = [];
 
 function wirePrint() {
@@ -83,8 +83,16 @@ function drawSpend(Chart, data) {
   const rows = data.spend || [];
   if (!canvas || !rows.length) return;
   const colours = palette();
+  // Horizontal bars: agent names sit on the y axis at any width instead of rotating into each other.
+  const box = canvas.parentElement;
+  const height = Math.max(PRINT_SIZE.spendMin, rows.length * PRINT_SIZE.spendRow + 70);
+  if (box) box.style.height = `${height}px`;
   const options = baseOptions();
-  options.scales = { y: moneyAxis(0) };
+  options.indexAxis = "y";
+  options.scales = {
+    x: moneyAxis(0),
+    y: { ticks: { autoSkip: false, callback: (value) => shorten(rows[value]?.title ?? "", window.innerWidth < 600 ? 16 : 28) } },
+  };
   options.plugins.tooltip = {
     callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatMoney(ctx.raw)}` },
   };
@@ -99,7 +107,7 @@ function drawSpend(Chart, data) {
     },
     options,
   });
-  charts.push({ chart, height: PRINT_SIZE.spendHeight });
+  charts.push({ chart, height });
 }
 
 // Printing opens the schedule table (a closed <details> prints nothing) and fixes the chart sizes.

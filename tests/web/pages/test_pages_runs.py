@@ -145,7 +145,7 @@ def test_report_page_downloads_and_print(app, make_user) -> None:  # noqa: ANN00
     execute_queued(app)
 
     page = api.get(f"/runs/{run['id']}/report").get_data(as_text=True)
-    assert "<h2>Executive report: " in page and 'class="table spend-table"' in page
+    assert "<h2>Executive report: " in page and 'spend-table"' in page
     assert "<script>window.__xss" not in page and "<img" not in page
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page
 
