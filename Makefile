@@ -7,7 +7,7 @@ PORT   ?= 5000
 # The offline provider answers instantly; a short pause per call keeps a local demo watchable.
 OFFLINE_PACE_SECONDS ?= 0.4
 
-.PHONY: run test serve vendor system-packages clean
+.PHONY: run test bench serve vendor system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ system-packages:
 
 test: $(VENV)/.dev vendor system-packages
 	$(BIN)/python -m pytest
+
+# Every benchmark in bench/, each ending with its one-line JSON result.
+BENCHMARKS ?= report_quality workflow ledger fanout http_api
+bench: $(VENV)/.dev vendor system-packages
+	@for name in $(BENCHMARKS); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) static/vendor node_modules

@@ -27,7 +27,8 @@ def run_specialist(
         "allocation": str(allocation),
     })  # fmt: skip
     agent_event("progress", agent, PHASE, {
-        "message": f"Working on {len(assignment['tasks'])} task(s)", "percent": 10, "tokens": 0,
+        "message": f"Working on {len(assignment['tasks'])} {'task' if len(assignment['tasks']) == 1 else 'tasks'}",
+        "percent": 10, "tokens": 0,
     }, step=1)  # fmt: skip
     data = {
         "brief": assignment["brief"],

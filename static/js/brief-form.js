@@ -1,6 +1,6 @@
 // The new-run form: an editable list of objectives and live hints. The server still validates all.
 import { $, $$, h, setText } from "./dom.js";
-import { formatMoney } from "./format.js";
+import { formatMoney, plural } from "./format.js";
 
 const form = $("#brief-form");
 const list = $("#objectives");
@@ -72,7 +72,7 @@ function timelineHint() {
   let text = "";
   if (!Number.isInteger(days) || days < 7 || days > 730) text = "";
   else if (days >= 60) text = `About ${Math.round(days / 30.4)} months.`;
-  else text = `About ${Math.round(days / 7)} week(s).`;
+  else text = `About ${plural(Math.round(days / 7), "week")}.`;
   setText($("#timeline-preview"), text);
 }
 

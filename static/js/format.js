@@ -46,3 +46,8 @@ export function localise(root = document) {
     node.textContent = formatMoney(node.dataset.money, Number(node.dataset.decimals || 2));
   }
 }
+
+/** "1 task", "3 tasks": count and noun, never "task(s)". */
+export function plural(count, noun, pluralNoun = `${noun}s`) {
+  return `${count} ${count === 1 ? noun : pluralNoun}`;
+}

@@ -1,7 +1,7 @@
 // The overrun decision: the paused plan's tasks by name, what approving, rejecting or an edit funds,
 // and what was decided. The edit preview only re-adds the payload's own figures; the server validates.
 import { $, $$, clear, h, setText } from "../dom.js";
-import { formatMoney } from "../format.js";
+import { formatMoney, plural } from "../format.js";
 
 /** Whole cents of a decimal string (the payload's money), so sums do not drift. */
 export function toCents(value) {
@@ -11,10 +11,6 @@ export function toCents(value) {
 
 function fromCents(cents) {
   return (cents / 100).toFixed(2);
-}
-
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** The plan as the panel needs it; old payloads (ids only, no tasks) give an empty task list. */

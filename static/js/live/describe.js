@@ -1,5 +1,5 @@
 // One human sentence per protocol event, for the event log. Plain text only (rendered as textContent).
-import { formatMoney } from "../format.js";
+import { formatMoney, plural } from "../format.js";
 
 export const PHASES = ["intake", "planning", "budgeting", "approval", "execution", "review", "report"];
 
@@ -29,8 +29,8 @@ export function reasonText(reason) {
 /** What an agent card says when the agent finishes. */
 export function agentOutcome(d) {
   if (d.title) return `Delivered: ${d.title}`;
-  if (d.tasks !== undefined) return `Planned ${d.tasks} task(s), ${formatMoney(d.total)} estimated.`;
-  if (d.findings !== undefined) return `Reviewed: ${d.findings} finding(s).`;
+  if (d.tasks !== undefined) return `Planned ${plural(d.tasks, "task")}, ${formatMoney(d.total)} estimated.`;
+  if (d.findings !== undefined) return `Reviewed: ${plural(d.findings, "finding")}.`;
   if (d.characters !== undefined) return "Report written.";
   return "Finished.";
 }
@@ -42,7 +42,7 @@ export function describe(event, titles = {}) {
   switch (event.type) {
     case "run.started": {
       const agents = Array.isArray(d.agents) ? d.agents.length : 0;
-      return `Run started for ${d.company ?? "the company"}: budget ${formatMoney(d.budget)} over ${d.timeline_days ?? "?"} days, ${agents} specialist(s).`;
+      return `Run started for ${d.company ?? "the company"}: budget ${formatMoney(d.budget)} over ${d.timeline_days ?? "?"} days, ${plural(agents, "specialist")}.`;
     }
     case "run.paused": return `Paused: ${reasonText(d.reason)}.`;
     case "run.resumed": return d.after === "restart" ? "Resumed after a restart." : "Resumed.";
@@ -56,8 +56,8 @@ export function describe(event, titles = {}) {
     case "agent.progress": return `${who}: ${d.message ?? "working"} (${d.percent ?? 0}%).`;
     case "agent.completed":
       if (d.committed !== undefined) return `${who} finished "${d.title ?? "deliverable"}", committing ${formatMoney(d.committed)}.`;
-      if (d.tasks !== undefined) return `${who} finished: ${d.tasks} task(s), ${formatMoney(d.total)} estimated.`;
-      if (d.findings !== undefined) return `${who} finished: ${d.findings} finding(s).`;
+      if (d.tasks !== undefined) return `${who} finished: ${plural(d.tasks, "task")}, ${formatMoney(d.total)} estimated.`;
+      if (d.findings !== undefined) return `${who} finished: ${plural(d.findings, "finding")}.`;
       if (d.characters !== undefined) return `${who} wrote the report.`;
       return `${who} finished.`;
     case "agent.failed": return `${who} failed: ${(d.error && d.error.message) || "unknown error"}.`;
@@ -145,10 +145,6 @@ export function describeDetails(event) {
   return [];
 }
 
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 function phaseDetail(phase, d) {
   if (phase === "intake" && Array.isArray(d.objectives)) {
     const count = (status) => d.objectives.filter((o) => o && o.status === status).length;
@@ -157,7 +153,7 @@ function phaseDetail(phase, d) {
     if (count("unclear")) parts.push(`${count("unclear")} unclear`);
     return `: ${parts.join(", ")}`;
   }
-  if (phase === "planning" && d.tasks !== undefined) return `: ${d.tasks} task(s), ${formatMoney(d.total)}`;
+  if (phase === "planning" && d.tasks !== undefined) return `: ${plural(d.tasks, "task")}, ${formatMoney(d.total)}`;
   if (phase === "budgeting" && d.allocated !== undefined) {
     const cut = Array.isArray(d.cut) ? d.cut.filter((t) => t && typeof t === "object") : [];
     const dropped = !cut.length && Array.isArray(d.dropped) ? d.dropped : [];
