@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from services.db import db
 
@@ -103,7 +103,16 @@ def _unexpected(exc: Exception) -> Response | tuple[str, int]:
     return render_template("errors/error.html", status=500, message=message), 500
 
 
+def _query_must_be_utf8() -> None:
+    """Raw non-UTF-8 bytes in a query string are the client's mistake: a 400, not a crash later."""
+    try:
+        request.query_string.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The query string is not valid UTF-8.") from None
+
+
 def init_errors(app: Flask) -> None:
+    app.before_request(_query_must_be_utf8)
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

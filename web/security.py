@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings
@@ -79,7 +79,10 @@ def _csrf_unless_bearer() -> None:
     """Every state-changing browser request needs the CSRF token; bearer-token API calls do not."""
     if request.method in SAFE_METHODS or g.get("auth_via_token"):
         return
-    csrf.protect()
+    try:
+        csrf.protect()
+    except ValueError:  # a Referer urlsplit cannot parse (e.g. "http://[::1") over HTTPS
+        raise CSRFError("The referrer header is malformed.") from None
 
 
 def _allow_own_websocket(response: Response) -> Response:

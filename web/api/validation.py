@@ -16,7 +16,10 @@ def json_body(model: type[M]) -> M:
     """The request's JSON body validated by `model`; 400 for bad JSON, 422 for bad fields."""
     if not request.is_json:
         raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
-    payload: Any = request.get_json(silent=True)
+    try:
+        payload: Any = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the parser's recursion limit
+        payload = None
     if payload is None:
         raise ApiError(400, "The body is not valid JSON.", code="invalid_json")
     if not isinstance(payload, dict):

@@ -60,7 +60,7 @@ def _patch(form: MultiDict, agents: list[str]) -> tuple[dict[str, Any], dict[str
         part = part.strip().rstrip("%")
         if not part:
             continue
-        if not part.isdigit():
+        if not part.isdigit() or len(part) > 3:
             errors["thresholds"] = "Use whole percents separated by commas, e.g. 50, 80, 100."
             break
         levels.append(int(part))
