@@ -37,10 +37,25 @@ class _Model(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
 
+# Bidirectional-text controls make a name render differently from what it contains (Trojan Source).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def no_bidi_controls(value: str) -> str:
+    if any(ch in BIDI_CONTROLS for ch in value):
+        raise ValueError("remove the invisible text-direction characters")
+    return value
+
+
 class Company(_Model):
     name: str = Field(min_length=1, max_length=120)
     industry: str = Field(min_length=1, max_length=80)
     location: str = Field(min_length=1, max_length=120)
+
+    @field_validator("name", "industry", "location")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        return no_bidi_controls(value)
 
 
 class Brief(_Model):
@@ -59,6 +74,11 @@ class Brief(_Model):
     @classmethod
     def _to_cents(cls, value: Decimal) -> Decimal:
         return cents(value)
+
+    @field_validator("objectives")
+    @classmethod
+    def _plain_objectives(cls, value: list[str]) -> list[str]:
+        return [no_bidi_controls(text) for text in value]
 
     @field_validator("agents")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -48,6 +49,7 @@ def init_security(app: Flask, settings: Settings) -> None:
     )
     # Registered before Talisman: after_request hooks run in reverse, so this sees its CSP header.
     app.after_request(_allow_own_websocket)
+    app.after_request(_private_responses)
     talisman.init_app(
         app,
         content_security_policy=CSP,
@@ -83,6 +85,18 @@ def _csrf_unless_bearer() -> None:
         csrf.protect()
     except ValueError:  # a Referer urlsplit cannot parse (e.g. "http://[::1") over HTTPS
         raise CSRFError("The referrer header is malformed.") from None
+
+
+def _private_responses(response: Response) -> Response:
+    """Nothing a signed-in user sees is stored by a browser or proxy (Back after logout shows nothing),
+    and an answer to a bearer request varies with the token."""
+    if request.path.startswith("/static/"):
+        return response
+    if g.get("auth_via_token"):
+        response.vary.add("Authorization")
+    if current_user.is_authenticated or g.get("auth_via_token"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _allow_own_websocket(response: Response) -> Response:
