@@ -46,10 +46,16 @@ ZERO = Decimal("0")
 def _objective_rows(
     checks: list[ObjectiveCheck], plan: Plan, funded: set[str], dropped: dict[str, str]
 ) -> list[ObjectiveRow]:
+    """Covered means the objective's main task is funded, not just any task serving it.
+
+    The main task is the most important one planned for this objective itself (not one it shares
+    with an earlier objective), so "covered" never rests on supporting work alone.
+    """
     uncovered = {item.index: item.reason for item in plan.not_covered}
     rows = []
     for check in checks:
-        serving = [t for t in plan.tasks if check.index in t.objective_indexes]
+        serving = sorted((t for t in plan.tasks if check.index in t.objective_indexes),
+                         key=lambda t: (t.objective_indexes[0] != check.index, t.priority, _number(t.id)))
         live = [t.id for t in serving if t.id in funded]
         row = ObjectiveRow(index=check.index, text=check.text, kind=check.kind or "unknown",
                            kind_label=check.kind_label, status="covered", task_ids=live,
@@ -57,24 +63,30 @@ def _objective_rows(
         if check.status != "ok":
             row.status, row.reason, row.rule = check.status, check.reason, check.rule
             row.source_url, row.task_ids, row.outside_scope = check.source_url, [], ""
-        elif not live:
+        elif not serving:
+            row.status, row.reason = "not_covered", uncovered.get(check.index, "No task serves it.")
+        elif serving[0].id not in funded:
+            main = serving[0]
             row.status = "not_covered"
-            if serving:
-                why = {dropped.get(t.id, "over_budget") for t in serving}
-                row.reason = (f"Its {'task was' if len(serving) == 1 else 'tasks were'} "
-                              f"{', '.join(t.id for t in serving)}, dropped because "
-                              + " and ".join(sorted(_DROP_WHY[w] for w in why))
-                              + "; funding them again covers it.")
-            else:
-                row.reason = uncovered.get(check.index, "No task serves it.")
+            row.reason = (f"Its main task, {main.id} {main.title}, was dropped because "
+                          f"{_DROP_WHY[dropped.get(main.id, 'over_budget')]}"
+                          + (f"; {', '.join(live)} "
+                             + ("is funded but does not" if len(live) == 1 else "are funded but do not")
+                             + " achieve it alone" if live else "")
+                          + f". Funding {main.id} covers it.")
         rows.append(row)
     return rows
 
 
+def _number(task_id: str) -> int:
+    digits = "".join(ch for ch in task_id if ch.isdigit())
+    return int(digits) if digits else 0
+
+
 _DROP_WHY = {
-    "agent_cap": "they did not fit an agent's share cap", "over_budget": "the plan exceeded the budget",
-    "rejected": "the executive rejected the plan", "cut": "the executive cut them",
-    "dependency": "work they depend on was dropped",
+    "agent_cap": "it did not fit its agent's share cap", "over_budget": "the plan exceeded the budget",
+    "rejected": "the executive rejected the plan", "cut": "the executive cut it",
+    "dependency": "work it depends on was dropped",
 }
 
 

@@ -114,10 +114,11 @@ def risks_for(
         elif row.status == "not_covered":
             add(f"Objective {row.index} (“{row.text}”) has no funded work", "high", "medium",
                 row.reason, "Executive")
-    regulators = reference.get("regulators") or []
-    if regulators:
-        add(f"Regulatory: {name} must satisfy {', '.join(regulators[:3])} before the regulated activity",
-            "medium", "high", "Book a compliance review before launch spend; keep evidence of each filing.",
+    licences = reference.get("licences") or []
+    if licences:
+        names = [f"{lic['name']} ({lic['regulator']})" for lic in licences[:3]]
+        add(f"Licences: {name} must hold {'; '.join(names)} before trading", "medium", "high",
+            "Apply early and keep evidence of each filing; do not start the licensed activity before approval.",
             catalogue.title("legal"))
     if any(flag.code == "schedule_compressed" for flag in report.flags):
         add("The dependent tasks do not fit the timeline at typical durations", "high", "medium",

@@ -45,6 +45,8 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
     city = _place_in(check.text) or reference["jurisdiction"].get("city") or brief.company.location
     mark = reference["trademark"]
     classes = mark["classes"]
+    if base == "acquisition_media" and not check.target:
+        template = "Paid acquisition campaign"
     title = template.format(
         entity=f"{reference['entity']['entity']} ({reference['entity']['jurisdiction']})",
         office=mark["office_name"],

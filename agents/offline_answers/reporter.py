@@ -18,7 +18,9 @@ def _objective_sentence(rows: list[dict[str, Any]]) -> str:
     for status, verb in (("not_covered", "not covered"), ("refused", "refused"), ("unclear", "unclear")):
         group = [r for r in rows if r["status"] == status]
         if group:
-            parts.append(f"{quoted_list([str(r['index']) for r in group])} {verb}")
+            noun = "objective" if len(group) == 1 else "objectives"
+            parts.append(f"{noun} {quoted_list([str(r['index']) for r in group])} "
+                         f"{'is' if len(group) == 1 else 'are'} {verb}")
     return "; ".join(parts) + "."
 
 
@@ -43,6 +45,6 @@ def narrative_payload(data: dict[str, Any]) -> dict[str, Any]:
         + (f", with an approved overrun of {money(Decimal(budget['ceiling_usd']) - total)}"
            if Decimal(budget["ceiling_usd"]) > total else "") + "."
         + (f" Work starts with {first['id']} {first['title']} on day {first['start_day']}" if first else "")
-        + (f"; the critical path runs {' → '.join(critical)}." if critical else "."),
+        + (f"; the critical path runs {' → '.join(critical)}." if critical else "." if first else ""),
     ]
     return {"executive_summary": "\n\n".join(paragraphs), "next_steps": [], "risk_commentary": ""}
