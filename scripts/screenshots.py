@@ -48,6 +48,7 @@ PHONE = {"width": 390, "height": 844}
 # A4 at 96 px per inch; print.css keeps 14 mm either side, which a screenshot has no @page to show.
 A4_PRINT = {"width": 794, "height": 1123}
 PAGE_MARGINS = "16mm 14mm"
+SHOTS = ("approval-panel", "report-desktop", "report-phone", "report-print", "report-pdf-1", "report-pdf-2")
 
 
 def start_run(page: Page) -> None:
@@ -169,7 +170,7 @@ def main() -> int:
                 take(browser, server, out, work, args.keep_pdf)
             finally:
                 browser.close()
-    for name in ("approval-panel", "report-desktop", "report-phone", "report-print", "report-pdf-1", "report-pdf-2"):
+    for name in SHOTS:
         log.info("wrote %s", out / f"{name}.png")
     return 0
 

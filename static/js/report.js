@@ -91,7 +91,9 @@ function drawSpend(Chart, data) {
   options.indexAxis = "y";
   options.scales = {
     x: moneyAxis(0),
-    y: { ticks: { autoSkip: false, callback: (value) => shorten(rows[value]?.title ?? "", window.innerWidth < 600 ? 16 : 28) } },
+    y: {
+      ticks: { autoSkip: false, callback: (value) => shorten(rows[value]?.title ?? "", window.innerWidth < 600 ? 16 : 28) },
+    },
   };
   options.plugins.tooltip = {
     callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatMoney(ctx.raw)}` },
