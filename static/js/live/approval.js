@@ -84,6 +84,14 @@ function objectiveName(plan, index) {
   return plan.objectiveText.get(Number(index)) || `Objective ${index}`;
 }
 
+/** "Cuts no task.", "Cuts all 20 tasks.", or the names when only some go. */
+function cutSentence(plan, cut) {
+  if (!cut.length) return "Cuts no task.";
+  if (plan.tasks.length > 3 && cut.length === plan.tasks.length) return `Cuts all ${plural(cut.length, "task")}.`;
+  if (cut.length > 8) return `Cuts ${plural(cut.length, "task")}: ${cut.join(", ")}.`;
+  return `Cuts ${listText(cut.map((id) => taskName(plan, id)))}.`;
+}
+
 function listText(items) {
   return items.map((item) => `“${item}”`).join(", ");
 }
@@ -160,6 +168,9 @@ export class ApprovalPanel {
   renderTasks() {
     const body = clear(this.tasksBody);
     $("#approval-tasks-box").hidden = this.plan.tasks.length === 0;
+    // A badge every task carries says nothing about any one task: the summary lines say it once.
+    const allOverCap = this.plan.tasks.every((task) => task.overCap);
+    const allCut = this.plan.tasks.every((task) => task.cutOnReject);
     this.plan.tasks.forEach((task, index) => {
       const id = `cut-task-${index}`;
       const box = h("input", { type: "checkbox", id, class: "approval-cut", dataset: { taskId: task.id },
@@ -171,8 +182,8 @@ export class ApprovalPanel {
         this.renderChoice();
       });
       const flags = [
-        task.overCap ? h("span", { class: "badge badge-warn" }, "over the agent's cap") : null,
-        task.cutOnReject ? h("span", { class: "badge" }, "cut if rejected") : null,
+        task.overCap && !allOverCap ? h("span", { class: "badge badge-warn" }, "over the agent's cap") : null,
+        task.cutOnReject && !allCut ? h("span", { class: "badge" }, "cut if rejected") : null,
       ];
       body.append(h("tr", { dataset: { taskRow: task.id } },
         h("td", { class: "approval-cut-cell" }, box),
@@ -231,7 +242,7 @@ export class ApprovalPanel {
         h("div", {}, h("dt", {}, "Ceiling"), h("dd", { dataset: { figure: "ceiling" } }, formatMoney(option.ceiling_usd))),
         h("div", {}, h("dt", {}, "Overrun"), h("dd", { dataset: { figure: "overrun" } }, formatMoney(option.overrun_usd)))),
       h("p", { class: "small", dataset: { figure: "cut" } },
-        cut.length ? `Cuts ${listText(cut.map((id) => taskName(this.plan, id)))}.` : "Cuts no task."),
+        cutSentence(this.plan, cut)),
       h("p", { class: `small${uncovered.length ? " approval-uncovered" : ""}`, dataset: { figure: "uncovered" } },
         uncovered.length
           ? `Leaves uncovered: ${listText(uncovered.map((i) => objectiveName(this.plan, i)))}.`
