@@ -80,16 +80,19 @@ def login():  # noqa: ANN201
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")[:1024]
     ip_key, account_key = _login_keys(email)
-    # Count the attempt before the password is looked at: a check-then-count would let concurrent
-    # attempts all pass the check. A success clears the account's count (the IP's stays).
-    for limit, key in ((settings.login_limit_per_ip, ip_key), (settings.login_limit_per_account, account_key)):
-        verdict = throttle.hit(limit, *key)
-        if not verdict.allowed:
-            return _locked_out(email, verdict.retry_after)
+    # The account's attempt is counted before the password is looked at: check-then-count let
+    # concurrent attempts all pass the check. A success clears it. The per-IP limit counts only
+    # failures (an office behind one address logs in many times a day), checked first.
+    verdict = throttle.check(settings.login_limit_per_ip, *ip_key)
+    if verdict.allowed:
+        verdict = throttle.hit(settings.login_limit_per_account, *account_key)
+    if not verdict.allowed:
+        return _locked_out(email, verdict.retry_after)
 
     user = User.by_email(email) if email else None
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
+        throttle.hit(settings.login_limit_per_ip, *ip_key)
         log.info("login failed")
         return render_template("auth/login.html", email=email, next=request.form.get("next", ""), error=GENERIC_FAILURE), 401
 
