@@ -237,10 +237,11 @@ def llm_config_for(org_id: int, base: LLMConfig, *, secret_key: str) -> LLMConfi
     """`base` (from the environment) with the organisation's admin settings applied on top."""
     row = _stored(org_id)
     if row is None or not row.provider:
-        return base
+        return dataclasses.replace(base, tenant=f"org:{org_id}")
     box = key_box(secret_key)
     return dataclasses.replace(
         base,
+        tenant=f"org:{org_id}",
         provider=row.provider,  # type: ignore[arg-type]
         model=row.model or ("offline" if row.provider == "offline" else base.model),
         openai_api_key=_decrypt(box, row.openai_api_key_encrypted, org_id, "openai") or base.openai_api_key,

@@ -41,9 +41,11 @@ class ResponseCache:
         self._ttl = ttl_seconds
         self._prefix = f"{prefix}:cache:"
 
-    def key_for(self, model: str, request: LLMRequest) -> str:
+    def key_for(self, model: str, request: LLMRequest, scope: str = "") -> str:
+        """The entry's key; `scope` names who asked and which server answers (see `cache_scope`)."""
         material = canonical_json(
             [
+                scope,
                 model,
                 request.prompt,
                 request.prompt_version,
@@ -86,6 +88,11 @@ class ResponseCache:
             self._redis.set(key, f"{_VERSION}.{self._sign(key, body)}.{body}", ex=self._ttl)
         except redis.RedisError as exc:
             logger.warning("llm cache write failed: %s", exc)
+
+
+def cache_scope(tenant: str, provider: str, base_url: str | None) -> str:
+    """Organisation, provider and base URL: answers are shared only where all three agree."""
+    return canonical_json([tenant, provider, (base_url or "").rstrip("/").lower()])
 
 
 def build_cache(

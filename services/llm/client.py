@@ -67,6 +67,7 @@ class ResilientLLMClient:
         breaker: CircuitBreaker,
         limiter: ProviderRateLimiter,
         cache: ResponseCache | None = None,
+        cache_scope: str = "",
         sleep: Sleep = default_sleep,
     ):
         self._provider = provider
@@ -75,6 +76,7 @@ class ResilientLLMClient:
         self._breaker = breaker
         self._limiter = limiter
         self._cache = cache
+        self._cache_scope = cache_scope
         self._sleep = sleep
 
     @property
@@ -97,7 +99,7 @@ class ResilientLLMClient:
         """A validated answer with its usage and exact cost; `LLMCallError` when none can be had."""
         started = time.monotonic()
         cache = self._cache
-        cache_key = cache.key_for(self._model.name, request) if cache is not None else None
+        cache_key = cache.key_for(self._model.name, request, self._cache_scope) if cache is not None else None
         if cache is not None and cache_key is not None:
             cached = self._from_cache(cache, cache_key, request)
             if cached is not None:

@@ -35,6 +35,9 @@ class LLMConfig:
     cache_ttl_seconds: int = 86_400
     key_prefix: str = "catalyst:llm"
     offline_pace_seconds: float = 0.0
+    # Whose configuration this is ("org:7"); part of every cache key, with provider and base URL,
+    # so one organisation's server can never plant answers another organisation receives.
+    tenant: str = ""
 
     def __post_init__(self) -> None:
         if self.provider not in ("openai", "anthropic", "offline"):

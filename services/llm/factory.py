@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from agents.ports import LLMClient
-from services.llm.cache import build_cache
+from services.llm.cache import build_cache, cache_scope
 from services.llm.client import ResilientLLMClient
 from services.llm.config import LLMConfig
 from services.llm.providers.base import Provider
@@ -149,6 +149,11 @@ def build_llm_client(
             config.cache_key,
             ttl_seconds=config.cache_ttl_seconds,
             prefix=config.key_prefix,
+        ),
+        cache_scope=cache_scope(
+            config.tenant,
+            config.provider,
+            config.openai_base_url if config.provider == "openai" else config.anthropic_base_url,
         ),
         sleep=sleep,
     )
