@@ -72,7 +72,8 @@ class FakeOpenAIServer(ScriptedServer):
         if not seen.path.rstrip("/").endswith("/chat/completions"):
             return self._error(404, f"fake OpenAI server: no route {seen.path}")
         if behaviour.kind == "error":
-            return self._error(behaviour.status, f"scripted {behaviour.status}", behaviour.retry_after)
+            message = behaviour.payload if isinstance(behaviour.payload, str) else f"scripted {behaviour.status}"
+            return self._error(behaviour.status, message, behaviour.retry_after)
         name = self.schema_name(seen)
         if behaviour.kind == "malformed":
             content = str(behaviour.payload)

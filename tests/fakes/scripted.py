@@ -67,8 +67,9 @@ def server_error(status: int = 500, *, retry_after: float | str | None = None) -
     return Behaviour("error", status=status, retry_after=None if retry_after is None else str(retry_after))
 
 
-def client_error(status: int = 400) -> Behaviour:
-    return Behaviour("error", status=status)
+def client_error(status: int = 400, body: str | None = None) -> Behaviour:
+    """An error status; `body` is the message the server puts in its error (OpenAI fake)."""
+    return Behaviour("error", status=status, payload=body)
 
 
 def slow(seconds: float) -> Behaviour:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
@@ -49,7 +50,7 @@ def test_key_box_is_derived_from_the_secret() -> None:
 
 def test_nothing_set_means_the_environment_holds(app, make_user) -> None:  # noqa: ANN001
     admin = make_user("admin")
-    assert config(app, admin.org_id) is BASE
+    assert config(app, admin.org_id) == dataclasses.replace(BASE, tenant=f"org:{admin.org_id}")
     with app.app_context():
         view = get_provider_settings(admin.org_id, BASE)
     assert view.provider is None and view.effective_provider == "offline" and not view.openai_key_set
@@ -140,7 +141,7 @@ def test_each_organisation_has_its_own_settings(app, make_user) -> None:  # noqa
     acme = make_user("admin", org="Acme")
     globex = make_user("admin", org="Globex")
     change(app, acme.id, provider="openai", model="gpt-4o-mini", openai_api_key=OPENAI_KEY)
-    assert config(app, globex.org_id) is BASE
+    assert config(app, globex.org_id) == dataclasses.replace(BASE, tenant=f"org:{globex.org_id}")
 
 
 def test_environment_config_comes_from_settings(app) -> None:  # noqa: ANN001

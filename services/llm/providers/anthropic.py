@@ -12,7 +12,7 @@ from typing import Any
 
 import anthropic
 
-from services.llm.providers.base import ProviderCall, ProviderError, ProviderReply, status_error
+from services.llm.providers.base import ProviderCall, ProviderError, ProviderReply, status_error, withheld
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _TOOL_DESCRIPTION = "Record the answer. The tool input is the complete answer object."
@@ -67,16 +67,14 @@ class AnthropicProvider:
             raise ProviderError("Anthropic request timed out", kind="timeout", transient=True) from exc
         except anthropic.APIConnectionError as exc:
             raise ProviderError(
-                f"cannot reach the Anthropic endpoint: {exc.message}", kind="connection", transient=True
+                withheld("cannot reach the Anthropic endpoint", exc.message), kind="connection", transient=True
             ) from exc
         except anthropic.APIStatusError as exc:
             raise status_error(
-                f"Anthropic answered {exc.status_code}: {exc.message}", exc.status_code, exc.response.headers
+                withheld(f"Anthropic answered {exc.status_code}", exc.message), exc.status_code, exc.response.headers
             ) from exc
         except anthropic.AnthropicError as exc:
-            raise ProviderError(
-                f"Anthropic call failed: {exc}", kind="server_error", transient=False
-            ) from exc
+            raise ProviderError(withheld("Anthropic call failed", exc), kind="server_error", transient=False) from exc
         return _reply(message, call)
 
 

@@ -6,12 +6,17 @@ validation and cost live above them in the client.
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
 
 ErrorKind = Literal["timeout", "connection", "rate_limited", "server_error", "client_error", "refused"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,17 @@ def parse_retry_after(headers: Any) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def withheld(summary: str, detail: object) -> str:
+    """`summary` plus a request id; the upstream's own words go to the log only.
+
+    An upstream body can hold anything the server at the base URL chose to send (an internal
+    service's secrets among them), and error messages reach members through the run's record.
+    """
+    request_id = uuid.uuid4().hex[:12]
+    log.warning("provider error %s: %s", request_id, str(detail)[:2000])
+    return f"{summary} (request {request_id}; details are in the server log)"
 
 
 def status_error(message: str, status: int, headers: Any) -> ProviderError:

@@ -10,7 +10,7 @@ from typing import Any
 
 import openai
 
-from services.llm.providers.base import ProviderCall, ProviderError, ProviderReply, status_error
+from services.llm.providers.base import ProviderCall, ProviderError, ProviderReply, status_error, withheld
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -80,14 +80,14 @@ class OpenAIProvider:
             raise ProviderError("OpenAI request timed out", kind="timeout", transient=True) from exc
         except openai.APIConnectionError as exc:
             raise ProviderError(
-                f"cannot reach the OpenAI endpoint: {exc.message}", kind="connection", transient=True
+                withheld("cannot reach the OpenAI endpoint", exc.message), kind="connection", transient=True
             ) from exc
         except openai.APIStatusError as exc:
             raise status_error(
-                f"OpenAI answered {exc.status_code}: {exc.message}", exc.status_code, exc.response.headers
+                withheld(f"OpenAI answered {exc.status_code}", exc.message), exc.status_code, exc.response.headers
             ) from exc
         except openai.OpenAIError as exc:
-            raise ProviderError(f"OpenAI call failed: {exc}", kind="server_error", transient=False) from exc
+            raise ProviderError(withheld("OpenAI call failed", exc), kind="server_error", transient=False) from exc
         return _reply(completion, call.model)
 
 
