@@ -66,7 +66,8 @@ class Run(db.Model):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     report_markdown: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The StructuredReport JSON (agents/report_model.py): the one source of every figure a report shows.
-    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The structured report is tens of kilobytes: loaded only when a report is asked for, not by lists.
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     # The highest event seq handed out; incremented under a row lock so seqs never gap or repeat.
     last_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from services.db import db
 from services.models import Run, RunStatus
@@ -59,10 +60,13 @@ def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20
     if filters.date_to is not None:
         end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
         query = query.where(Run.created_at < end)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = db.session.scalar(query.with_only_columns(func.count(Run.id)).order_by(None)) or 0
     items = list(
         db.session.scalars(
-            query.order_by(Run.created_at.desc(), Run.id).offset((page - 1) * per_page).limit(per_page)
+            query.options(selectinload(Run.created_by))
+            .order_by(Run.created_at.desc(), Run.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
         )
     )
     return RunPage(items=items, total=total, page=page, per_page=per_page)

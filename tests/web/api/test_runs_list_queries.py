@@ -1,0 +1,49 @@
+"""`GET /api/runs` costs the same number of queries however many runs it lists (no N+1), and lists
+never load the stored structured reports."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from services.db import db
+from tests.support.api import JsonClient, brief
+
+
+@contextmanager
+def counted(app):  # noqa: ANN001, ANN202
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _list(app, api: JsonClient) -> list[str]:  # noqa: ANN001
+    with counted(app) as statements:
+        response = api.get("/api/runs?per_page=50")
+    assert response.status_code == 200
+    return statements
+
+
+def test_the_query_count_does_not_grow_with_the_runs_listed(app, make_user) -> None:  # noqa: ANN001
+    api = JsonClient(app.test_client()).login(make_user("executive").email)
+    for n in range(2):
+        api.post("/api/runs", brief(f"Few {n}"))
+    few = _list(app, api)
+    for n in range(10):
+        api.post("/api/runs", brief(f"Many {n}"))
+    many = _list(app, api)
+    assert len(api.get("/api/runs?per_page=50").get_json()["items"]) == 12
+    assert len(many) == len(few), (few, many)
+    loading_reports = [s for s in many if "runs.report," in s or "runs.report " in s.replace("\n", " ")]
+    assert not loading_reports, loading_reports
+    app.extensions["catalyst.runs"].stop()
