@@ -231,5 +231,6 @@ def _assumptions(brief: Brief, reference: dict[str, Any], rates: list[RateRow]) 
                      "company's money, so it is not in the budget.")
     if rates:
         lines.append(f"{brief.company.name}'s fees charged in " + ", ".join(r.currency for r in rates)
-                     + f" are converted to USD once, at the rates dated {rates[0].as_of} in the sources.")
+                     + f" are converted to USD once, at planning rates compiled on {rates[0].as_of} (see the "
+                     "sources); confirm the rate on the day of payment.")
     return lines
