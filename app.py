@@ -8,8 +8,10 @@ from gevent import monkey
 monkey.patch_all()
 
 import logging  # noqa: E402
+import signal  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import gevent  # noqa: E402
 import redis  # noqa: E402
 from flask import Flask  # noqa: E402
 
@@ -99,8 +101,25 @@ def main() -> None:
         raise SystemExit(str(exc)) from None
     app = create_app(settings)
     app.extensions["catalyst.start_live"]()  # execute runs (and recover orphaned ones) from start-up
+    gevent.signal_handler(signal.SIGTERM, gevent.spawn, _stop_serving, app, settings)
     log.info("serving", extra={"url": f"http://{settings.host}:{settings.port}", "provider": settings.provider})
     socketio.run(app, host=settings.host, port=settings.port, log_output=False)
+    log.info("stopped")
+
+
+def _stop_serving(app: Flask, settings: Settings) -> None:
+    """SIGTERM: runs stop at their next step and are released to resume, then the server stops."""
+    from services.shutdown import stop_runs
+
+    service = app.extensions.get("catalyst.runs")
+    if service is not None:
+        try:
+            with app.app_context():
+                released = stop_runs(service, settings.shutdown_grace_seconds)
+            log.info("runs released at shutdown", extra={"released": released})
+        except Exception:  # noqa: BLE001 - the process stops anyway; runs recover from their lease
+            log.exception("stopping runs at shutdown failed")
+    socketio.stop()
 
 
 if __name__ == "__main__":
