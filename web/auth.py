@@ -8,6 +8,7 @@ import logging
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     flash,
@@ -123,7 +124,7 @@ def logout():  # noqa: ANN201
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    return _forget_remembered(redirect(url_for("auth.login")))
 
 
 @bp.post("/logout-everywhere")
@@ -134,7 +135,16 @@ def logout_everywhere():  # noqa: ANN201
     logout_user()
     session.clear()
     flash("You are logged out on every device.", "info")
-    return redirect(url_for("auth.login"))
+    return _forget_remembered(redirect(url_for("auth.login")))
+
+
+def _forget_remembered(response: Response) -> Response:
+    """Delete the "remember me" cookie: clearing the session also drops Flask-Login's own
+    note to delete it, which let the cookie outlive the logout."""
+    config = current_app.config
+    response.delete_cookie(config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+                           path=config.get("REMEMBER_COOKIE_PATH", "/"), domain=config.get("REMEMBER_COOKIE_DOMAIN"))
+    return response
 
 
 def require_role(*roles: str):  # noqa: ANN201

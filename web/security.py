@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
@@ -36,6 +37,8 @@ def init_security(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.https,
         REMEMBER_COOKIE_HTTPONLY=True,
+        # "Remember me" lasts as long as a session may, not Flask-Login's default year.
+        REMEMBER_COOKIE_DURATION=timedelta(hours=settings.session_lifetime_hours),
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.https,
         # CSRF is checked in `_csrf_unless_bearer` so that token-authenticated API calls skip it.

@@ -3,7 +3,10 @@ brief fields refuse invisible text-direction characters (issue 12 item 17)."""
 
 from __future__ import annotations
 
-from tests.conftest import csrf_from
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from tests.conftest import PASSWORD, csrf_from
 from tests.support.api import brief
 
 
@@ -45,3 +48,18 @@ def test_bidi_controls_in_a_brief_are_refused_with_the_field(client, auth, make_
         assert response.status_code == 422
         error = response.get_json()["error"]
         assert "text-direction" in str(error["details"])
+
+
+def test_remember_me_lasts_a_session_lifetime_and_logout_clears_it(client, make_user) -> None:
+    user = make_user("executive")
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token,
+                                           "remember": "1"})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    hours = client.application.extensions["catalyst.settings"].session_lifetime_hours
+    expires = parsedate_to_datetime(cookie.split("Expires=", 1)[1].split(";", 1)[0])
+    assert expires <= datetime.now(UTC) + timedelta(hours=hours, minutes=5)  # not Flask-Login's year
+    page = client.get("/dashboard").get_data(as_text=True)
+    out = client.post("/logout", data={"csrf_token": csrf_from(page)})
+    cleared = [c for c in out.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert cleared and parsedate_to_datetime(cleared[0].split("Expires=", 1)[1].split(";", 1)[0]) < datetime.now(UTC)
