@@ -1,6 +1,5 @@
-"""Deterministic answers the offline LLM client gives, one module per kind of prompt."""
+"""Deterministic answers the offline LLM client gives, one module per kind of prompt.
 
-OFFLINE_NOTE = (
-    "_Produced offline by Catalyst's built-in knowledge base; no AI model was called. Figures are "
-    "indicative public fees and market rates: confirm them before you spend._"
-)
+The report says once, prominently, that they come from rules and reference data (no AI model);
+the answers themselves do not repeat it.
+"""
