@@ -101,24 +101,17 @@ def main() -> None:
         raise SystemExit(str(exc)) from None
     app = create_app(settings)
     app.extensions["catalyst.start_live"]()  # execute runs (and recover orphaned ones) from start-up
-    gevent.signal_handler(signal.SIGTERM, gevent.spawn, _stop_serving, app, settings)
+    gevent.signal_handler(signal.SIGTERM, gevent.spawn, _stop_serving, app)
     log.info("serving", extra={"url": f"http://{settings.host}:{settings.port}", "provider": settings.provider})
     socketio.run(app, host=settings.host, port=settings.port, log_output=False)
     log.info("stopped")
 
 
-def _stop_serving(app: Flask, settings: Settings) -> None:
+def _stop_serving(app: Flask) -> None:
     """SIGTERM: runs stop at their next step and are released to resume, then the server stops."""
-    from services.shutdown import stop_runs
+    from services.shutdown import release_runs
 
-    service = app.extensions.get("catalyst.runs")
-    if service is not None:
-        try:
-            with app.app_context():
-                released = stop_runs(service, settings.shutdown_grace_seconds)
-            log.info("runs released at shutdown", extra={"released": released})
-        except Exception:  # noqa: BLE001 - the process stops anyway; runs recover from their lease
-            log.exception("stopping runs at shutdown failed")
+    release_runs(app)
     socketio.stop()
 
 

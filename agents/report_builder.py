@@ -41,6 +41,7 @@ from agents.state import (
 )
 
 ZERO = Decimal("0")
+OFFLINE_LABEL = "Offline provider (rules and reference data, no AI model)"
 
 
 def _objective_rows(
@@ -194,7 +195,7 @@ def build_report(
     entity = reference.get("entity") or {}
     report = StructuredReport(
         company=brief.company.model_dump(), timeline_days=brief.timeline_days, offline=offline,
-        provider_label="Offline provider (rules and reference data, no AI model)" if offline else "",
+        provider_label=OFFLINE_LABEL if offline else "",
         executive_summary=str(narrative.get("executive_summary", "")).strip(),
         objectives=objectives, tasks=_task_rows(plan, schedule, dropped, catalogue),
         budget=_budget(allocation, deliverables, plan, funded, catalogue), line_items=items,

@@ -25,23 +25,21 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-from tests.browser.browsing import CHROMIUM, CHROMIUM_ARGS, Session, open_session, run_id_from  # noqa: E402
+from tests.browser.browsing import (  # noqa: E402
+    BAKERY,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Session,
+    open_session,
+    run_id_from,
+    start_brief_run,
+)
 from tests.support.server import CatalystServer, create_user, prepare_database  # noqa: E402
 
 log = logging.getLogger("screenshots")
 
 EXECUTIVE = "exec@example.com"
-COMPANY = "Kettle & Crumb"
-OBJECTIVES = [
-    "Register the company",
-    "Trademark the name",
-    "Launch a website",
-    "Open a second shop in Round Rock",
-    "Start a loyalty programme",
-    "Hire a head baker",
-    "Run Instagram ads",
-    "Sell cakes online",
-]
+COMPANY = BAKERY["company"]
 TO_CUT = [re.compile(r"^Launch event$"), re.compile(r"^Loyalty platform")]
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
@@ -49,20 +47,6 @@ PHONE = {"width": 390, "height": 844}
 A4_PRINT = {"width": 794, "height": 1123}
 PAGE_MARGINS = "16mm 14mm"
 SHOTS = ("approval-panel", "report-desktop", "report-phone", "report-print", "report-pdf-1", "report-pdf-2")
-
-
-def start_run(page: Page) -> None:
-    page.fill("#company_name", COMPANY)
-    page.fill("#industry", "Bakery")
-    page.fill("#location", "Austin, TX")
-    page.fill("#objective-0", OBJECTIVES[0])
-    for index, text in enumerate(OBJECTIVES[1:], start=1):
-        page.click("#objective-add")
-        page.fill(f"#objective-{index}", text)
-    page.fill("#budget_usd", "300")
-    page.fill("#timeline_days", "120")
-    with page.expect_navigation(url=re.compile(r"/runs/[0-9a-f]{32}$")):
-        page.click("#start-run")
 
 
 def tick_and_approve(page: Page, out: Path) -> None:
@@ -135,7 +119,7 @@ def take(browser: Browser, server: CatalystServer, out: Path, work: Path, keep: 
     try:
         page = session.login(EXECUTIVE)
         session.goto("/runs/new")
-        start_run(page)
+        start_brief_run(page)
         run_id = run_id_from(page.url)
         tick_and_approve(page, out)
         shoot_report(session, run_id, out)

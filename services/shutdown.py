@@ -138,6 +138,19 @@ def close_transports(socketio_server: Any) -> int:
     return len(sockets)
 
 
+def release_runs(app: Any) -> None:
+    """Stop this process's runs at their next step and release them to resume elsewhere."""
+    service = app.extensions.get("catalyst.runs")
+    if service is None:
+        return
+    try:
+        with app.app_context():
+            released = stop_runs(service, app.extensions["catalyst.settings"].shutdown_grace_seconds)
+        log.info("web process stopped executing runs", extra={"released": released})
+    except Exception:  # noqa: BLE001 - the process exits anyway; runs recover from their lease
+        log.exception("stopping runs at shutdown failed")
+
+
 def stop_web_process(
     app: Any, *, drained: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep
 ) -> None:
@@ -149,15 +162,7 @@ def stop_web_process(
     (a client that still reached this one through a proxy keep-alive connection is closed again).
     """
     started = time.monotonic()
-    settings = app.extensions["catalyst.settings"]
-    service = app.extensions.get("catalyst.runs")
-    if service is not None:
-        try:
-            with app.app_context():
-                released = stop_runs(service, settings.shutdown_grace_seconds)
-            log.info("web process stopped executing runs", extra={"released": released})
-        except Exception:  # noqa: BLE001 - the process exits anyway; runs recover from their lease
-            log.exception("stopping runs at shutdown failed")
+    release_runs(app)
     if drained is not None:
         drained.set()
     socketio = app.extensions.get("socketio")

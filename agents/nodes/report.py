@@ -15,7 +15,7 @@ from agents.events import agent_event, phase_completed, phase_started
 from agents.llm_call import ask
 from agents.outputs import ReportNarrative
 from agents.quality import run_checks
-from agents.report_builder import build_report
+from agents.report_builder import OFFLINE_LABEL, build_report
 from agents.report_markdown import render
 from agents.state import Finding, Report, SpendRow, WorkflowState, dump
 
@@ -30,13 +30,15 @@ def report(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
     phase_started(PHASE)
     agent_event("started", AGENT, PHASE, {"title": ctx.catalogue.title(AGENT)})
     findings = [Finding.model_validate(raw) for raw in state.get("findings", [])]
-    draft = build_report(dict(state), findings, {}, ctx.catalogue, offline=False, policy=ctx.policy)
-    data = {"brief": state["brief"], "report": draft.model_dump(mode="json"),
+    structured = build_report(dict(state), findings, {}, ctx.catalogue, offline=False, policy=ctx.policy)
+    data = {"brief": state["brief"], "report": structured.model_dump(mode="json"),
             "findings": state.get("findings", [])}
     response = ask(ctx, agent=AGENT, prompt="reporter", phase=PHASE, data=data)
     narrative = cast(ReportNarrative, response.output)
-    structured = build_report(dict(state), findings, {"executive_summary": narrative.executive_summary},
-                              ctx.catalogue, offline=response.offline, policy=ctx.policy)
+    # The narrative is the one part the model writes; every figure was computed before it was asked.
+    structured.executive_summary = narrative.executive_summary.strip()
+    structured.offline = response.offline
+    structured.provider_label = OFFLINE_LABEL if response.offline else ""
     if narrative.risk_commentary.strip():
         structured.assumptions.append(f"Reviewer's note: {narrative.risk_commentary.strip()}")
     structured.checks = run_checks(structured)

@@ -148,3 +148,27 @@ def run_id_from(url: str) -> str:
 
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "Session", "expect", "open_session", "run_id_from"]
+
+
+# The $300 bakery with eight objectives: over budget at once, so it pauses for the executive.
+BAKERY = {
+    "company": "Kettle & Crumb", "industry": "Bakery", "location": "Austin, TX", "budget": "300", "days": "120",
+    "objectives": ["Register the company", "Trademark the name", "Launch a website",
+                   "Open a second shop in Round Rock", "Start a loyalty programme", "Hire a head baker",
+                   "Run Instagram ads", "Sell cakes online"],
+}
+
+
+def start_brief_run(page: Page, brief: dict[str, Any] = BAKERY) -> None:
+    """The new-run form, filled as an executive would (one objective field added at a time)."""
+    page.fill("#company_name", brief["company"])
+    page.fill("#industry", brief["industry"])
+    page.fill("#location", brief["location"])
+    page.fill("#objective-0", brief["objectives"][0])
+    for index, text in enumerate(brief["objectives"][1:], start=1):
+        page.click("#objective-add")
+        page.fill(f"#objective-{index}", text)
+    page.fill("#budget_usd", brief["budget"])
+    page.fill("#timeline_days", brief["days"])
+    with page.expect_navigation(url=re.compile(r"/runs/[0-9a-f]{32}$")):
+        page.click("#start-run")

@@ -8,38 +8,13 @@ from decimal import Decimal
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.browsing import Session, run_id_from
+from tests.browser.browsing import BAKERY, Session, run_id_from, start_brief_run
 from tests.browser.conftest import email_of
 
-COMPANY = "Kettle & Crumb"
-OBJECTIVES = [
-    "Register the company",
-    "Trademark the name",
-    "Launch a website",
-    "Open a second shop in Round Rock",
-    "Start a loyalty programme",
-    "Hire a head baker",
-    "Run Instagram ads",
-    "Sell cakes online",
-]
+COMPANY = BAKERY["company"]
 # Picked from the panel by title (the ids are the planner's business): no other funded task depends
 # on these, so the edit raises no dependency warning.
 TO_CUT = [re.compile(r"^Launch event$"), re.compile(r"^Loyalty platform"), re.compile(r"^Ad creative")]
-
-
-def start_bakery_run(page: Page) -> None:
-    """The new-run form, filled as an executive would (one objective field added at a time)."""
-    page.fill("#company_name", COMPANY)
-    page.fill("#industry", "Bakery")
-    page.fill("#location", "Austin, TX")
-    page.fill("#objective-0", OBJECTIVES[0])
-    for index, text in enumerate(OBJECTIVES[1:], start=1):
-        page.click("#objective-add")
-        page.fill(f"#objective-{index}", text)
-    page.fill("#budget_usd", "300")
-    page.fill("#timeline_days", "120")
-    with page.expect_navigation(url=re.compile(r"/runs/[0-9a-f]{32}$")):
-        page.click("#start-run")
 
 
 def money(text: str) -> Decimal:
@@ -63,7 +38,7 @@ def test_executive_cuts_tasks_from_the_plan_and_the_report_shows_them(session) -
     executive: Session = session("executive-edit")
     page = executive.login(email_of("executive"))
     executive.goto("/runs/new")
-    start_bakery_run(page)
+    start_brief_run(page)
     run_id = run_id_from(page.url)
     expect(page.locator("h1")).to_have_text(COMPANY)
 
