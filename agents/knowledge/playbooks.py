@@ -34,7 +34,7 @@ TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
              ("positioning",), why="the rewards must be worth more to customers than they cost"),
     TaskKind("formation", "legal", "Form the company: {entity}", 1,
              why="contracts, bank accounts, filings and investment all need the legal entity"),
-    TaskKind("trademark", "legal", "File the trademark with the {office} ({classes})", 2,
+    TaskKind("trademark", "legal", "File the trademark: {office}, {classes}", 2,
              ("positioning",), why="the name is protected where the company trades, once it is chosen"),
     TaskKind("contracts", "legal", "Terms, privacy policy and customer contract templates", 3,
              ("formation",), why="needed before collecting customer data or taking payments"),
