@@ -96,8 +96,10 @@ class Workflow:
         if not snapshot.values:
             raise LookupError(f"no checkpoint for run {run_id}")
         pending = list(snapshot.interrupts)
-        if not snapshot.next and not pending:
-            return self._settle(run_id)  # already finished: report the outcome again
+        if not snapshot.tasks:
+            # Finished: deliver what a process that died before its last events may have lost.
+            self._replay(snapshot.values)
+            return self._settle(run_id)
         if value is not None and any(
             isinstance(i.value, dict) and i.value.get("reason") == "approval_required"
             for i in pending
@@ -124,17 +126,20 @@ class Workflow:
         finally:
             self._observers.remove(observer)
 
-    def _drive(self, run_id: str, graph_input: Any) -> Outcome:
-        config = self._config(run_id)
-        values = self.graph.get_state(config).values
+    def _replay(self, values: dict[str, Any]) -> tuple[_Relay, _BudgetTracker]:
+        """Re-send the checkpointed journal and budget updates; the sink keeps what it lacks."""
         relay = _Relay(self)
         relay.journal(values.get("journal"))
         tracker = _BudgetTracker(self, values)
         tracker.replay()
+        return relay, tracker
+
+    def _drive(self, run_id: str, graph_input: Any) -> Outcome:
+        relay, tracker = self._replay(self.graph.get_state(self._config(run_id)).values)
         try:
             for mode, chunk in self.graph.stream(
                 graph_input,
-                config,
+                self._config(run_id),
                 context=self._context(run_id),
                 stream_mode=["updates", "custom"],
                 durability="sync",
