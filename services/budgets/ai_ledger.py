@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy import Connection, Engine, Table, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -95,6 +95,18 @@ class CallRecord:
     fresh: bool  # False when the operation was a repeat that changed nothing
     run: ScopeUsage
     org: ScopeUsage
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """What a settled call answered and cost, as the ledger kept it."""
+
+    answer: dict[str, Any]
+    provider: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost: Decimal
 
 
 class CapReached(AIBudgetExhausted):
@@ -344,8 +356,12 @@ class AILedger:
         model: str | None = None,
         cached: bool = False,
         error: str | None = None,
+        answer: dict[str, Any] | None = None,
     ) -> CallRecord:
-        """Record the real cost of a reserved call and free the rest of its reservation."""
+        """Record the real cost of a reserved call and free the rest of its reservation.
+
+        `answer` (the call's output and request fingerprint) is kept for `stored_answer`.
+        """
         spent = usd_to_micros(cost)
         if spent < 0:
             raise ValueError("a cost cannot be negative")
@@ -357,6 +373,7 @@ class AILedger:
             "cached": cached,
             "error": error[:64] if error else None,
             "finished_at": self._clock(),
+            "answer": answer,
         }
         if provider:
             values["provider"] = provider[:32]
@@ -410,6 +427,30 @@ class AILedger:
             run=run,
             org=org,
         )
+
+    def stored_answer(self, run_id: str, call_id: str) -> StoredAnswer | None:
+        """The latest settled attempt of a call (`call_id` or `call_id#n`) that kept its answer."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    CALLS.c.answer, CALLS.c.provider, CALLS.c.model, CALLS.c.input_tokens,
+                    CALLS.c.output_tokens, CALLS.c.settled_micros,
+                )
+                .where(
+                    CALLS.c.run_id == run_id,
+                    or_(CALLS.c.call_key == call_id, CALLS.c.call_key.startswith(f"{call_id}#", autoescape=True)),
+                    CALLS.c.status == SETTLED,
+                    CALLS.c.answer.is_not(None),
+                )
+                .order_by(CALLS.c.id.desc())
+                .limit(1)
+            ).first()  # fmt: skip
+        if row is None or not isinstance(row.answer, dict):
+            return None
+        return StoredAnswer(
+            answer=row.answer, provider=row.provider, model=row.model, input_tokens=row.input_tokens,
+            output_tokens=row.output_tokens, cost=micros_to_usd(row.settled_micros),
+        )  # fmt: skip
 
     def release_open(self, run_id: str, *, error: str = "run_finished") -> int:
         """Release every reservation a run still holds (the run ended or its process died)."""

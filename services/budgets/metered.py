@@ -9,10 +9,14 @@ and the AI part of the run's budget through the run's event sink.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+
+from pydantic import ValidationError
 
 from agents.ports import EventSink, LLMClient, LLMRequest, LLMResponse
 from services.budgets.ai_ledger import RESERVED, AILedger, CallRecord, CapReached, ScopeUsage
@@ -21,9 +25,19 @@ from services.budgets.thresholds import reached_levels, threshold_data, threshol
 log = logging.getLogger(__name__)
 
 Estimator = Callable[[LLMRequest], Decimal]
-# A call id that already finished once is called again when a node re-runs after a crash; each
-# new attempt is a new ledger entry `<call_id>#<n>`. Bounded so a bug cannot loop forever.
+# A call id that already finished is asked again only when its question changed (or its answer was
+# not kept); each new attempt is a new ledger entry `<call_id>#<n>`. Bounded so a bug cannot loop.
 MAX_ATTEMPTS = 100
+
+
+def request_fingerprint(request: LLMRequest) -> str:
+    """What makes two requests the same question: instructions, data, schema and limits."""
+    material = {
+        "prompt": request.prompt, "version": request.prompt_version, "system": request.system,
+        "data": request.data, "schema": request.output_schema.__name__, "max_tokens": request.max_tokens,
+    }  # fmt: skip
+    encoded = json.dumps(material, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 def ai_budget_data(record: CallRecord) -> dict[str, object]:
@@ -63,6 +77,10 @@ class MeteredLLMClient:
         self._announcing = threading.Lock()
 
     def generate(self, request: LLMRequest) -> LLMResponse:
+        fingerprint = request_fingerprint(request)
+        replayed = self._replay(request, fingerprint)
+        if replayed is not None:
+            return replayed
         record = self._reserve(request, self._estimate(request))
         try:
             response = self.inner.generate(request)
@@ -78,9 +96,31 @@ class MeteredLLMClient:
             provider=response.provider,
             model=response.model,
             cached=response.cached,
+            answer={
+                "request": fingerprint,
+                "output": response.output.model_dump(mode="json"),
+                "offline": response.offline,
+            },
         )
         self._after_settlement(request, settled)
         return response
+
+    def _replay(self, request: LLMRequest, fingerprint: str) -> LLMResponse | None:
+        """The answer this run already paid for, when a re-run node asks the very same question."""
+        stored = self.ledger.stored_answer(self.run_id, request.call_id)
+        if stored is None or stored.answer.get("request") != fingerprint:
+            return None
+        try:
+            output = request.output_schema.model_validate(stored.answer.get("output"))
+        except ValidationError:
+            log.warning("a stored answer no longer fits its schema", extra={"call_id": request.call_id})
+            return None
+        log.info("answer replayed from the ledger", extra={"run_id": self.run_id, "call_id": request.call_id})
+        return LLMResponse(
+            output=output, provider=stored.provider, model=stored.model,
+            input_tokens=stored.input_tokens, output_tokens=stored.output_tokens,
+            cost_usd=stored.cost, offline=bool(stored.answer.get("offline")), cached=True,
+        )  # fmt: skip
 
     # --- ledger steps ---------------------------------------------------------------------------
 

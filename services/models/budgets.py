@@ -73,6 +73,9 @@ class AICall(db.Model):
     error: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A settled call's validated output and its request's fingerprint: a node that re-runs after a
+    # crash gets this answer back instead of paying for the same question twice.
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class AIRunSpend(db.Model):

@@ -129,17 +129,37 @@ def test_a_killed_greenlet_leaves_no_reservation(bapp, admin, ledger):
     assert calls(bapp, run_id) == [("c", "released", 100000, 0)]
 
 
-def test_a_node_rerun_reuses_a_dangling_hold_and_counts_a_repeated_call_anew(bapp, admin, ledger):
+def test_a_node_rerun_reuses_a_dangling_hold_and_the_answer_it_paid_for(bapp, admin, ledger):
     run_id = make_run(bapp, admin, "1")
     ledger.reserve(run_id, "c", D("0.1"))  # the process died during this call
     sink = MemoryEventSink(run_id)
-    client = metered(ledger, run_id, admin.org_id, ScriptedLLM(["0.02", "0.03"]), sink)
-    client.generate(llm_request("c"))
+    inner = ScriptedLLM(["0.02", "0.03"])
+    client = metered(ledger, run_id, admin.org_id, inner, sink)
+    first = client.generate(llm_request("c"))
     assert calls(bapp, run_id) == [("c", "settled", 100000, 20000)]
-    # The node re-runs once more after another crash: the provider bills the repeat too.
+    # The node re-runs after another crash, in a new process: the same question is not asked
+    # (nor billed) again; the stored answer comes back with what it cost.
+    again = metered(ledger, run_id, admin.org_id, inner, MemoryEventSink(run_id)).generate(llm_request("c"))
+    assert inner.calls == ["c"]
+    assert again.cached and again.cost_usd == D("0.02") and again.output == first.output
+    assert (again.input_tokens, again.output_tokens) == (1000, 100)
+    assert calls(bapp, run_id) == [("c", "settled", 100000, 20000)]
+    assert ledger.run_usage(run_id).settled == D("0.02")
+
+
+def test_a_changed_question_under_the_same_call_id_is_asked_and_counted_anew(bapp, admin, ledger):
+    run_id = make_run(bapp, admin, "1")
+    inner = ScriptedLLM(["0.02", "0.03"])
+    client = metered(ledger, run_id, admin.org_id, inner, MemoryEventSink(run_id))
     client.generate(llm_request("c"))
+    changed = llm_request("c").model_copy(update={"data": {"brief": "edited plan"}})
+    client.generate(changed)
+    assert inner.calls == ["c", "c"]
     assert calls(bapp, run_id) == [("c", "settled", 100000, 20000), ("c#2", "settled", 100000, 30000)]
     assert ledger.run_usage(run_id).settled == D("0.05")
+    # The latest answer is the one a further re-run of the changed question gets back.
+    client.generate(changed)
+    assert inner.calls == ["c", "c"]
 
 
 def test_org_levels_are_announced_once_per_month_across_runs(bapp, admin, ledger):
