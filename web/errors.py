@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from services.db import db
+from services.storage_errors import reason as storage_reason
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ CODES = {
     500: "internal_error",
     503: "unavailable",
 }
+# How long a client should wait before retrying while the database is unreachable, full or read-only.
+STORAGE_RETRY_AFTER_SECONDS = 5
+STORAGE_MESSAGE = "Storage is unavailable right now; nothing was changed. Try again shortly."
 
 
 class ApiError(Exception):
@@ -69,6 +74,12 @@ def wants_json() -> bool:
 
 def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
     status = exc.code or 500
+    # Flask wraps errors raised outside the view (opening or saving an SQL-backed session) in a 500.
+    original = getattr(exc, "original_exception", None)
+    if status == 500 and original is not None:
+        found = storage_reason(original)
+        if found is not None:
+            return storage_unavailable_response(found, type(original).__name__)
     headers = {}
     retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
     if retry_after:
@@ -94,8 +105,37 @@ def _csrf_error(exc: CSRFError) -> Response | tuple[str, int]:
     return render_template("errors/error.html", status=400, message=message), 400
 
 
+def storage_unavailable_response(found: str, error: str) -> Response | tuple[str, int, dict]:
+    """503 + Retry-After: the database is unreachable, full or read-only, which a retry can cure.
+
+    Never 400 or 500, which tell clients the request itself is wrong or the server is broken. The
+    log line carries only the exception type and the reason: driver messages quote SQL parameters.
+    """
+    _rollback_quietly()
+    g.storage_unavailable = True  # after_request hooks must not load the user from the database now
+    log.warning("storage unavailable", extra={"reason": found, "error": error, "path": request.path})
+    headers = {"Retry-After": str(STORAGE_RETRY_AFTER_SECONDS)}
+    if wants_json():
+        return error_response(
+            503, STORAGE_MESSAGE, code="storage_unavailable", details={"reason": found}, headers=headers
+        )
+    # A page of its own: base.html asks for current_user and a CSRF token, both of which need storage.
+    return render_template("errors/unavailable.html", message=STORAGE_MESSAGE), 503, headers
+
+
+def _rollback_quietly() -> None:
+    """Roll the view's work back; with the connection gone that can fail too, which changes nothing."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError as exc:
+        log.warning("rollback failed", extra={"error": type(exc).__name__})
+
+
 def _unexpected(exc: Exception) -> Response | tuple[str, int]:
-    db.session.rollback()
+    found = storage_reason(exc)
+    if found is not None:
+        return storage_unavailable_response(found, type(exc).__name__)
+    _rollback_quietly()
     log.exception("unhandled error")
     message = "Something went wrong on our side. The error was logged."
     if wants_json():
@@ -111,8 +151,22 @@ def _query_must_be_utf8() -> None:
         raise BadRequest("The query string is not valid UTF-8.") from None
 
 
+def _session_store_gate() -> Response | tuple[str, int, dict] | None:
+    """The SQL session store could not be read (web/sessions.py left a null session and a flag):
+    answer 503 before anything mistakes the missing session for a logged-out user or a bad CSRF
+    token. The probes still answer: liveness never needs the database, readiness says why."""
+    found = g.get("session_storage_unavailable")
+    if found is None or request.endpoint in _UNGATED_ENDPOINTS:
+        return None
+    return storage_unavailable_response(found, "session store")
+
+
+_UNGATED_ENDPOINTS = frozenset({"health.live", "health.ready", "static"})
+
+
 def init_errors(app: Flask) -> None:
     app.before_request(_query_must_be_utf8)
+    app.before_request(_session_store_gate)
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -81,8 +81,19 @@ def init_security(app: Flask, settings: Settings) -> None:
 
 
 def _csrf_unless_bearer() -> None:
-    """Every state-changing browser request needs the CSRF token; bearer-token API calls do not."""
-    if request.method in SAFE_METHODS or g.get("auth_via_token"):
+    """Every state-changing browser request needs the CSRF token; bearer-token API calls do not.
+
+    Whether a request is a bearer call is decided by looking its token up. Flask-Limiter's key
+    function usually did that first, and it swallows errors (RATELIMIT_SWALLOW_ERRORS), so a token
+    lookup that failed because the database is down looked like "no token" and answered 400
+    csrf_failed, telling the client not to retry. Loading the user here again lets that failure
+    raise, and the error handlers answer 503 + Retry-After. An unknown token still gets no exemption.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    if _bearer_header() and "_login_user" not in g:
+        current_user._get_current_object()  # noqa: SLF001 - runs the loaders; a database error propagates
+    if g.get("auth_via_token"):
         return
     try:
         csrf.protect()
@@ -90,10 +101,18 @@ def _csrf_unless_bearer() -> None:
         raise CSRFError("The referrer header is malformed.") from None
 
 
+def _bearer_header() -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
+
+
 def _private_responses(response: Response) -> Response:
     """Nothing a signed-in user sees is stored by a browser or proxy (Back after logout shows nothing),
     and an answer to a bearer request varies with the token."""
     if request.path.startswith("/static/"):
+        return response
+    if g.get("storage_unavailable"):  # loading the user would hit the database that just failed
+        response.headers["Cache-Control"] = "no-store"
         return response
     if g.get("auth_via_token"):
         response.vary.add("Authorization")

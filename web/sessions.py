@@ -12,13 +12,16 @@ import logging
 from datetime import timedelta
 
 import redis
-from flask import Flask
+from flask import Flask, Request, g
+from flask.sessions import SessionMixin
 from flask_session.base import ServerSideSession, ServerSideSessionInterface
 from flask_session.redis import RedisSessionInterface
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from services.db import db, utcnow
 from services.models import SessionRecord
+from services.storage_errors import reason as storage_reason
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,19 @@ class SqlSessionInterface(ServerSideSessionInterface):
     session_class = ServerSideSession
     ttl = False
 
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """With the database down, a null session (nothing saved, the cookie kept) and a flag the
+        error layer answers 503 for: raising here happens before Flask's error handlers apply, and
+        an empty session would replace the user's cookie, logging them out after the outage."""
+        try:
+            return super().open_session(app, request)
+        except SQLAlchemyError as exc:
+            found = storage_reason(exc)
+            if found is None:
+                raise
+            g.session_storage_unavailable = found
+            return self.make_null_session(app)
+
     def _retrieve_session_data(self, store_id: str) -> dict | None:
         with db.engine.connect() as conn:
             row = conn.execute(
@@ -67,6 +83,17 @@ class SqlSessionInterface(ServerSideSessionInterface):
         data = self.serializer.encode(session)
         expires_at = utcnow() + session_lifetime
         table = SessionRecord.__table__
+        try:
+            self._write_session(table, store_id, data, expires_at)
+        except SQLAlchemyError as exc:
+            # The view's work is done (and committed): a 503 now would invite a duplicate retry.
+            found = storage_reason(exc)
+            if found is None:
+                raise
+            log.warning("session store unavailable on write", extra={"reason": found})
+
+    @staticmethod
+    def _write_session(table, store_id: str, data: bytes, expires_at) -> None:  # noqa: ANN001
         with db.engine.begin() as conn:
             updated = conn.execute(
                 table.update().where(table.c.id == store_id).values(data=data, expires_at=expires_at)

@@ -35,9 +35,21 @@ def init_api(app: Flask) -> None:
 
 def _limit_key() -> str:
     from flask import request
+    from sqlalchemy.exc import SQLAlchemyError
 
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
+    from services.db import db
+    from services.storage_errors import storage_unavailable
+
+    try:
+        if current_user.is_authenticated:
+            return f"user:{current_user.id}"
+    except SQLAlchemyError as exc:
+        # The user lookup needs the database; when it is down, limit by address and let the view's
+        # own lookup raise again, which the error layer answers 503 (Flask-Limiter would log and
+        # swallow it, and the request would look anonymous).
+        if not storage_unavailable(exc):
+            raise
+        db.session.rollback()  # else the next lookup meets PendingRollbackError, not the outage
     return f"ip:{request.remote_addr}"
 
 
