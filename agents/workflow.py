@@ -62,6 +62,7 @@ class Workflow:
         is_cancelled: Callable[[], bool] = lambda: False,
         catalogue: Catalogue | None = None,
         policies: Policies | None = None,
+        transient: Callable[[BaseException], bool] = lambda exc: False,
     ) -> None:
         if policy not in ("approve", "trim"):
             raise ValueError(f"policy must be 'approve' or 'trim', not {policy!r}")
@@ -73,6 +74,8 @@ class Workflow:
         self.is_cancelled = is_cancelled
         self.catalogue = catalogue or default_catalogue()
         self.policies = policies or default_policies()
+        # Errors that say "try again later" (storage down): they end this call, not the run.
+        self.transient = transient
         self.graph = build_graph().compile(checkpointer=checkpointer)
         self._observers: list[Observer] = []
         self._context("check").caps_percent()  # a bad share_caps mapping fails here, not mid-run
@@ -157,6 +160,8 @@ class Workflow:
         except LLMError as exc:
             return self._failed({"code": exc.code, "message": str(exc)})
         except Exception as exc:  # the run must end with a visible failure, then the caller sees it
+            if self.transient(exc):
+                raise  # the checkpoint is intact: the caller resumes once the cause has passed
             log.exception("run %s failed", run_id)
             return self._failed({"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"})
         return self._settle(run_id)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from services import metrics
 from services.db import utcnow
 from services.models import Run, RunEvent
+from services.storage_patience import patiently
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,8 @@ class RunEventSink:
         """Store then publish one event; returns it, or None when `key` was already stored."""
         payload = to_json_data(data or {})
         with self._lock:
-            event = self._store(type, payload, phase, agent, key)
+            # Under the lock, so an outage holds this run's later events back: the order stays.
+            event = patiently("store event", lambda: self._store(type, payload, phase, agent, key))
             if event is None:
                 return None
             metrics.EVENTS_EMITTED.labels(type=type).inc()

@@ -101,6 +101,7 @@ class CallRecord:
 class StoredAnswer:
     """What a settled call answered and cost, as the ledger kept it."""
 
+    call_key: str
     answer: dict[str, Any]
     provider: str
     model: str
@@ -433,7 +434,7 @@ class AILedger:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(
-                    CALLS.c.answer, CALLS.c.provider, CALLS.c.model, CALLS.c.input_tokens,
+                    CALLS.c.call_key, CALLS.c.answer, CALLS.c.provider, CALLS.c.model, CALLS.c.input_tokens,
                     CALLS.c.output_tokens, CALLS.c.settled_micros,
                 )
                 .where(
@@ -448,7 +449,7 @@ class AILedger:
         if row is None or not isinstance(row.answer, dict):
             return None
         return StoredAnswer(
-            answer=row.answer, provider=row.provider, model=row.model, input_tokens=row.input_tokens,
+            call_key=row.call_key, answer=row.answer, provider=row.provider, model=row.model, input_tokens=row.input_tokens,
             output_tokens=row.output_tokens, cost=micros_to_usd(row.settled_micros),
         )  # fmt: skip
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from agents.ports import EventSink, LLMClient, LLMRequest, LLMResponse
 from services.budgets.ai_ledger import RESERVED, AILedger, CallRecord, CapReached, ScopeUsage
 from services.budgets.thresholds import reached_levels, threshold_data, threshold_key
+from services.storage_patience import patiently
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ Estimator = Callable[[LLMRequest], Decimal]
 # A call id that already finished is asked again only when its question changed (or its answer was
 # not kept); each new attempt is a new ledger entry `<call_id>#<n>`. Bounded so a bug cannot loop.
 MAX_ATTEMPTS = 100
+# The error of an attempt whose process died mid-call (it may have been billed; it was asked again).
+INTERRUPTED = "interrupted"
 
 
 def request_fingerprint(request: LLMRequest) -> str:
@@ -87,7 +90,14 @@ class MeteredLLMClient:
         except BaseException as exc:  # GreenletExit and cancellations too: never leave a hold behind
             self._close_failed(request, record.call_key, exc)
             raise
-        settled = self.ledger.settle(
+        answer = {
+            "request": fingerprint,
+            "output": response.output.model_dump(mode="json"),
+            "offline": response.offline,
+        }
+        # The answer is in hand and paid for: a storage outage is waited out, not turned into a
+        # failed run and a second call after recovery.
+        settled = patiently("settle an AI call", lambda: self.ledger.settle(
             self.run_id,
             record.call_key,
             response.cost_usd,
@@ -96,18 +106,14 @@ class MeteredLLMClient:
             provider=response.provider,
             model=response.model,
             cached=response.cached,
-            answer={
-                "request": fingerprint,
-                "output": response.output.model_dump(mode="json"),
-                "offline": response.offline,
-            },
-        )
+            answer=answer,
+        ))  # fmt: skip
         self._after_settlement(request, settled)
         return response
 
     def _replay(self, request: LLMRequest, fingerprint: str) -> LLMResponse | None:
         """The answer this run already paid for, when a re-run node asks the very same question."""
-        stored = self.ledger.stored_answer(self.run_id, request.call_id)
+        stored = patiently("read a stored answer", lambda: self.ledger.stored_answer(self.run_id, request.call_id))
         if stored is None or stored.answer.get("request") != fingerprint:
             return None
         try:
@@ -116,6 +122,12 @@ class MeteredLLMClient:
             log.warning("a stored answer no longer fits its schema", extra={"call_id": request.call_id})
             return None
         log.info("answer replayed from the ledger", extra={"run_id": self.run_id, "call_id": request.call_id})
+        # Its budget event may have died with the process that settled it (the sink drops repeats).
+        run, org = self.ledger.run_usage(self.run_id), self.ledger.org_usage(self.org_id)
+        self.sink.emit(
+            "budget.updated", {"ai": {**run.to_json(), "org": org.to_json()}},
+            key=f"budget.updated:ai:{stored.call_key}",
+        )  # fmt: skip
         return LLMResponse(
             output=output, provider=stored.provider, model=stored.model,
             input_tokens=stored.input_tokens, output_tokens=stored.output_tokens,
@@ -128,22 +140,28 @@ class MeteredLLMClient:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             key = request.call_id if attempt == 1 else f"{request.call_id}#{attempt}"
             try:
-                record = self.ledger.reserve(
+                record = patiently("reserve an AI call", lambda: self.ledger.reserve(
                     self.run_id,
-                    key,
+                    key,  # noqa: B023 - called at once, inside this iteration
                     amount,
                     user_id=self.user_id,
                     agent=request.agent,
                     prompt=request.prompt,
                     provider=self.provider,
                     model=self.model,
-                )
+                ))  # fmt: skip
             except CapReached as refused:
                 self._announce_cap(refused, request)
                 raise
-            # Fresh, or held by an attempt whose process died before settling: use it.
-            if record.fresh or record.status == RESERVED:
+            if record.fresh:
                 return record
+            if record.status == RESERVED:
+                # Held by an attempt whose process died during the call: the provider may have
+                # answered (and billed) it. Close it as interrupted, so the record shows the repeat.
+                log.warning("repeating an interrupted AI call", extra={"run_id": self.run_id, "call_key": key})
+                patiently("close an interrupted AI call", lambda: self.ledger.release(
+                    self.run_id, key, error=INTERRUPTED  # noqa: B023 - called at once
+                ))  # fmt: skip
         raise RuntimeError(f"call {request.call_id} was attempted {MAX_ATTEMPTS} times")
 
     def _close_failed(self, request: LLMRequest, key: str, exc: BaseException) -> None:

@@ -80,6 +80,8 @@ class Run(db.Model):
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resume_value: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     recoveries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # last_seq when the run was last recovered: a crash after progress is not a crash loop.
+    recovered_at_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

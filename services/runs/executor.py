@@ -24,6 +24,9 @@ from services import metrics
 from services.db import db, utcnow
 from services.events import Publish, RunEventSink
 from services.models import Run, RunStatus
+from services.runs import lease
+from services.storage_errors import reason, storage_unavailable
+from services.storage_patience import DEFAULT_PATIENCE_SECONDS, patiently, storage_retrying
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +67,12 @@ class CancelFlag:
         now = time.monotonic()
         if now - self._checked_at >= self.every_seconds:
             self._checked_at = now
-            with self.engine.connect() as conn:
-                self._cancelled = bool(
-                    conn.execute(select(_runs.c.cancel_requested).where(_runs.c.id == self.run_id)).scalar()
-                )
+            self._cancelled = patiently("read the cancel flag", self._read)
         return self._cancelled
+
+    def _read(self) -> bool:
+        with self.engine.connect() as conn:
+            return bool(conn.execute(select(_runs.c.cancel_requested).where(_runs.c.id == self.run_id)).scalar())
 
 
 class RunExecutor:
@@ -83,8 +87,10 @@ class RunExecutor:
         publish: Publish | None,
         hooks: Callable[[], ExecutionHooks],
         cancelled: set[str],
+        storage_patience: float = DEFAULT_PATIENCE_SECONDS,
     ) -> None:
         self.engine = engine
+        self.storage_patience = storage_patience
         self.owner = owner
         self.checkpoint_url = checkpoint_url
         self.publish = publish
@@ -110,44 +116,80 @@ class RunExecutor:
         return RunEventSink(self.engine, run_id, self.publish)
 
     def execute(self, run_id: str) -> None:
-        """Drive the run until it completes, pauses, fails or is cancelled (in an app context)."""
+        """Drive the run until it completes, pauses, fails or is cancelled (in an app context).
+
+        A storage outage is waited out: the attempt is retried from the checkpoint (finished calls
+        are answered from the AI ledger, not asked again). If storage stays away longer than the
+        patience, the run is left `running` for the scheduler's recovery, never failed for it.
+        """
+        sink = self.sink(run_id)
+        try:
+            outcome = storage_retrying("execute run", patience=self.storage_patience)(self._attempt, run_id, sink)
+        except Exception as exc:  # noqa: BLE001 - any failure ends the run visibly, never silently
+            db.session.rollback()
+            if storage_unavailable(exc):
+                self._leave_for_recovery(run_id, exc)
+                return
+            log.exception("run could not execute", extra={"run_id": run_id})
+            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"[:500]}
+            outcome = Outcome(status="failed", reason="internal_error", error=error)
+            try:
+                patiently("store run.failed", lambda: sink.emit("run.failed", {"error": error}, key="run.failed"))
+            except Exception as stored:  # noqa: BLE001 - without storage the failure cannot be told
+                self._leave_for_recovery(run_id, stored)
+                return
+        if outcome is None:
+            return
+        try:
+            patiently("record outcome", lambda: self.record(run_id, outcome, sink), patience=self.storage_patience)
+        except Exception as exc:  # noqa: BLE001 - storage stayed away: recovery records it later
+            if not storage_unavailable(exc):
+                raise
+            self._leave_for_recovery(run_id, exc)
+
+    def _attempt(self, run_id: str, sink: RunEventSink) -> Outcome | None:
+        """One try at driving the run; None when it is not ours to execute (any more)."""
+        db.session.rollback()  # a previous attempt may have left the session mid-transaction
         run = db.session.get(Run, run_id)
         if run is None or run.status != RunStatus.running or run.owner != self.owner:
             db.session.rollback()
-            return
+            return None
         # Detached with every column loaded: hooks and ports may keep it for the whole run, while
         # this session is shared by the workflow's node threads and must stay idle.
         db.session.expunge(run)
         db.session.commit()
-        sink = self.sink(run_id)
+        # Before any hook opens a transaction: PostgreSQL's first checkpointer set-up builds an
+        # index CONCURRENTLY, which waits for every open transaction — ours included.
+        saver = self.checkpointer()
+        hooks = self.hooks()
+        workflow = Workflow(
+            hooks.make_llm(run, sink),
+            sink,
+            hooks.make_ledger(run, sink),
+            saver,
+            policy=run.policy if run.policy in ("approve", "trim") else "approve",
+            share_caps=hooks.share_caps(run),
+            is_cancelled=CancelFlag(self.engine, run_id, self.cancelled),
+            transient=storage_unavailable,
+        )
+        brief, resume_value = run.brief, run.resume_value
+        # No transaction stays open while the workflow runs (minutes, and it writes the run row).
+        db.session.commit()
+        if resume_value is None and not self._has_checkpoint(run_id):
+            return workflow.start(run_id, brief)
+        return workflow.resume(run_id, resume_value)
+
+    def _leave_for_recovery(self, run_id: str, exc: BaseException) -> None:
+        """Storage stayed away: hand the run on (or, without storage, leave it to recovery)."""
+        log.error(
+            "storage unavailable; the run is left for recovery",
+            extra={"run_id": run_id, "reason": reason(exc)},
+        )
+        self.cancelled.discard(run_id)
         try:
-            # Before any hook opens a transaction: PostgreSQL's first checkpointer set-up builds an
-            # index CONCURRENTLY, which waits for every open transaction — ours included.
-            saver = self.checkpointer()
-            hooks = self.hooks()
-            workflow = Workflow(
-                hooks.make_llm(run, sink),
-                sink,
-                hooks.make_ledger(run, sink),
-                saver,
-                policy=run.policy if run.policy in ("approve", "trim") else "approve",
-                share_caps=hooks.share_caps(run),
-                is_cancelled=CancelFlag(self.engine, run_id, self.cancelled),
-            )
-            brief, resume_value = run.brief, run.resume_value
-            # No transaction stays open while the workflow runs (minutes, and it writes the run row).
-            db.session.commit()
-            if resume_value is None and not self._has_checkpoint(run_id):
-                outcome = workflow.start(run_id, brief)
-            else:
-                outcome = workflow.resume(run_id, resume_value)
-        except Exception as exc:  # noqa: BLE001 - any failure ends the run visibly, never silently
-            db.session.rollback()
-            log.exception("run could not execute", extra={"run_id": run_id})
-            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"[:500]}
-            sink.emit("run.failed", {"error": error}, key="run.failed")
-            outcome = Outcome(status="failed", reason="internal_error", error=error)
-        self.record(run_id, outcome, sink)
+            lease.release(self.engine, run_id, self.owner)
+        except Exception as again:  # noqa: BLE001 - the scheduler recovers runs it owns but left
+            log.warning("could not release the run", extra={"run_id": run_id, "reason": reason(again)})
 
     def _has_checkpoint(self, run_id: str) -> bool:
         saver = self.checkpointer()

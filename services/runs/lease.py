@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, case, func, or_, select, update
 
 from services.db import utcnow
 from services.models import Run, RunStatus
@@ -68,6 +68,16 @@ def holder_gone(
     if holder.pid == me.pid:
         return owner != here
     return not _pid_alive(holder.pid)
+
+
+def recovered() -> dict[str, ColumnElement[int]]:
+    """UPDATE values for one more recovery: the count restarts at 1 when the run progressed since."""
+    return {
+        "recoveries": case(
+            (_runs.c.last_seq > _runs.c.recovered_at_seq, 1), else_=_runs.c.recoveries + 1
+        ),
+        "recovered_at_seq": _runs.c.last_seq,
+    }
 
 
 def claim(engine: Engine, run_id: str, owner: str) -> bool:
@@ -126,7 +136,7 @@ class Orphan:
 
 
 def take_back_orphans(engine: Engine, *, here: str, stale_after: timedelta) -> list[Orphan]:
-    """Release every running run whose holder is gone; each counts one more recovery."""
+    """Release every running run whose holder is gone; each counts one more recovery (`recovered`)."""
     now = utcnow()
     with engine.connect() as conn:
         rows = conn.execute(
@@ -141,13 +151,14 @@ def take_back_orphans(engine: Engine, *, here: str, stale_after: timedelta) -> l
         if not holder_gone(row.owner, row.heartbeat_at, here=here, stale_after=stale_after, now=now):
             continue
         with engine.begin() as conn:
-            taken = conn.execute(
+            count = conn.execute(
                 update(_runs)
                 .where(_runs.c.id == row.id, _runs.c.status == RunStatus.running, _runs.c.owner == row.owner)
-                .values(owner=None, heartbeat_at=None, recoveries=_runs.c.recoveries + 1, updated_at=now)
-            ).rowcount
-        if taken == 1:
-            orphans.append(Orphan(row.id, row.owner, row.recoveries + 1))
+                .values(owner=None, heartbeat_at=None, updated_at=now, **recovered())
+                .returning(_runs.c.recoveries)
+            ).scalar()
+        if count is not None:
+            orphans.append(Orphan(row.id, row.owner, count))
     return orphans
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import Engine, func, select, update
 from services import metrics
 from services.db import utcnow
 from services.models import Run, RunStatus
+from services.runs import lease
 
 log = logging.getLogger(__name__)
 
@@ -243,23 +244,27 @@ class Scheduler:
         for row in rows:
             if self._free_slots() <= 0 or self._stopping:
                 return
-            if row.owner == self.owner or not self._owner_dead(row.owner, row.heartbeat_at):
+            # Ours but not executing: its execution ended without recording how (storage was gone).
+            left_here = row.owner == self.owner and row.id not in self._active
+            if not left_here and (row.owner == self.owner or not self._owner_dead(row.owner, row.heartbeat_at)):
                 continue
-            # No owner: released at a graceful shutdown (services/shutdown.py), which is no crash.
-            crashed = 0 if row.owner is None else 1
+            # No owner: released at a graceful shutdown (services/shutdown.py) or after an outage;
+            # neither is a crash, nor is a run this live process left behind.
+            crashed = 0 if row.owner is None or left_here else 1
             with self.engine.begin() as conn:
                 owner_match = _runs.c.owner.is_(None) if row.owner is None else _runs.c.owner == row.owner
-                claimed = conn.execute(
+                count = conn.execute(
                     update(_runs)
                     .where(_runs.c.id == row.id, _runs.c.status == RunStatus.running, owner_match)
-                    .values(owner=self.owner, heartbeat_at=utcnow(), recoveries=_runs.c.recoveries + crashed)
-                ).rowcount
-            if claimed != 1:
+                    .values(owner=self.owner, heartbeat_at=utcnow(), **(lease.recovered() if crashed else {}))
+                    .returning(_runs.c.recoveries)
+                ).scalar()
+            if count is None:
                 continue
             log.warning(
                 "recovering a run whose owner died", extra={"run_id": row.id, "previous_owner": row.owner}
             )
-            if row.recoveries + crashed > self.max_recoveries and self.on_crash_loop is not None:
+            if count > self.max_recoveries and self.on_crash_loop is not None:
                 self.on_crash_loop(row.id)
                 continue
             self._launch(row.id)

@@ -129,22 +129,25 @@ def test_a_killed_greenlet_leaves_no_reservation(bapp, admin, ledger):
     assert calls(bapp, run_id) == [("c", "released", 100000, 0)]
 
 
-def test_a_node_rerun_reuses_a_dangling_hold_and_the_answer_it_paid_for(bapp, admin, ledger):
+def test_a_call_interrupted_by_a_crash_is_recorded_as_repeated_and_an_answer_is_not(bapp, admin, ledger):
     run_id = make_run(bapp, admin, "1")
     ledger.reserve(run_id, "c", D("0.1"))  # the process died during this call
     sink = MemoryEventSink(run_id)
     inner = ScriptedLLM(["0.02", "0.03"])
     client = metered(ledger, run_id, admin.org_id, inner, sink)
     first = client.generate(llm_request("c"))
-    assert calls(bapp, run_id) == [("c", "settled", 100000, 20000)]
+    # The dead attempt is closed as interrupted, the repeat is a new attempt: the record says so.
+    assert calls(bapp, run_id) == [("c", "released", 100000, 0), ("c#2", "settled", 100000, 20000)]
+    with bapp.app_context():
+        assert db.session.scalar(select(AICall.error).where(AICall.call_key == "c")) == "interrupted"
     # The node re-runs after another crash, in a new process: the same question is not asked
     # (nor billed) again; the stored answer comes back with what it cost.
     again = metered(ledger, run_id, admin.org_id, inner, MemoryEventSink(run_id)).generate(llm_request("c"))
     assert inner.calls == ["c"]
     assert again.cached and again.cost_usd == D("0.02") and again.output == first.output
     assert (again.input_tokens, again.output_tokens) == (1000, 100)
-    assert calls(bapp, run_id) == [("c", "settled", 100000, 20000)]
-    assert ledger.run_usage(run_id).settled == D("0.02")
+    assert calls(bapp, run_id) == [("c", "released", 100000, 0), ("c#2", "settled", 100000, 20000)]
+    assert ledger.run_usage(run_id).settled == D("0.02") and ledger.run_usage(run_id).reserved == 0
 
 
 def test_a_changed_question_under_the_same_call_id_is_asked_and_counted_anew(bapp, admin, ledger):
