@@ -133,3 +133,30 @@ def test_waiting_runs_are_queued_or_released_and_settled(app, engine, run_id):
     assert lease.waiting_runs(engine, settled_for=timedelta(0)) == []
     lease.release(engine, run_id, "worker-a|ns|1|a")
     assert lease.waiting_runs(engine, settled_for=timedelta(0)) == [run_id]
+
+
+def test_a_recovery_after_progress_starts_the_crash_count_again(app, engine, run_id):
+    """Killed at ten different steps is recovering; killed ten times at one step is a crash loop."""
+    set_run(app, run_id, status=RunStatus.running, owner=owner(dead_pid()), heartbeat_at=utcnow(),
+            recoveries=3, last_seq=40, recovered_at_seq=12)  # fmt: skip
+    assert [o.recoveries for o in lease.take_back_orphans(engine, here=HERE, stale_after=STALE)] == [1]
+    assert row(app, run_id).recovered_at_seq == 40
+    set_run(app, run_id, owner=owner(dead_pid()), heartbeat_at=utcnow())  # died again, no new event
+    assert [o.recoveries for o in lease.take_back_orphans(engine, here=HERE, stale_after=STALE)] == [2]
+
+
+def test_the_scheduler_recovers_a_run_it_owns_but_no_longer_executes(app, engine, run_id):
+    """An execution that ended without recording (storage was gone) must not strand its run."""
+    from services.runs.scheduler import Scheduler
+
+    launched: list[str] = []
+    scheduler = Scheduler(engine, launched.append, spawn=lambda fn, *args: fn(*args),
+                          context=app.app_context, max_concurrent=2, owner=HERE)  # fmt: skip
+    set_run(app, run_id, status=RunStatus.running, owner=HERE, heartbeat_at=utcnow())
+    scheduler._active.add(run_id)
+    scheduler._recover()
+    assert launched == []  # still executing here: left alone
+    scheduler._active.discard(run_id)
+    scheduler._recover()
+    assert launched == [run_id]
+    assert row(app, run_id).recoveries == 0  # a live process left it: no crash to count
