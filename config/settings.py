@@ -69,7 +69,10 @@ class Settings(BaseSettings):
     login_limit_per_ip: str = "20/5 minutes"
     login_limit_per_account: str = "5/5 minutes"
     api_rate_limit: str = "300/minute"
+    # Socket.IO client events: per connection, and a far higher ceiling per user across all of
+    # the user's sockets (a team sharing one account watches from hundreds of tabs).
     socket_event_limit: str = "60/10 seconds"
+    socket_event_limit_per_user: str = "2000/10 seconds"
 
     llm_provider: Literal["openai", "anthropic", "offline"] | None = None
     llm_model: str | None = None

@@ -13,7 +13,10 @@ The run is then released (owner NULL, status still `running`) and resumes in ano
 A web process (gunicorn, see gunicorn.conf.py) stops like this on SIGTERM: drain, stop the run
 scheduler (inline executor) for up to `shutdown_grace_seconds`, release what is left, then close
 every Socket.IO transport without a Socket.IO disconnect packet, so browsers treat it as a network
-blip and reconnect (through nginx, to another process) instead of showing an error.
+blip and reconnect (through nginx, to another process) instead of showing an error. The TCP
+connection under each WebSocket is shut down too: aborting a session does not end the read its
+greenlet is blocked in, so a client that stopped reading and answering pings would otherwise keep
+the process alive until gunicorn's graceful timeout.
 """
 
 from __future__ import annotations
@@ -129,13 +132,24 @@ def close_transports(socketio_server: Any) -> int:
     """
     if socketio_server is None or getattr(socketio_server, "eio", None) is None:
         return 0
-    sockets = list(socketio_server.eio.sockets.values())
+    # An aborted session stays listed until the greenlet serving it ends; count each one once.
+    sockets = [s for s in list(socketio_server.eio.sockets.values()) if not getattr(s, "closed", False)]
     for socket in sockets:
         try:
             socket.close(wait=False, abort=True)
         except Exception:  # noqa: BLE001 - a socket that is already gone needs nothing more
             log.debug("closing a socket failed", exc_info=True)
     return len(sockets)
+
+
+def close_connections(websockets: Any) -> int:
+    """Shut down the TCP connection of every WebSocket still open (their sessions were aborted).
+
+    `websockets` is the app's registry (web/live.py `WebSocketConnections`), None when absent.
+    """
+    if websockets is None:
+        return 0
+    return websockets.close_all()
 
 
 def release_runs(app: Any) -> None:
@@ -159,7 +173,8 @@ def stop_web_process(
     Runs in a greenlet until the process exits; `drained` is set once no run executes here any
     more (the process must not exit before). Watchers keep their live events while runs drain;
     transports close once the listening socket is gone, so reconnects land on another process
-    (a client that still reached this one through a proxy keep-alive connection is closed again).
+    (a client that still reached this one through a proxy keep-alive connection is closed again),
+    and their WebSocket TCP connections with them, so a silent client cannot hold the process.
     """
     started = time.monotonic()
     release_runs(app)
@@ -167,9 +182,14 @@ def stop_web_process(
         drained.set()
     socketio = app.extensions.get("socketio")
     server = getattr(socketio, "server", None)
+    websockets = app.extensions.get("catalyst.websockets")
     sleep(max(0.0, LISTENER_CLOSED_AFTER_SECONDS - (time.monotonic() - started)))
     while True:
         closed = close_transports(server)
         if closed:
             log.info("closed socket transports for shutdown", extra={"count": closed})
+        # Right after the abort, before any greenlet runs: no new WebSocket can slip in between.
+        dropped = close_connections(websockets)
+        if dropped:
+            log.info("closed websocket connections for shutdown", extra={"count": dropped})
         sleep(CLOSE_SOCKETS_EVERY_SECONDS)

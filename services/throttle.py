@@ -11,11 +11,15 @@ import math
 import time
 from dataclasses import dataclass
 
+import redis
 from limits import parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 log = logging.getLogger(__name__)
+
+REDIS_MAX_CONNECTIONS = 100
+REDIS_POOL_WAIT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,15 @@ class Throttle:
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._primary: MovingWindowRateLimiter | None = None
         if storage_uri:
-            storage: Storage = storage_from_string(storage_uri)
+            options: dict = {}
+            if storage_uri.startswith(("redis://", "rediss://")):
+                # redis-py's default pool raises at its 100th concurrent connection, which a burst of
+                # socket events reaches under gevent; each such hit fell back to memory and the limit
+                # leaked. A blocking pool waits for a free connection instead.
+                options["connection_pool"] = redis.BlockingConnectionPool.from_url(
+                    storage_uri, max_connections=REDIS_MAX_CONNECTIONS, timeout=REDIS_POOL_WAIT_SECONDS
+                )
+            storage: Storage = storage_from_string(storage_uri, **options)
             self._primary = MovingWindowRateLimiter(storage)
 
     def _run(self, op: str, *args: object):  # noqa: ANN202 - returns what the limiter returns

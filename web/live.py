@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -74,6 +75,56 @@ class Watchers:
         except redis.RedisError as exc:
             log.warning("watcher count unavailable, counting this process only", extra={"error": str(exc)})
             return local
+
+
+class WebSocketConnections:
+    """WSGI middleware remembering the TCP socket of every WebSocket in flight, so that shutdown
+    can close them: aborting an Engine.IO session leaves the greenlet serving it blocked in a
+    read, and a client that went silent would hold the process until gunicorn's graceful timeout."""
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+        self._open: dict[int, socket.socket] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sock = _tcp_socket(environ) if environ.get("HTTP_UPGRADE", "").lower() == "websocket" else None
+        if sock is None:
+            return self.wsgi_app(environ, start_response)
+        key = id(environ)
+        self._open[key] = sock
+        try:
+            # Engine.IO serves the whole WebSocket session inside this call.
+            return self.wsgi_app(environ, start_response)
+        finally:
+            self._open.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def close_all(self) -> int:
+        """Shut down every WebSocket's TCP connection: blocked reads and writes end at once, the
+        client sees end-of-file as after a network blip. Returns how many were open."""
+        sockets = list(self._open.values())
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already gone
+        return len(sockets)
+
+
+def _tcp_socket(environ: dict[str, Any]) -> socket.socket | None:
+    """The client connection under a WebSocket request (gevent-websocket, gunicorn, werkzeug)."""
+    handler = getattr(environ.get("wsgi.websocket"), "handler", None)
+    for candidate in (
+        getattr(handler, "socket", None),
+        environ.get("gunicorn.sock"),
+        environ.get("gunicorn.socket"),
+        environ.get("werkzeug.socket"),
+    ):
+        if candidate is not None and hasattr(candidate, "shutdown"):
+            return candidate
+    return None
 
 
 class UserDisconnects:
@@ -168,6 +219,10 @@ def init_live(app: Flask) -> None:
     app.extensions["catalyst.runs"] = service
     disconnects = register_namespace(app)
     app.extensions["catalyst.live"] = {"started": False, "disconnects": disconnects}
+    # Outside Socket.IO's middleware, so it sees every WebSocket Engine.IO serves (shutdown closes them).
+    websockets = WebSocketConnections(app.wsgi_app)
+    app.wsgi_app = websockets
+    app.extensions["catalyst.websockets"] = websockets
     app.register_blueprint(metrics_bp)
     app.extensions["catalyst.start_live"] = lambda: start_live(app)
     app.before_request(lambda: start_when_serving(app, request.environ))
