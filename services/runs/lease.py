@@ -13,7 +13,7 @@ user sees nothing change, and the next process that claims it continues from its
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -135,8 +135,14 @@ class Orphan:
     recoveries: int
 
 
-def take_back_orphans(engine: Engine, *, here: str, stale_after: timedelta) -> list[Orphan]:
-    """Release every running run whose holder is gone; each counts one more recovery (`recovered`)."""
+def take_back_orphans(
+    engine: Engine, *, here: str, stale_after: timedelta, busy: Collection[str] | None = None
+) -> list[Orphan]:
+    """Release every running run whose holder is gone; each counts one more recovery (`recovered`).
+
+    With `busy` (the runs this process executes now), a run held `here` but not busy is released
+    too, without counting a crash: its execution ended without recording how (storage was gone).
+    """
     now = utcnow()
     with engine.connect() as conn:
         rows = conn.execute(
@@ -146,15 +152,17 @@ def take_back_orphans(engine: Engine, *, here: str, stale_after: timedelta) -> l
         ).all()
     orphans: list[Orphan] = []
     for row in rows:
-        if row.owner == here:
+        left_here = row.owner == here and busy is not None and row.id not in busy
+        if row.owner == here and not left_here:
             continue
-        if not holder_gone(row.owner, row.heartbeat_at, here=here, stale_after=stale_after, now=now):
+        gone = left_here or holder_gone(row.owner, row.heartbeat_at, here=here, stale_after=stale_after, now=now)
+        if not gone:
             continue
         with engine.begin() as conn:
             count = conn.execute(
                 update(_runs)
                 .where(_runs.c.id == row.id, _runs.c.status == RunStatus.running, _runs.c.owner == row.owner)
-                .values(owner=None, heartbeat_at=None, updated_at=now, **recovered())
+                .values(owner=None, heartbeat_at=None, updated_at=now, **({} if left_here else recovered()))
                 .returning(_runs.c.recoveries)
             ).scalar()
         if count is not None:

@@ -50,6 +50,7 @@ class SweepResult:
     recorded_repeats: dict[str, int] = field(default_factory=dict)
     finished_repeated: list[str] = field(default_factory=list)  # calls settled more than once
     resume_seconds: list[float] = field(default_factory=list)  # kill → next event stored
+    start_seconds: float = 0.0  # the first start of the executing process: the cost of any restart
     # Points whose moment had passed in an earlier life (a parallel node finished before a kill).
     unreached: list[str] = field(default_factory=list)
 
@@ -196,7 +197,9 @@ def sweep(tmp: Path, backend: str, executor: str, *, every: int = 1, kinds: tupl
     result = SweepResult(backend, executor)
     with CountingOpenAI() as llm, _storage(tmp, backend, executor) as setup:
         runner = _Runner(tmp, setup, llm, executor)
+        started = time.monotonic()
         runner.start()
+        result.start_seconds = round(time.monotonic() - started, 2)
         try:
             baseline_id = runner.post_run()
             assert _wait_finished(runner, baseline_id, timeout) == "completed", runner.web.output()[-3000:]

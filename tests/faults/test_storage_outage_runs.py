@@ -7,8 +7,10 @@ wait the outage out and the run completes, every event once, no AI reservation l
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,17 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from tests.deploy.processes import ServerProcess
 from tests.support.postgres_cluster import PrivatePostgres, seed_catalyst
-from tests.support.server import CatalystServer, Database, example_brief, seed_database
+from tests.support.redis_server import PrivateRedis
+from tests.support.server import REPO_ROOT, CatalystServer, Database, base_env, example_brief, seed_database
 from tests.support.tmpfs import SmallDisk
+from tests.support.watch import RunWatcher
 
 pytestmark = pytest.mark.slow
 
 FINISHED = ("completed", "failed", "cancelled", "paused")
+WORKER = [sys.executable, "-m", "flask", "--app", "app", "worker", "--poll-seconds", "0.5"]
 
 
 def _rows(database: Database, sql: str, **params: Any) -> list[dict[str, Any]]:
@@ -73,26 +79,48 @@ def _assert_each_ended_complete(database: Database, run_ids: list[str]) -> None:
     assert held == [], held
 
 
-def test_a_20_second_postgres_outage_is_waited_out_by_every_run_in_flight(tmp_path: Path) -> None:
-    with PrivatePostgres(tmp_path / "pg") as cluster:
+@pytest.mark.parametrize("executor", ["inline", "queue"])
+def test_a_20_second_postgres_outage_is_waited_out_by_every_run_in_flight(tmp_path: Path, executor: str) -> None:
+    with PrivatePostgres(tmp_path / "pg") as cluster, ExitStack() as stack:
         database, accounts = seed_catalyst(cluster, tmp_path, {"exec": ("executive", "Acme")})
+        token = accounts["exec"].token
         env = {"OFFLINE_PACE_SECONDS": "0.4", "API_RATE_LIMIT": "10000/minute", "LOG_LEVEL": "INFO"}
-        with CatalystServer(database, tmp_path, env=env) as server:
-            run_ids = _start_runs(server, accounts["exec"].token, 4)
-            _wait(lambda: all(
-                len(_rows(database, "select id from run_events where run_id = :id", id=run_id)) >= 6
-                for run_id in run_ids
-            ), 60, "every run to be under way")  # fmt: skip
-            cluster.stop()
-            time.sleep(20)
-            assert server.process is not None and server.process.poll() is None
-            cluster.start()
-            _wait(lambda: all(
-                _rows(database, "select status from runs where id = :id", id=run_id)[0]["status"] in FINISHED
-                for run_id in run_ids
-            ), 180, "every run to finish")  # fmt: skip
-            _assert_each_ended_complete(database, run_ids)
-            assert server.process.poll() is None, server.output()[-3000:]
+        if executor == "queue":
+            redis = PrivateRedis(tmp_path).start()
+            stack.callback(redis.stop)
+            env.update(REDIS_URL=redis.url, RUN_EXECUTOR="queue")
+        server = stack.enter_context(CatalystServer(database, tmp_path, env=env))
+        worker = None
+        if executor == "queue":
+            worker = ServerProcess(WORKER, None, tmp_path / "worker.log", env=base_env(database, **env),
+                                   cwd=REPO_ROOT).start()  # fmt: skip
+            stack.callback(worker.stop)
+        watcher = RunWatcher(server.base_url, token=token).connect()
+        stack.callback(watcher.disconnect)
+        run_ids = _start_runs(server, token, 4)
+        for run_id in run_ids:
+            watcher.watch(run_id)
+        _wait(lambda: all(
+            len(_rows(database, "select id from run_events where run_id = :id", id=run_id)) >= 6
+            for run_id in run_ids
+        ), 60, "every run to be under way")  # fmt: skip
+        cluster.stop()
+        time.sleep(20)
+        assert server.process is not None and server.process.poll() is None
+        cluster.start()
+        _wait(lambda: all(
+            _rows(database, "select status from runs where id = :id", id=run_id)[0]["status"] in FINISHED
+            for run_id in run_ids
+        ), 180, "every run to finish")  # fmt: skip
+        _assert_each_ended_complete(database, run_ids)
+        assert server.process.poll() is None, server.output()[-3000:]
+        if worker is not None:
+            assert worker.process.poll() is None, worker.output()[-3000:]
+        # The socket delivered every stored event, in order, without a reload.
+        for run_id in run_ids:
+            watcher.wait_finished(run_id, timeout=60)
+            stored = _rows(database, "select seq from run_events where run_id = :id order by seq", id=run_id)
+            assert watcher.seqs(run_id) == [row["seq"] for row in stored]
 
 
 def test_a_run_on_a_full_disk_waits_and_completes_when_space_returns(tmp_path: Path) -> None:

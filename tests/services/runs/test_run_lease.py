@@ -160,3 +160,13 @@ def test_the_scheduler_recovers_a_run_it_owns_but_no_longer_executes(app, engine
     scheduler._recover()
     assert launched == [run_id]
     assert row(app, run_id).recoveries == 0  # a live process left it: no crash to count
+
+
+def test_a_worker_releases_a_run_it_holds_but_no_longer_executes(app, engine, run_id):
+    set_run(app, run_id, status=RunStatus.running, owner=HERE, heartbeat_at=utcnow(), recoveries=1)
+    assert lease.take_back_orphans(engine, here=HERE, stale_after=STALE) == []  # no busy set: ours
+    assert lease.take_back_orphans(engine, here=HERE, stale_after=STALE, busy={run_id}) == []
+    assert lease.take_back_orphans(engine, here=HERE, stale_after=STALE, busy=set()) == [
+        lease.Orphan(run_id, HERE, 1)  # released, and no crash counted
+    ]
+    assert row(app, run_id).owner is None
