@@ -30,8 +30,16 @@ log = logging.getLogger(__name__)
 Observer = Callable[[str, dict[str, Any], str | None, str | None, str | None], None]
 
 
+class Announcement(BaseModel):
+    """The terminal event of a call (run.completed, run.paused, run.failed, run.cancelled)."""
+
+    type: str
+    data: dict[str, Any]
+    key: str
+
+
 class Outcome(BaseModel):
-    """How a call to start/resume ended."""
+    """How a call to start/resume ended, and the event that says so."""
 
     status: Literal["completed", "paused", "failed", "cancelled"]
     reason: str | None = None
@@ -39,6 +47,7 @@ class Outcome(BaseModel):
     report_markdown: str | None = None
     report: dict[str, Any] | None = None
     error: dict[str, str] | None = None
+    announcement: Announcement | None = None
 
 
 class ApprovalDecision(BaseModel):
@@ -63,6 +72,7 @@ class Workflow:
         catalogue: Catalogue | None = None,
         policies: Policies | None = None,
         transient: Callable[[BaseException], bool] = lambda exc: False,
+        announce_end: bool = True,
     ) -> None:
         if policy not in ("approve", "trim"):
             raise ValueError(f"policy must be 'approve' or 'trim', not {policy!r}")
@@ -76,6 +86,9 @@ class Workflow:
         self.policies = policies or default_policies()
         # Errors that say "try again later" (storage down): they end this call, not the run.
         self.transient = transient
+        # False: the caller records the run's status and sends `Outcome.announcement` with it, so
+        # nobody who reacts to the event can see the run in its old state.
+        self.announce_end = announce_end
         self.graph = build_graph().compile(checkpointer=checkpointer)
         self._observers: list[Observer] = []
         self._context("check").caps_percent()  # a bad share_caps mapping fails here, not mid-run
@@ -155,8 +168,7 @@ class Workflow:
                         relay.journal(update.get("journal"))
                 tracker.observe(chunk)
         except RunCancelled:
-            self._emit("run.cancelled", {}, key="run.cancelled")
-            return Outcome(status="cancelled", reason="cancelled")
+            return self._end(Outcome(status="cancelled", reason="cancelled"), "run.cancelled", {})
         except LLMError as exc:
             return self._failed({"code": exc.code, "message": str(exc)})
         except Exception as exc:  # the run must end with a visible failure, then the caller sees it
@@ -173,21 +185,29 @@ class Workflow:
             first = values[0] if values else {"reason": "interrupted"}
             payload = {**first, "interrupts": values} if len(values) > 1 else dict(first)
             reason = str(first.get("reason", "interrupted"))
-            self._emit("run.paused", payload, key=_interrupts_key("run.paused", snapshot.interrupts))
-            return Outcome(status="paused", reason=reason, payload=payload)
+            outcome = Outcome(status="paused", reason=reason, payload=payload)
+            key = _interrupts_key("run.paused", snapshot.interrupts)
+            return self._end(outcome, "run.paused", payload, key)
         report = snapshot.values.get("report")
         if not report:
             return self._failed({"code": "incomplete", "message": "the run stopped without a report"})
-        self._emit("run.completed", {
+        outcome = Outcome(status="completed", report_markdown=report["markdown"],
+                          report=report.get("structured") or None)  # fmt: skip
+        return self._end(outcome, "run.completed", {
             "committed": report["committed_total"], "budget": report["budget"],
             "agents": report["agents"],
-        }, key="run.completed")  # fmt: skip
-        return Outcome(status="completed", report_markdown=report["markdown"],
-                       report=report.get("structured") or None)
+        })  # fmt: skip
 
     def _failed(self, error: dict[str, str]) -> Outcome:
-        self._emit("run.failed", {"error": error}, key="run.failed")
-        return Outcome(status="failed", reason=error["code"], error=error)
+        outcome = Outcome(status="failed", reason=error["code"], error=error)
+        return self._end(outcome, "run.failed", {"error": error})
+
+    def _end(self, outcome: Outcome, type: str, data: dict[str, Any], key: str | None = None) -> Outcome:
+        """Attach the terminal event to the outcome; send it here unless the caller sends it."""
+        outcome.announcement = Announcement(type=type, data=data, key=key or type)
+        if self.announce_end:
+            self._emit(type, data, key=outcome.announcement.key)
+        return outcome
 
     def _emit(
         self,

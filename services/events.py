@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services import metrics
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 Publish = Callable[[str, dict[str, Any]], None]
 """Hands one stored event to watchers: `publish(run_id, event)`."""
+Together = Callable[[Connection], bool]
+"""A change stored in the same transaction as an event, before it (False: store neither)."""
 
 MAX_REPLAY = 1000
 
@@ -107,12 +109,18 @@ class RunEventSink:
         phase: str | None = None,
         agent: str | None = None,
         key: str | None = None,
+        together: Together | None = None,
     ) -> dict[str, Any] | None:
-        """Store then publish one event; returns it, or None when `key` was already stored."""
+        """Store then publish one event; returns it, or None when `key` was already stored.
+
+        `together(conn)` runs first in the event's transaction (e.g. recording the run's new
+        status); when it answers False nothing is stored. Its change is kept even when the event
+        turns out to be a duplicate.
+        """
         payload = to_json_data(data or {})
         with self._lock:
             # Under the lock, so an outage holds this run's later events back: the order stays.
-            event = patiently("store event", lambda: self._store(type, payload, phase, agent, key))
+            event = patiently("store event", lambda: self._store(type, payload, phase, agent, key, together))
             if event is None:
                 return None
             metrics.EVENTS_EMITTED.labels(type=type).inc()
@@ -126,11 +134,23 @@ class RunEventSink:
         return event
 
     def _store(
-        self, type: str, data: dict[str, Any], phase: str | None, agent: str | None, key: str | None
+        self,
+        type: str,
+        data: dict[str, Any],
+        phase: str | None,
+        agent: str | None,
+        key: str | None,
+        together: Together | None = None,
     ) -> dict[str, Any] | None:
         ts = utcnow()
         with self.engine.connect() as conn:
             with conn.begin() as transaction:
+                if together is not None:
+                    if not together(conn):
+                        transaction.rollback()
+                        return None
+                    if key is not None and self._stored(conn, key):
+                        return None  # committed: the change stands, the event was already told
                 seq = conn.execute(
                     update(_runs)
                     .where(_runs.c.id == self.run_id)
@@ -140,9 +160,7 @@ class RunEventSink:
                 if seq is None:
                     raise UnknownRun(self.run_id)
                 # The run row is locked by the UPDATE above, so this check cannot race another emitter.
-                if key is not None and conn.execute(
-                    select(_events.c.id).where(_events.c.run_id == self.run_id, _events.c.key == key)
-                ).first():
+                if key is not None and self._stored(conn, key):
                     transaction.rollback()
                     return None
                 try:
@@ -163,6 +181,11 @@ class RunEventSink:
                     log.warning("event dropped as a duplicate", extra={"run_id": self.run_id, "key": key})
                     return None
         return protocol_event(self.run_id, seq, ts, type, phase, agent, data)
+
+
+    def _stored(self, conn: Connection, key: str) -> bool:
+        query = select(_events.c.id).where(_events.c.run_id == self.run_id, _events.c.key == key)
+        return conn.execute(query).first() is not None
 
 
 def events_after(

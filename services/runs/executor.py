@@ -15,11 +15,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from agents.checkpoint import open_checkpointer
 from agents.ports import BudgetLedger, EventSink, LLMClient
-from agents.workflow import Outcome, Workflow
+from agents.workflow import Announcement, Outcome, Workflow
 from services import metrics
 from services.db import db, utcnow
 from services.events import Publish, RunEventSink
@@ -131,13 +131,7 @@ class RunExecutor:
                 self._leave_for_recovery(run_id, exc)
                 return
             log.exception("run could not execute", extra={"run_id": run_id})
-            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"[:500]}
-            outcome = Outcome(status="failed", reason="internal_error", error=error)
-            try:
-                patiently("store run.failed", lambda: sink.emit("run.failed", {"error": error}, key="run.failed"))
-            except Exception as stored:  # noqa: BLE001 - without storage the failure cannot be told
-                self._leave_for_recovery(run_id, stored)
-                return
+            outcome = _failed("internal_error", f"{type(exc).__name__}: {exc}"[:500])
         if outcome is None:
             return
         try:
@@ -171,6 +165,7 @@ class RunExecutor:
             share_caps=hooks.share_caps(run),
             is_cancelled=CancelFlag(self.engine, run_id, self.cancelled),
             transient=storage_unavailable,
+            announce_end=False,  # `record` sends the terminal event with the status
         )
         brief, resume_value = run.brief, run.resume_value
         # No transaction stays open while the workflow runs (minutes, and it writes the run row).
@@ -195,16 +190,21 @@ class RunExecutor:
         saver = self.checkpointer()
         return saver.get_tuple({"configurable": {"thread_id": run_id, "checkpoint_ns": ""}}) is not None
 
-    def record(self, run_id: str, outcome: Outcome, sink: EventSink) -> None:
-        """Store how the run ended; a pause with a pending cancel ends it cancelled."""
+    def record(self, run_id: str, outcome: Outcome, sink: RunEventSink) -> None:
+        """Store how the run ended and, in the same transaction, the event that says so.
+
+        Status first: whoever acts on `run.completed` or `run.paused` finds the run in that
+        state. A pause with a pending cancel ends it cancelled.
+        """
         now = utcnow()
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(_runs.c.cancel_requested, _runs.c.started_at).where(_runs.c.id == run_id)
             ).first()
         status = outcome.status
+        announcement = outcome.announcement
         if status == "paused" and row is not None and row.cancel_requested:
-            sink.emit("run.cancelled", {"while": "paused"}, key="run.cancelled")
+            announcement = Announcement(type="run.cancelled", data={"while": "paused"}, key="run.cancelled")
             status = "cancelled"
         values: dict[str, Any] = {
             "status": RunStatus(status),
@@ -221,12 +221,22 @@ class RunExecutor:
             values["report"] = outcome.report
         if status == "failed":
             values["error"] = outcome.error
-        with self.engine.begin() as conn:
+        updated = False
+
+        def set_status(conn: Connection) -> bool:
+            nonlocal updated
             updated = conn.execute(
                 update(_runs)
                 .where(_runs.c.id == run_id, _runs.c.owner == self.owner, _runs.c.status == RunStatus.running)
                 .values(**values)
-            ).rowcount
+            ).rowcount == 1
+            return updated
+
+        if announcement is not None:
+            sink.emit(announcement.type, announcement.data, key=announcement.key, together=set_status)
+        else:
+            with self.engine.begin() as conn:
+                set_status(conn)
         self.cancelled.discard(run_id)
         if not updated:
             log.warning("run changed hands before it ended here", extra={"run_id": run_id, "outcome": status})
@@ -237,7 +247,10 @@ class RunExecutor:
 
     def fail(self, run_id: str, code: str, message: str) -> None:
         """End a run we own as failed without executing it (e.g. it keeps crashing its process)."""
-        sink = self.sink(run_id)
-        error = {"code": code, "message": message}
-        sink.emit("run.failed", {"error": error}, key="run.failed")
-        self.record(run_id, Outcome(status="failed", reason=code, error=error), sink)
+        self.record(run_id, _failed(code, message), self.sink(run_id))
+
+
+def _failed(code: str, message: str) -> Outcome:
+    error = {"code": code, "message": message}
+    announcement = Announcement(type="run.failed", data={"error": error}, key="run.failed")
+    return Outcome(status="failed", reason=code, error=error, announcement=announcement)

@@ -8,7 +8,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from agents.ports import LLMError
 from agents.state import Brief
@@ -192,3 +192,25 @@ def test_hooks_choose_policy_and_cap(app, service, executive):
     with app.app_context():
         service.scheduler.drain()
     assert state(app, run_id).status == RunStatus.completed  # trimmed instead of pausing
+
+
+def test_a_terminal_event_is_published_only_once_its_status_is_recorded(app, service, executive):
+    """Whatever a watcher does on `run.completed` or `run.paused` sees that state (no cancel
+    accepted after completion, no 409 on an approve sent right after the pause)."""
+    seen: list[tuple[str, str]] = []
+    engine = service.engine
+
+    def publish(run_id: str, event: dict) -> None:
+        if event["type"] in ("run.completed", "run.paused", "run.failed", "run.cancelled"):
+            with engine.connect() as conn:
+                status = conn.execute(select(Run.status).where(Run.id == run_id)).scalar()
+            seen.append((event["type"], status.value))
+
+    service.executor.publish = publish
+    done = create(app, service, executive)
+    paused = create(app, service, executive, budget="2500")  # over budget: waits for an approval
+    with app.app_context():
+        service.scheduler.drain()
+    assert state(app, done).status == RunStatus.completed
+    assert state(app, paused).status == RunStatus.paused
+    assert sorted(seen) == [("run.completed", "completed"), ("run.paused", "paused")]
