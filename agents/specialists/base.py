@@ -58,6 +58,8 @@ def run_specialist(
     ]
     accepted, violations = enforce_commit(agent, proposed, allocation, headroom)
     findings = report_violations(violations, PHASE)
+    # A cancel that arrived while the model was answering: drop the answer, commit nothing.
+    ctx.check_cancelled()
     for item in accepted:
         ctx.ledger.record_commit(agent, item.id, item.description, item.amount)
     deliverable = Deliverable(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
+from agents.ports import LLMRequest, LLMResponse
 from agents.state import SPECIALISTS
 from tests.unit.agents.agents_support import (
     EXAMPLE_BRIEF,
     CancelAfter,
     CapClient,
     FailingClient,
+    RecordingClient,
 )
 
 
@@ -100,3 +104,30 @@ def test_still_exhausted_after_resume_pauses_again(make_run) -> None:
     llm.raise_cap()
     assert run.workflow.resume(run.run_id, {}).status == "completed"
     assert len(run.events("run.paused")) == 2 and llm.calls["reporter"] == 1
+
+
+class CancelDuringSpecialists(RecordingClient):
+    """Requests the cancel while all six specialists are inside their model call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancelled = threading.Event()
+        self.inside = threading.Barrier(len(SPECIALISTS), timeout=30)
+
+    def generate(self, request: LLMRequest) -> LLMResponse:
+        if request.agent in SPECIALISTS:
+            self.inside.wait()
+            self.cancelled.set()
+        return super().generate(request)
+
+
+def test_cancel_stops_agents_in_flight_before_they_commit(make_run) -> None:
+    """The dialog promises that nothing more is committed: answers that land after it are dropped."""
+    llm = CancelDuringSpecialists()
+    run = make_run(llm=llm, is_cancelled=llm.cancelled.is_set)
+    outcome = run.workflow.start(run.run_id, EXAMPLE_BRIEF)
+
+    assert outcome.status == "cancelled"
+    assert set(llm.calls) >= set(SPECIALISTS)  # every specialist's call was under way
+    assert run.ledger.commits == {}
+    assert not [e for e in run.events("agent.completed") if e["agent"] in SPECIALISTS]
