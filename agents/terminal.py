@@ -58,8 +58,10 @@ class TerminalDisplay:
         if type == "agent.failed":
             return f"   x {agent} failed: {d['error']['code']}: {d['error']['message']}"
         if type == "budget.updated":
-            ai_cap = d["ai"]["cap"]
-            ai = f"AI {_usd(d['ai']['used'])}" + (f" of {_usd(ai_cap)}" if ai_cap else "")
+            ai_cap = d["ai"].get("cap")
+            ai = f"AI {_usd(d['ai']['used'])}" + (f" of {_usd(ai_cap)}" if ai_cap is not None else "")
+            if "committed" not in d:  # the AI ledger's update after one metered call
+                return ""
             return (f"   $ committed {_usd(d['committed'])} of {_usd(d['ceiling'])}, "
                     f"remaining {_usd(d['remaining'])}; {ai}")
         if type == "approval.required":

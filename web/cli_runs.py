@@ -12,13 +12,18 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from pydantic import ValidationError
+from sqlalchemy import func, select
 
 from agents.checkpoint import open_checkpointer
 from agents.memory import MemoryEventSink, MemoryLedger
 from agents.state import Brief
 from agents.terminal import TerminalDisplay, resume_in_terminal, run_in_terminal
-from agents.workflow import Workflow
+from agents.workflow import Outcome, Workflow
+from services.db import db
+from services.events import Publish
 from services.llm import build_llm_client
+from services.models import Run, User
+from services.runs import RunForbidden, RunInvalid, lease
 from services.wiring import llm_config
 
 runs_cli = AppGroup("runs", help="Run the agent workflow from the terminal.")
@@ -32,7 +37,10 @@ runs_cli = AppGroup("runs", help="Run the agent workflow from the terminal.")
 @click.option("--budget", type=Decimal, required=True, help="Business budget in USD.")
 @click.option("--timeline", type=int, required=True, help="Days.")
 @click.option("--agent", "agents", multiple=True, help="Limit to these specialists (repeatable).")
-@click.option("--policy", type=click.Choice(["approve", "trim"]), default=None, help="When the plan costs more than the budget.")
+@click.option("--as", "as_email", default=None,
+              help="Run as this executive or admin: stored like a web run, visible in the web app.")
+@click.option("--policy", type=click.Choice(["approve", "trim"]), default=None,
+              help="When the plan costs more than the budget (dry runs; stored runs use the org's policy).")
 @click.option("--approve-overrun/--reject-overrun", default=None, help="Answer an approval pause without asking.")
 @click.option("--cut", "cut", multiple=True, help="Approve an edited plan: task id to cut (repeatable).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Report file (Markdown).")
@@ -44,12 +52,18 @@ def start(
     budget: Decimal,
     timeline: int,
     agents: tuple[str, ...],
+    as_email: str | None,
     policy: str | None,
     approve_overrun: bool | None,
     cut: tuple[str, ...],
     out: Path | None,
 ) -> None:
-    """Exit status: 0 completed, 1 failed or cancelled, 2 bad input, 3 paused and left paused."""
+    """Exit status: 0 completed, 1 failed or cancelled, 2 bad input, 3 paused and left paused.
+
+    With --as, the run is created, executed and stored exactly as one started in the browser (same
+    database, event log, ledgers and report), so the team sees it live in the web app. Without it,
+    the run is a local dry run in memory, and the CLI says so.
+    """
     settings = current_app.extensions["catalyst.settings"]
     try:
         brief = Brief.model_validate(
@@ -66,19 +80,12 @@ def start(
             click.echo(f"error: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}", err=True)
         raise SystemExit(2) from None
 
-    run_id = f"cli-{uuid.uuid4().hex[:12]}"
-    llm = build_llm_client(llm_config(settings))
-    checkpoints = f"sqlite:///{settings.instance_path / 'cli-checkpoints.sqlite'}"
     display = TerminalDisplay(click.echo)
-    click.echo(f"run {run_id} · provider {settings.provider}" + (" (offline rule-based generator)" if settings.provider == "offline" else ""))
-    with open_checkpointer(checkpoints) as checkpointer:
-        workflow = Workflow(
-            llm, MemoryEventSink(run_id), MemoryLedger(), checkpointer, policy=policy or settings.overrun_policy
-        )
-        outcome = run_in_terminal(workflow, run_id, brief, click.echo, display)
-        while outcome.status == "paused" and outcome.reason == "approval_required":
-            value = _decision(outcome.payload or {}, approve_overrun, cut)
-            outcome = resume_in_terminal(workflow, run_id, value, click.echo, display)
+    provider = f"provider {settings.provider}" + (" (offline rule-based generator)" if settings.provider == "offline" else "")
+    if as_email:
+        run_id, outcome = _stored_run(as_email, brief, display, provider, approve_overrun, cut)
+    else:
+        run_id, outcome = _dry_run(settings, brief, policy, display, provider, approve_overrun, cut)
 
     if outcome.status == "completed":
         path = out or Path(f"report-{run_id}.md")
@@ -95,6 +102,81 @@ def start(
     message = (outcome.error or {}).get("message", outcome.status)
     click.echo(f"{outcome.status}: {message}", err=True)
     raise SystemExit(1)
+
+
+def _dry_run(
+    settings: Any, brief: Brief, policy: str | None, display: TerminalDisplay, provider: str,
+    approve: bool | None, cut: tuple[str, ...],
+) -> tuple[str, Outcome]:
+    """The workflow in memory: nothing is stored, nothing appears in the web app."""
+    run_id = f"cli-{uuid.uuid4().hex[:12]}"
+    llm = build_llm_client(llm_config(settings))
+    checkpoints = f"sqlite:///{settings.instance_path / 'cli-checkpoints.sqlite'}"
+    click.echo(f"run {run_id} · {provider} · local dry run: not stored, not shown in the web app "
+               "(use --as EMAIL to store it)")
+    with open_checkpointer(checkpoints) as checkpointer:
+        workflow = Workflow(
+            llm, MemoryEventSink(run_id), MemoryLedger(), checkpointer, policy=policy or settings.overrun_policy
+        )
+        outcome = run_in_terminal(workflow, run_id, brief, click.echo, display)
+        while outcome.status == "paused" and outcome.reason == "approval_required":
+            value = _decision(outcome.payload or {}, approve, cut)
+            outcome = resume_in_terminal(workflow, run_id, value, click.echo, display)
+    return run_id, outcome
+
+
+def _stored_run(
+    email: str, brief: Brief, display: TerminalDisplay, provider: str, approve: bool | None, cut: tuple[str, ...]
+) -> tuple[str, Outcome]:
+    """Create the run as `email` and execute it here, through the same service as the web app."""
+    service = current_app.extensions["catalyst.runs"]
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.is_active:
+        click.echo(f"error: no active user {email}", err=True)
+        raise SystemExit(2)
+    try:
+        run = service.create(user, brief)
+    except (RunInvalid, RunForbidden) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+    run_id = run.id
+    click.echo(f"run {run_id} · {provider} · stored as {user.email}; in the web app at /runs/{run_id}")
+    service.executor.publish = _shown(display, service.executor.publish)
+    while True:
+        if not lease.claim(service.engine, run_id, service.owner):
+            click.echo("the run was taken by a running server; follow it in the web app", err=True)
+            raise SystemExit(0)
+        service.executor.execute(run_id)
+        db.session.expire_all()
+        run = db.session.get(Run, run_id)
+        outcome = _outcome_of(run)
+        if outcome.status != "paused" or run.pause_reason != "approval_required":
+            return run_id, outcome
+        value = _decision(run.pause_payload or {}, approve, cut)
+        service.decide(run, user, value["decision"], value["note"], value["cut"] or None)
+
+
+def _shown(display: TerminalDisplay, publish: Publish | None) -> Publish:
+    """Publish as the server does, and print each event in the terminal."""
+
+    def both(run_id: str, event: dict[str, Any]) -> None:
+        display(event["type"], event.get("data") or {}, event.get("phase"), event.get("agent"), str(event["seq"]))
+        if publish is not None:
+            publish(run_id, event)
+
+    return both
+
+
+def _outcome_of(run: Run) -> Outcome:
+    status = run.status.value
+    if status == "completed":
+        return Outcome(status="completed", report_markdown=run.report_markdown, report=run.report)
+    if status == "paused":
+        return Outcome(status="paused", reason=run.pause_reason, payload=run.pause_payload)
+    if status == "running":  # left for recovery (storage was away): the server will finish it
+        return Outcome(status="failed", reason="interrupted",
+                       error={"code": "interrupted", "message": "the run will be resumed by a server"})
+    return Outcome(status=status, reason=(run.error or {}).get("code"), error=run.error)  # type: ignore[arg-type]
 
 
 def _decision(payload: dict[str, Any], approve: bool | None, cut: tuple[str, ...]) -> dict[str, Any]:
