@@ -9,6 +9,11 @@ executes and watches for work nobody will do: runs whose holder died are release
 again (the next worker resumes them from their checkpoint), and runs that wait without a job in
 the queue (Redis flushed, a job lost between dequeue and claim) are enqueued.
 
+Redis can go away at any moment (idle, mid-run, as a job ends): the worker waits for it with
+backoff instead of exiting, since a run's state is in the database, not in Redis. RQ's bookkeeping
+of a job that ended during the outage is lost (harmless), and the watch's sweep enqueues again what
+waits when Redis comes back empty.
+
 On SIGTERM (or SIGINT) the worker stops dequeuing and drains (`services.shutdown`): the run stops
 at its next LLM call, is released and enqueued for another worker, and the process exits 0. A run
 that has not stopped when `shutdown_grace_seconds` are over is released anyway; a second signal
@@ -20,8 +25,10 @@ from __future__ import annotations
 import logging
 import signal
 import time
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import gevent
 import redis
@@ -33,6 +40,7 @@ from rq.queue import Queue
 from rq.timeouts import TimerDeathPenalty
 from rq.utils import now as rq_now
 from rq.worker import WorkerStatus
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
 from services import shutdown
 from services.runs import lease
@@ -42,6 +50,38 @@ from services.shutdown import Drain, ShutdownRequested
 log = logging.getLogger(__name__)
 
 HOST_KEY = "catalyst.worker"
+# Redis is away (refused, reset, or no answer): wait for it. Other Redis errors are bugs and surface.
+REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
+REDIS_WAIT_MAX_SECONDS = 5.0
+T = TypeVar("T")
+
+
+def _log_redis_wait(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome is not None else None
+    log.warning(
+        "Redis unavailable; the worker waits for it",
+        extra={
+            "during": getattr(state.fn, "__name__", "?"),
+            "attempt": state.attempt_number,
+            "retry_in_seconds": round(state.upcoming_sleep, 1),
+            "error": str(error),
+        },
+    )
+
+
+def until_redis_answers(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call `fn`, retrying with capped exponential backoff for as long as Redis is away.
+
+    No attempt limit: a worker without Redis can do nothing else, and a stop signal still ends
+    the wait (it is raised into the waiting greenlet, which tenacity does not retry).
+    """
+    retrying = Retrying(
+        retry=retry_if_exception_type(REDIS_DOWN),
+        wait=wait_exponential_jitter(multiplier=0.5, max=REDIS_WAIT_MAX_SECONDS),
+        before_sleep=_log_redis_wait,
+        reraise=True,
+    )
+    return retrying(fn, *args, **kwargs)
 
 
 def perform_run(run_id: str) -> str:
@@ -94,7 +134,10 @@ class RunHost:
     # --- one job -------------------------------------------------------------------------------
 
     def perform(self, run_id: str, job_id: str | None = None) -> str:
-        self.queue.taken(run_id, job_id)
+        try:
+            self.queue.taken(run_id, job_id)
+        except redis.RedisError as exc:  # the marker only dedupes enqueues; the claim below decides
+            log.warning("could not clear the run's queue marker", extra={"run_id": run_id, "error": str(exc)})
         if self.drain.active:
             self.queue.notify(run_id, reason="deferred", replace_marker=True)  # leave it to another worker
             return "deferred"
@@ -189,6 +232,8 @@ class RunWorker(SimpleWorker):
 
     # Runs have no job timeout (-1); this penalty class never touches SIGALRM.
     death_penalty_class = TimerDeathPenalty
+    # RQ's own reconnect backoff while dequeuing (default up to 60 s): be back within seconds.
+    max_connection_wait_time = REDIS_WAIT_MAX_SECONDS
 
     def __init__(self, queues: Any, *, host: RunHost, grace_seconds: float, **kwargs: Any) -> None:
         super().__init__(queues, **kwargs)
@@ -226,8 +271,11 @@ class RunWorker(SimpleWorker):
         if self.get_state() == WorkerStatus.BUSY:
             log.info("stop requested: draining the run", extra={"grace_seconds": self.grace_seconds})
             self._stop_requested = True
-            self.set_shutdown_requested_date()
             gevent.spawn_later(self.grace_seconds, self._give_up)
+            try:
+                self.set_shutdown_requested_date()  # for `rq info` only
+            except REDIS_DOWN as exc:
+                log.warning("could not record the stop request in Redis", extra={"error": str(exc)})
         else:
             log.info("stop requested while idle")
             self._interrupt(StopRequested())
@@ -245,13 +293,70 @@ class RunWorker(SimpleWorker):
         if self._main is not None and not self._main.dead:
             gevent.get_hub().loop.run_callback(self._main.throw, exc)
 
+    # --- Redis outages --------------------------------------------------------------------------
+    # RQ's work loop quits on any error outside its dequeue (and on a Redis timeout anywhere), and
+    # its teardown raises when Redis is away: rc 1, and queued runs wait for a worker forever.
+
+    def dequeue_job_and_maintain_ttl(self, timeout: int | None, max_idle_time: int | None = None) -> Any:
+        return until_redis_answers(super().dequeue_job_and_maintain_ttl, timeout, max_idle_time)
+
+    def check_for_suspension(self, burst: bool) -> None:
+        until_redis_answers(super().check_for_suspension, burst)
+
+    def run_maintenance_tasks(self) -> None:
+        until_redis_answers(super().run_maintenance_tasks)
+
+    def register_birth(self) -> None:
+        until_redis_answers(super().register_birth)
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        if pipeline is not None:  # queued on the caller's pipeline: nothing is sent yet
+            super().heartbeat(timeout, pipeline=pipeline)
+            return
+        until_redis_answers(self._heartbeat_registered, timeout)
+
+    def _heartbeat_registered(self, timeout: int | None) -> None:
+        """Heartbeat, registering again first if Redis came back without this worker's record."""
+        if not self.connection.hexists(self.key, "birth"):
+            log.info("Redis lost this worker's registration; registering again")
+            self.connection.delete(self.key)
+            super().register_birth()
+            self.set_state(self.get_state())
+        super().heartbeat(timeout)
+
+    def register_death(self) -> None:
+        try:
+            super().register_death()
+        except REDIS_DOWN as exc:  # its record expires on its own (worker TTL)
+            log.warning("could not unregister the worker from Redis", extra={"error": str(exc)})
+
+    def unsubscribe(self) -> None:
+        try:
+            super().unsubscribe()
+        except REDIS_DOWN as exc:
+            log.warning("could not unsubscribe from the worker's command channel", extra={"error": str(exc)})
+            if self.pubsub_thread is not None:
+                self.pubsub_thread.stop()
+
     # --- jobs ----------------------------------------------------------------------------------
 
     def execute_job(self, job: Job, queue: Queue) -> None:
-        """Run the job here, renewing RQ's worker and job heartbeats while it lasts (runs are long)."""
+        """Run the job here, renewing RQ's worker and job heartbeats while it lasts (runs are long).
+
+        When Redis goes away around the job (RQ's start or end bookkeeping), the job is not
+        retried: whatever the run did is in the database, and a run that still waits is
+        enqueued again by the watch's sweep. The worker then waits for Redis and dequeues on.
+        """
         keep_alive = gevent.spawn(self._keep_alive, job)
         try:
             super().execute_job(job, queue)
+        except REDIS_DOWN as exc:
+            log.warning(
+                "Redis failed around a job; its run's state is in the database",
+                extra={"job_id": job.id, "error": str(exc)},
+            )
+            with suppress(*REDIS_DOWN):
+                self.set_state(WorkerStatus.IDLE)  # sets the local state before it writes to Redis
         finally:
             keep_alive.kill(block=False)
 

@@ -11,6 +11,9 @@ Protocol (namespace "/"):
 - `unwatch {run_id}`; `approve {run_id, decision, note, cut}` (decision approve|reject|edit;
   edit funds every task except the ids in `cut`); `cancel {run_id}`.
 - The server emits `watchers {run_id, count}` to a run's room when someone joins or leaves.
+- Rate limits: every client event counts against its connection (`SOCKET_EVENT_LIMIT`) and its
+  user (`SOCKET_EVENT_LIMIT_PER_USER`, much higher); beyond either the ack is `rate_limited` with
+  `retry_after` (seconds) and `limit` ("connection" or "user"), and the socket stays connected.
 Every client event is acked `{ok: true, ...}` or `{ok: false, error: {code, message}}` (plus
 `details: [{field, message}]` when a field was refused).
 """
@@ -35,6 +38,7 @@ from services.models import User
 from services.runs import RunActionError, RunInvalid, run_for_org
 from web.extensions import socketio
 from web.live import UserDisconnects, Watchers
+from web.outbox import RUN_EVENT, install_outbox
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/"
@@ -49,8 +53,13 @@ def user_room(user_id: int) -> str:
 
 
 def publish_event(run_id: str, event: dict[str, Any]) -> None:
-    """Send one stored event to the run's watchers (through the message queue when configured)."""
-    socketio.emit("event", event, to=run_room(run_id), namespace=NAMESPACE)
+    """Send one stored event to the run's watchers (through the message queue when configured).
+
+    With a Redis message queue, events it does not take are kept and resent in order when it
+    can (web.outbox): its manager would only log and drop them.
+    """
+    install_outbox(socketio.server)
+    socketio.emit(RUN_EVENT, event, to=run_room(run_id), namespace=NAMESPACE)
 
 
 class SocketError(Exception):
@@ -83,8 +92,30 @@ def _error(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"ok": False, "error": {"code": code, "message": message, **extra}}
 
 
+def _rate_limited(sid: str, user_id: int) -> SocketError | None:
+    """Count one client event against its connection's rate, then its user's ceiling.
+
+    The connection rate (SOCKET_EVENT_LIMIT) stops one noisy socket; the much higher per-user
+    ceiling (SOCKET_EVENT_LIMIT_PER_USER) stops one account multiplying that rate by opening many
+    sockets, while leaving room for a team on one account watching from hundreds of tabs. An
+    event refused by its connection's limit does not count against the user's.
+    """
+    settings = current_app.extensions["catalyst.settings"]
+    throttle = current_app.extensions["catalyst.throttle"]
+    scope = "connection"
+    verdict = throttle.hit(settings.socket_event_limit, "socket-connection", sid)
+    if verdict.allowed:
+        scope = "user"
+        verdict = throttle.hit(settings.socket_event_limit_per_user, "socket-user", str(user_id))
+    if verdict.allowed:
+        return None
+    return SocketError(
+        "rate_limited", "Too many events; slow down.", retry_after=verdict.retry_after, limit=scope
+    )
+
+
 def client_event(model: type[BaseModel] | None = None) -> Callable:
-    """Wrap a handler: rate limit per user, validate the payload, load the user, ack every outcome."""
+    """Wrap a handler: rate limit (connection, user), validate the payload, load the user, ack."""
 
     def decorator(handler: Callable) -> Callable:
         name = handler.__name__.removeprefix("on_")
@@ -96,13 +127,9 @@ def client_event(model: type[BaseModel] | None = None) -> Callable:
                 user_id = self.identity().get("user_id")
                 if user_id is None:
                     raise SocketError("unauthorized", "Connect again after logging in.")
-                settings = current_app.extensions["catalyst.settings"]
-                throttle = current_app.extensions["catalyst.throttle"]
-                verdict = throttle.hit(settings.socket_event_limit, "socket", str(user_id))
-                if not verdict.allowed:
-                    raise SocketError(
-                        "rate_limited", "Too many events; slow down.", retry_after=verdict.retry_after
-                    )
+                refused = _rate_limited(request.sid, user_id)
+                if refused is not None:
+                    raise refused
                 payload = None
                 if model is not None:
                     try:

@@ -4,12 +4,20 @@
 // is a duplicate and dropped; a seq beyond the next expected one is held until the gap is filled
 // (by the replay in the watch ack, by later live events, or by fetching the stored log over HTTP).
 // On every (re)connect the client watches again with its last seq, so nothing is missed.
+// A stream can also go quiet with events missing and nothing after them to reveal the gap (the
+// message queue between the worker and this server was down when they were published): while the
+// run is not finished, a quiet stream asks the stored log for anything after the last seq, first
+// after QUIET_MS and then less often (up to QUIET_MAX_MS) for as long as nothing new turns up.
 import { io } from "../../vendor/socket.io.esm.min.js";
 import { api } from "../api.js";
 
 const EVENT = "event";
 const GAP_FILL_MS = 1500;
+const QUIET_MS = 10000;
+const QUIET_MAX_MS = 60000;
 const PAGE = 500;
+const TERMINAL = new Set(["run.completed", "run.failed", "run.cancelled"]);
+const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 export class RunStream {
   constructor(runId, { onEvent, onState, onWatchers, onError } = {}) {
@@ -22,6 +30,9 @@ export class RunStream {
     this.onError = onError || (() => {});
     this.gapTimer = null;
     this.retryTimer = null;
+    this.quietTimer = null;
+    this.quietMs = QUIET_MS;
+    this.finished = false;
     this.socket = null;
     this.watching = false;
   }
@@ -32,6 +43,7 @@ export class RunStream {
     this.socket.on("connect", () => this.watch());
     this.socket.on("disconnect", (reason) => {
       this.watching = false;
+      clearTimeout(this.quietTimer); // the next connect watches again from lastSeq
       if (reason === "io server disconnect") {
         // The server closed us (logged out, deactivated): do not hammer it, say so.
         this.onState("offline", "The server closed the connection. Reload the page to reconnect.");
@@ -58,6 +70,7 @@ export class RunStream {
     if (this.socket) this.socket.disconnect();
     clearTimeout(this.gapTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.quietTimer);
   }
 
   watch() {
@@ -83,10 +96,13 @@ export class RunStream {
         return;
       }
       this.watching = true;
+      if (FINISHED.has(ack.status)) this.finished = true;
       this.acceptAll(replayOf(ack));
       if (typeof ack.watchers === "number") this.onWatchers(ack.watchers);
       if (ack.more || ack.has_more || this.held.size) await this.fill();
       this.onState("live");
+      this.quietMs = QUIET_MS;
+      this.armQuiet();
     });
   }
 
@@ -114,12 +130,32 @@ export class RunStream {
 
   deliver(event) {
     this.lastSeq = event.seq;
+    // A terminal event ends the watch for catching up; a later event (a resumed run) starts it again.
+    this.finished = TERMINAL.has(event.type);
+    this.quietMs = QUIET_MS;
+    this.armQuiet();
     try {
       this.onEvent(event);
     } catch (error) {
       // A rendering bug must not stop the stream; it is visible in the console for developers.
       console.warn("could not render event", event.type, error);
     }
+  }
+
+  /** While the run is not finished, check the stored log once the stream has been quiet a while. */
+  armQuiet() {
+    clearTimeout(this.quietTimer);
+    if (this.finished || !this.watching) return;
+    this.quietTimer = setTimeout(() => this.catchUp(), this.quietMs);
+  }
+
+  async catchUp() {
+    if (!this.watching) return;
+    const before = this.lastSeq;
+    await this.fill();
+    // Nothing new: a paused or slow run. Ask less often; any delivered event resets the pace.
+    if (this.lastSeq === before) this.quietMs = Math.min(this.quietMs * 2, QUIET_MAX_MS);
+    this.armQuiet();
   }
 
   scheduleFill() {
