@@ -141,10 +141,12 @@ class RunHost:
         if self.drain.active:
             self.queue.notify(run_id, reason="deferred", replace_marker=True)  # leave it to another worker
             return "deferred"
+        # Busy before the claim lands: the watch greenlet releases runs held here but not busy.
+        self.held.add(run_id)
         if not lease.claim(self.engine, run_id, self.owner):
+            self.held.discard(run_id)
             log.info("run not claimable (another worker has it, or it ended)", extra={"run_id": run_id})
             return "skipped"
-        self.held.add(run_id)
         try:
             with self.app.app_context():
                 self.service.executor.execute(run_id)
@@ -196,7 +198,10 @@ class RunHost:
         if self.drain.active or now - self._last_look < self.poll_seconds:
             return
         self._last_look = now
-        for orphan in lease.take_back_orphans(self.engine, here=self.owner, stale_after=self.stale_after):
+        orphans = lease.take_back_orphans(
+            self.engine, here=self.owner, stale_after=self.stale_after, busy=self.held
+        )
+        for orphan in orphans:
             log.warning(
                 "recovering a run whose worker is gone",
                 extra={
