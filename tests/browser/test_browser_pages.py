@@ -149,3 +149,22 @@ def test_executive_cancels_a_paused_run(session) -> None:  # noqa: ANN001
     executive.goto(f"/runs/{run_id}/report")
     expect(page.locator(".empty-state")).to_contain_text("ended as cancelled")
     executive.assert_clean()
+
+
+def test_an_ai_cap_of_zero_reads_as_zero_not_as_no_cap(session) -> None:  # noqa: ANN001
+    executive: Session = session("zero-cap")
+    page = executive.login(email_of("executive"))
+    executive.goto("/runs/new")
+    page.fill("#company_name", "Zero Cap Co")
+    page.fill("#industry", "Technology")
+    page.fill("#location", "Austin, TX")
+    page.fill("#objective-0", "Launch product")
+    page.fill("#budget_usd", "250000")
+    page.fill("#timeline_days", "90")
+    page.fill("#ai_cap_usd", "0")
+    with page.expect_navigation(url=re.compile(r"/runs/[0-9a-f]{32}$")):
+        page.click("#start-run")
+    expect(page.locator("#ai-cap")).to_have_text("$0.00")
+    expect(page.locator("#run-status")).to_have_text(re.compile("completed|paused"), timeout=60_000)
+    expect(page.locator("#ai-cap")).to_have_text("$0.00")  # after every budget event, still a cap
+    expect(page.locator("#ai-meter")).to_have_attribute("aria-valuetext", re.compile(r"^100(\.0)?% of the AI cap"))

@@ -45,7 +45,7 @@ def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
         day += timedelta(days=1)
     used = usage.settled
     cap = usage.cap
-    fraction = float(min(Decimal("1"), used / cap)) if cap > 0 else 0.0
+    fraction = float(min(Decimal("1"), used / cap)) if cap > 0 else 1.0  # a 0 cap leaves no room
     return MonthSpend(
         used=used,
         cap=cap,

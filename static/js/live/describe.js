@@ -63,9 +63,10 @@ export function describe(event, titles = {}) {
     case "agent.failed": return `${who} failed: ${(d.error && d.error.message) || "unknown error"}.`;
     case "budget.updated": {
       const ai = d.ai || {};
-      const aiText = ai.cap ? `; AI ${formatMoney(ai.used, 4)} of ${formatMoney(ai.cap)}` : ai.used !== undefined ? `; AI ${formatMoney(ai.used, 4)}` : "";
+      const hasCap = ai.cap !== undefined && ai.cap !== null;
+      const aiText = hasCap ? `; AI ${formatMoney(ai.used, 4)} of ${formatMoney(ai.cap)}` : ai.used !== undefined ? `; AI ${formatMoney(ai.used, 4)}` : "";
       if (d.committed !== undefined) return `Budget: ${formatMoney(d.committed)} committed of ${formatMoney(d.ceiling ?? d.budget)}, ${formatMoney(d.remaining)} remaining${aiText}.`;
-      return ai.cap ? `AI spend: ${formatMoney(ai.used, 4)} of the ${formatMoney(ai.cap)} cap.` : `AI spend: ${formatMoney(ai.used, 4)}.`;
+      return hasCap ? `AI spend: ${formatMoney(ai.used, 4)} of the ${formatMoney(ai.cap)} cap.` : `AI spend: ${formatMoney(ai.used, 4)}.`;
     }
     case "budget.threshold":
       return `${capitalise(d.scope || "run")} AI spend reached ${d.level}% of its cap (${formatMoney(d.used, 4)} of ${formatMoney(d.cap)}).`;

@@ -173,8 +173,9 @@ export class AiMeter {
     if (cap !== undefined && cap !== null) this.cap = Number(cap) || 0;
     if (used !== undefined && used !== null) this.used = Number(used) || 0;
     setText($("#ai-used"), formatMoney(this.used, 4));
-    setText($("#ai-cap"), this.cap ? formatMoney(this.cap) : "no");
-    const fraction = this.cap > 0 ? Math.min(1, this.used / this.cap) : 0;
+    // A cap of 0 is a cap: no AI spend at all (the meter is full, not empty).
+    setText($("#ai-cap"), formatMoney(this.cap));
+    const fraction = this.cap > 0 ? Math.min(1, this.used / this.cap) : 1;
     this.meter.value = fraction;
     this.meter.textContent = formatPercent(fraction);
     this.meter.setAttribute("aria-valuetext", `${formatPercent(fraction)} of the AI cap used`);
