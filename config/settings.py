@@ -7,6 +7,8 @@ environment and the app refuses to start without it.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import secrets
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +34,10 @@ PLACEHOLDER_SECRETS = {
     "placeholder",
 }
 MIN_SECRET_LENGTH = 32
+# A local model server (Ollama, llama.cpp) on the developer's own machine.
+DEV_ALLOWED_LLM_HOSTS = ("127.0.0.1", "::1", "localhost")
+_LABEL = r"[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?"
+_HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*\.?$", re.IGNORECASE)
 
 
 class ConfigError(RuntimeError):
@@ -86,6 +92,9 @@ class Settings(BaseSettings):
     llm_cache_key: str | None = None
     llm_cache_ttl_seconds: int = Field(24 * 3600, ge=60)
     offline_pace_seconds: float = Field(0.0, ge=0, le=10)
+    # Private or loopback hosts an org admin may still point the provider base URL at (names,
+    # addresses, CIDRs). Unset: loopback outside production, nothing in production.
+    llm_allowed_hosts: Annotated[list[str] | None, NoDecode] = None
 
     run_executor: Literal["inline", "queue"] = "inline"
     max_concurrent_runs: int = Field(4, ge=1, le=200)
@@ -109,6 +118,24 @@ class Settings(BaseSettings):
         for origin in value:
             if origin == "*" or not origin.startswith(("http://", "https://")):
                 raise ValueError(f"{origin!r} is not an origin like https://example.com ('*' is refused)")
+        return value
+
+    @field_validator("llm_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("llm_allowed_hosts")
+    @classmethod
+    def _plain_hosts(cls, value: list[str] | None) -> list[str] | None:
+        for entry in value or []:
+            try:
+                ipaddress.ip_network(entry.strip("[]"), strict=False)
+            except ValueError:
+                if not _HOST_NAME.match(entry):
+                    raise ValueError(f"{entry!r} is not a host name, an IP address or a CIDR") from None
         return value
 
     @model_validator(mode="after")
@@ -149,6 +176,13 @@ class Settings(BaseSettings):
     def provider(self) -> str:
         """The LLM provider in force: offline is the default only outside production."""
         return self.llm_provider or "offline"
+
+    @property
+    def llm_allowed_hosts_in_force(self) -> list[str]:
+        """`LLM_ALLOWED_HOSTS`, or its default: loopback outside production, nothing in production."""
+        if self.llm_allowed_hosts is not None:
+            return self.llm_allowed_hosts
+        return [] if self.is_production else list(DEV_ALLOWED_LLM_HOSTS)
 
     @property
     def https(self) -> bool:

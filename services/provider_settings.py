@@ -3,7 +3,8 @@
 API keys are write-only: they are encrypted with Fernet under a key derived from SECRET_KEY (HKDF,
 so the session-signing secret itself is never used as an encryption key) and only their presence
 ("set" / "not set") is ever reported back. Nothing set means the environment's configuration holds.
-Runs pick the settings up through `llm_config_for(org_id, base, secret_key=...)`.
+Runs pick the settings up through `llm_config_for(org_id, base, secret_key=...)`. Base URLs an
+admin sets must not point into the deployment's own network (see `services.llm.egress`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from config.settings import Settings
 from services import audit
 from services.db import db
 from services.llm.config import LLMConfig
+from services.llm.egress import AddressNotAllowed, AllowList, check_base_url
 from services.wiring import llm_config
 from services.llm.registry import ModelRegistry, load_registry
 from services.models import User
@@ -71,6 +73,10 @@ class ProviderChange(BaseModel):
             raise ValueError("enter a full http:// or https:// URL")
         if parts.username or parts.password:
             raise ValueError("put credentials in the API key field, not in the URL")
+        try:
+            parts.port  # noqa: B018 - urlsplit checks the port only when asked
+        except ValueError:
+            raise ValueError("the port must be a number from 1 to 65535") from None
         return value.rstrip("/")
 
     @field_validator("openai_api_key", "anthropic_api_key")
@@ -213,6 +219,15 @@ def _check(change: ProviderChange, has_key: dict[str, bool], base: LLMConfig, re
         errors["openai_api_key"] = "OpenAI needs an API key (or a base URL of a local server)"
     if provider == "anthropic" and not has_key["anthropic"]:
         errors["anthropic_api_key"] = "Anthropic needs an API key"
+    allow = AllowList.parse(base.allowed_hosts)
+    for field in ("openai_base_url", "anthropic_base_url"):
+        url = getattr(change, field)
+        if not url:
+            continue
+        try:
+            check_base_url(url, allow)
+        except AddressNotAllowed as exc:
+            errors[field] = f"{exc}; only the operator can allow such a host (LLM_ALLOWED_HOSTS)"
     if errors:
         raise ProviderSettingsError(errors)
 
@@ -239,9 +254,12 @@ def llm_config_for(org_id: int, base: LLMConfig, *, secret_key: str) -> LLMConfi
     if row is None or not row.provider:
         return dataclasses.replace(base, tenant=f"org:{org_id}")
     box = key_box(secret_key)
+    admin_url = {"openai": row.openai_base_url, "anthropic": row.anthropic_base_url}.get(row.provider)
     return dataclasses.replace(
         base,
         tenant=f"org:{org_id}",
+        # An org admin's URL is checked on every connection; the operator's own (environment) is not.
+        guard_base_url=bool(admin_url),
         provider=row.provider,  # type: ignore[arg-type]
         model=row.model or ("offline" if row.provider == "offline" else base.model),
         openai_api_key=_decrypt(box, row.openai_api_key_encrypted, org_id, "openai") or base.openai_api_key,

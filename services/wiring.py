@@ -25,4 +25,5 @@ def llm_config(settings: Settings) -> LLMConfig:
         cache_key=settings.llm_cache_key.encode() if settings.llm_cache_key else None,
         cache_ttl_seconds=settings.llm_cache_ttl_seconds,
         offline_pace_seconds=settings.offline_pace_seconds,
+        allowed_hosts=tuple(settings.llm_allowed_hosts_in_force),
     )

@@ -38,6 +38,10 @@ class LLMConfig:
     # Whose configuration this is ("org:7"); part of every cache key, with provider and base URL,
     # so one organisation's server can never plant answers another organisation receives.
     tenant: str = ""
+    # The base URL in force was set by an org admin (not the operator's environment): every
+    # connection is checked against private ranges unless `allowed_hosts` (LLM_ALLOWED_HOSTS) names it.
+    guard_base_url: bool = False
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.provider not in ("openai", "anthropic", "offline"):

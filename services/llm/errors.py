@@ -35,6 +35,7 @@ _PROVIDER_CODES = {
     "server_error": "provider_unavailable",
     "client_error": "provider_rejected",
     "refused": "refused",
+    "blocked": "provider_address_not_allowed",
 }
 
 

@@ -15,6 +15,7 @@ from agents.ports import LLMClient
 from services.llm.cache import build_cache, cache_scope
 from services.llm.client import ResilientLLMClient
 from services.llm.config import LLMConfig
+from services.llm.egress import AllowList, guarded_http_client
 from services.llm.providers.base import Provider
 from services.llm.registry import ModelInfo, ModelRegistry, load_registry
 from services.llm.resilience import (
@@ -37,6 +38,13 @@ class LLMConfigError(ValueError):
     """The LLM configuration cannot work; raised when the client is built."""
 
 
+def _http_client(config: LLMConfig) -> Any:
+    """A checked HTTP client when an org admin chose the base URL; None: the SDK's own client."""
+    if not config.guard_base_url:
+        return None
+    return guarded_http_client(AllowList.parse(config.allowed_hosts), timeout=config.timeout_seconds)
+
+
 def _provider(config: LLMConfig, model: ModelInfo) -> Provider:
     if config.provider == "openai":
         from services.llm.providers.openai import OpenAIProvider
@@ -49,6 +57,7 @@ def _provider(config: LLMConfig, model: ModelInfo) -> Provider:
             base_url=config.openai_base_url,
             timeout_seconds=config.timeout_seconds,
             max_tokens_param=model.max_tokens_param,
+            http_client=_http_client(config),
         )
     from services.llm.providers.anthropic import AnthropicProvider
 
@@ -59,6 +68,7 @@ def _provider(config: LLMConfig, model: ModelInfo) -> Provider:
         base_url=config.anthropic_base_url,
         timeout_seconds=config.timeout_seconds,
         structured_output=model.structured_output,
+        http_client=_http_client(config),
     )
 
 

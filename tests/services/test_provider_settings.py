@@ -74,8 +74,8 @@ def test_keys_are_stored_encrypted_and_only_reported_as_set(app, make_user) -> N
 def test_blank_keeps_the_key_and_clear_removes_it(app, make_user) -> None:  # noqa: ANN001
     admin = make_user("admin")
     change(app, admin.id, provider="openai", model="gpt-4o-mini", openai_api_key=OPENAI_KEY)
-    kept = change(app, admin.id, provider="openai", model="gpt-4.1-mini", openai_base_url="http://127.0.0.1:11434/v1/")
-    assert kept.openai_key_set and kept.openai_base_url == "http://127.0.0.1:11434/v1"
+    kept = change(app, admin.id, provider="openai", model="gpt-4.1-mini", openai_base_url="https://llm.example.com/v1/")
+    assert kept.openai_key_set and kept.openai_base_url == "https://llm.example.com/v1"
     assert config(app, admin.org_id).openai_api_key == OPENAI_KEY
     cleared = change(app, admin.id, provider="offline", clear_openai_api_key=True)
     assert not cleared.openai_key_set and cleared.model == "offline"

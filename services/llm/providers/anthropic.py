@@ -12,7 +12,15 @@ from typing import Any
 
 import anthropic
 
-from services.llm.providers.base import ProviderCall, ProviderError, ProviderReply, status_error, withheld
+from services.llm.providers.base import (
+    ProviderCall,
+    ProviderError,
+    ProviderReply,
+    connection_error,
+    not_a_reply,
+    status_error,
+    withheld,
+)
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _TOOL_DESCRIPTION = "Record the answer. The tool input is the complete answer object."
@@ -30,13 +38,17 @@ class AnthropicProvider:
         base_url: str | None,
         timeout_seconds: float,
         structured_output: str = "tool",
+        http_client: Any = None,
     ):
         self._structured_output = structured_output
+        # `http_client`: the address-checking client when an org admin chose the base URL.
+        extra: dict[str, Any] = {"http_client": http_client} if http_client is not None else {}
         self._client = anthropic.Anthropic(
             api_key=api_key,
             base_url=base_url or DEFAULT_BASE_URL,
             timeout=timeout_seconds,
             max_retries=0,
+            **extra,
         )
 
     def _structure(self, call: ProviderCall) -> dict[str, Any]:
@@ -66,16 +78,19 @@ class AnthropicProvider:
         except anthropic.APITimeoutError as exc:
             raise ProviderError("Anthropic request timed out", kind="timeout", transient=True) from exc
         except anthropic.APIConnectionError as exc:
-            raise ProviderError(
-                withheld("cannot reach the Anthropic endpoint", exc.message), kind="connection", transient=True
-            ) from exc
+            raise connection_error("Anthropic", exc, exc.message) from exc
         except anthropic.APIStatusError as exc:
             raise status_error(
                 withheld(f"Anthropic answered {exc.status_code}", exc.message), exc.status_code, exc.response.headers
             ) from exc
         except anthropic.AnthropicError as exc:
             raise ProviderError(withheld("Anthropic call failed", exc), kind="server_error", transient=False) from exc
-        return _reply(message, call)
+        except ValueError as exc:  # a body announced as JSON that is not (json.JSONDecodeError)
+            raise not_a_reply("Anthropic", exc) from exc
+        try:
+            return _reply(message, call)
+        except (AttributeError, TypeError, IndexError, KeyError) as exc:
+            raise not_a_reply("Anthropic", message) from exc
 
 
 def _reply(message: Any, call: ProviderCall) -> ProviderReply:

@@ -14,7 +14,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
 
-ErrorKind = Literal["timeout", "connection", "rate_limited", "server_error", "client_error", "refused"]
+from services.llm.egress import find_refusal
+
+ErrorKind = Literal[
+    "timeout", "connection", "rate_limited", "server_error", "client_error", "refused", "blocked"
+]
 
 log = logging.getLogger(__name__)
 
@@ -137,4 +141,23 @@ def status_error(message: str, status: int, headers: Any) -> ProviderError:
         transient=transient,
         status=status,
         retry_after=parse_retry_after(headers) if transient else None,
+    )
+
+
+def connection_error(label: str, error: BaseException, detail: object) -> ProviderError:
+    """A failed connection; a refused provider address says so in fixed words and is not retried."""
+    refused = find_refusal(error)
+    if refused is not None:
+        return ProviderError(str(refused), kind="blocked", transient=False)
+    return ProviderError(
+        withheld(f"cannot reach the {label} endpoint", detail), kind="connection", transient=True
+    )
+
+
+def not_a_reply(label: str, answer: object) -> ProviderError:
+    """The server answered 200 with something that is not the API's reply (HTML, plain text...)."""
+    return ProviderError(
+        withheld(f"{label} answered something that is not an API reply", repr(answer)),
+        kind="server_error",
+        transient=False,
     )

@@ -10,7 +10,15 @@ from typing import Any
 
 import openai
 
-from services.llm.providers.base import ProviderCall, ProviderError, ProviderReply, status_error, withheld
+from services.llm.providers.base import (
+    ProviderCall,
+    ProviderError,
+    ProviderReply,
+    connection_error,
+    not_a_reply,
+    status_error,
+    withheld,
+)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -44,13 +52,17 @@ class OpenAIProvider:
         base_url: str | None,
         timeout_seconds: float,
         max_tokens_param: str = "max_completion_tokens",
+        http_client: Any = None,
     ):
         self._max_tokens_param = max_tokens_param
+        # `http_client`: the address-checking client when an org admin chose the base URL.
+        extra: dict[str, Any] = {"http_client": http_client} if http_client is not None else {}
         self._client = openai.OpenAI(
             api_key=api_key,
             base_url=base_url or DEFAULT_BASE_URL,
             timeout=timeout_seconds,
             max_retries=0,
+            **extra,
         )
 
     def close(self) -> None:
@@ -79,16 +91,19 @@ class OpenAIProvider:
         except openai.APITimeoutError as exc:
             raise ProviderError("OpenAI request timed out", kind="timeout", transient=True) from exc
         except openai.APIConnectionError as exc:
-            raise ProviderError(
-                withheld("cannot reach the OpenAI endpoint", exc.message), kind="connection", transient=True
-            ) from exc
+            raise connection_error("OpenAI", exc, exc.message) from exc
         except openai.APIStatusError as exc:
             raise status_error(
                 withheld(f"OpenAI answered {exc.status_code}", exc.message), exc.status_code, exc.response.headers
             ) from exc
         except openai.OpenAIError as exc:
             raise ProviderError(withheld("OpenAI call failed", exc), kind="server_error", transient=False) from exc
-        return _reply(completion, call.model)
+        except ValueError as exc:  # a body announced as JSON that is not (json.JSONDecodeError)
+            raise not_a_reply("OpenAI", exc) from exc
+        try:
+            return _reply(completion, call.model)
+        except (AttributeError, TypeError, IndexError, KeyError) as exc:
+            raise not_a_reply("OpenAI", completion) from exc
 
 
 def _reply(completion: Any, requested_model: str) -> ProviderReply:
@@ -96,8 +111,8 @@ def _reply(completion: Any, requested_model: str) -> ProviderReply:
         raise ProviderError("OpenAI returned no choices", kind="server_error", transient=True)
     message = completion.choices[0].message
     refusal = getattr(message, "refusal", None)
-    if refusal:
-        raise ProviderError(f"the model refused: {refusal}", kind="refused", transient=False)
+    if refusal:  # the server's own words: logged, not shown
+        raise ProviderError(withheld("the model refused to answer", refusal), kind="refused", transient=False)
     usage = completion.usage
     return ProviderReply(
         text=message.content or "",
