@@ -4,7 +4,6 @@ checkpoint, is released, and the other app process finishes it; gunicorn exits 0
 from __future__ import annotations
 
 import signal
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,10 +77,11 @@ def test_sigterm_drains_an_inline_run_and_the_other_process_finishes_it(inline_p
     owner = query("select owner from runs where id = %s")[0]["owner"]
     master = parent_of(int(owner.split("|")[2]))
     holder = next(process for process in apps.values() if process.process.pid == master)
-    stopped_at = time.monotonic()
     holder.signal(signal.SIGTERM)
-    assert holder.wait(timeout=GRACE_SECONDS + 10) == 0, holder.output()[-3000:]
-    assert time.monotonic() - stopped_at < GRACE_SECONDS, "drained at its next LLM call, not at the deadline"
+    assert holder.wait(timeout=GRACE_SECONDS + 60) == 0, holder.output()[-3000:]
+    # Drained at its next LLM call, not released at the deadline (whatever the machine's load).
+    assert "run released at shutdown" in holder.output()
+    assert "still executing after the grace period" not in holder.output()
 
     wait_for(lambda: query("select status from runs where id = %s")[0]["status"] == "completed", 60,
              "the other process to complete the run")  # fmt: skip

@@ -8,7 +8,6 @@ never costs a run an event or a repeated agent.
 from __future__ import annotations
 
 import signal
-import time
 from collections import Counter
 
 import pytest
@@ -120,10 +119,10 @@ def test_sigterm_to_a_busy_worker_hands_the_run_on_within_the_grace_period(stack
     run_id = stack.start_run(next(iter(stack.web)), "Stopped worker")
     wait_for(lambda: started_agents(stack, run_id) >= set(SPECIALISTS), 30, "every specialist to be working")
     worker = stack.worker_holding(run_id)
-    stopped_at = time.monotonic()
     worker.signal(signal.SIGTERM)
-    assert worker.wait(timeout=GRACE_SECONDS + 5) == 0, worker.output()[-3000:]
-    assert time.monotonic() - stopped_at < GRACE_SECONDS, "it drained within the grace period"
+    assert worker.wait(timeout=GRACE_SECONDS + 60) == 0, worker.output()[-3000:]
+    # It drained at the run's next LLM call, not at the end of the grace period.
+    assert "the run did not stop within the grace period" not in worker.output()
     row = stack.run_row(run_id)
     assert row["status"] in ("running", "completed") and row["error"] is None
 
@@ -137,10 +136,9 @@ def test_sigterm_to_a_busy_worker_hands_the_run_on_within_the_grace_period(stack
     assert stack.run_row(run_id)["recoveries"] == 0, "handed on, not recovered as an orphan"
 
     idle = next(w for w in stack.live_workers())
-    started = time.monotonic()
     idle.signal(signal.SIGTERM)
-    assert idle.wait(timeout=10) == 0
-    assert time.monotonic() - started < 5, "an idle worker stops at once"
+    assert idle.wait(timeout=60) == 0
+    assert "stop requested while idle" in idle.output(), "an idle worker stops at once, waiting for nothing"
     stack.start_worker()
 
 
@@ -156,7 +154,6 @@ def test_sigterm_to_an_app_process_moves_its_watchers_to_the_other_without_a_gap
         watcher.wait_until(lambda: "phase.started" in watcher.types(run_id), 30, "the run to be under way")
 
         stopped = stack.web[watched_port]
-        stopped_at = time.monotonic()
         stopped.signal(signal.SIGTERM)
         watcher.wait_until(watcher.disconnected.is_set, GRACE_SECONDS + 5, "the socket to drop")
         # A dropped transport, not a Socket.IO disconnect: browsers reconnect by themselves.
@@ -168,8 +165,8 @@ def test_sigterm_to_an_app_process_moves_its_watchers_to_the_other_without_a_gap
         watcher.reconnect([run_id])
         assert stack.upstream_for_us() == survivor
         watcher.wait_finished(run_id, timeout=60)
-        assert stopped.wait(timeout=GRACE_SECONDS + 10) == 0, stopped.output()[-3000:]
-        assert time.monotonic() - stopped_at < GRACE_SECONDS + 5
+        assert stopped.wait(timeout=GRACE_SECONDS + 60) == 0, stopped.output()[-3000:]
+        assert "Worker graceful timeout" not in stopped.output(), "gunicorn did not wait out its timeout"
 
         stored = assert_gap_free_once_each(stack, run_id)
         assert watcher.seqs(run_id) == [e["seq"] for e in stored], "caught up with no gap and no duplicate"
