@@ -12,6 +12,8 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 MIN_PASSWORD_LENGTH = 12
+# The login form reads at most this many characters; a longer password could never log in.
+MAX_PASSWORD_LENGTH = 1024
 
 
 def hash_password(password: str) -> str:
@@ -28,6 +30,15 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused (a message safe to show), or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"password must be at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"password must be at most {MAX_PASSWORD_LENGTH} characters"
+    return None
 
 
 def generate_password() -> str:

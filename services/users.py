@@ -1,22 +1,32 @@
-"""Accounts: creating users, roles, deactivation, sessions and API tokens."""
+"""Accounts: creating users, roles, deactivation, passwords, sessions, "remember me" and API tokens."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services import audit
 from services.db import db, utcnow
-from services.models import ApiToken, Organisation, Role, User
-from services.passwords import MIN_PASSWORD_LENGTH, generate_password, hash_password
+from services.models import ApiToken, Organisation, RememberToken, Role, User
+from services.passwords import generate_password, hash_password, password_problem, verify_password
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,63}$")
 TOKEN_PREFIX = "cat_"
 DEFAULT_ORG = "Default"
+REMEMBER_PREFIX = "r:"  # Flask-Login identities of remember cookies; session identities are "<id>:<version>"
+# The same words whether the email is taken in the admin's own organisation or in another one:
+# emails are unique across tenants, and which tenant holds one is not the asking admin's business.
+EMAIL_UNAVAILABLE = "an account with this email cannot be created in this organisation"
+
+log = logging.getLogger(__name__)
 
 
 class AccountError(ValueError):
@@ -25,6 +35,13 @@ class AccountError(ValueError):
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class EmailUnavailable(AccountError):
+    """The email belongs to an account already, in this organisation or another (never says which)."""
+
+    def __init__(self) -> None:
+        super().__init__(EMAIL_UNAVAILABLE, field="email")
 
 
 @dataclass(frozen=True)
@@ -58,13 +75,15 @@ def create_user(
     if not EMAIL_RE.match(email):
         raise AccountError("enter a valid email address", field="email")
     role_value = _parse_role(role)
-    if User.by_email(email) is not None:
-        raise AccountError("a user with this email already exists", field="email")
     generated = None
     if password is None:
         password = generated = generate_password()
-    elif len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password must be at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    elif problem := password_problem(password):
+        raise AccountError(problem, field="password")
+    # One lookup and the same refusal for every existing email, wherever it lives: no other
+    # branch, message, status or extra work that would tell the admin which organisation has it.
+    if User.by_email(email) is not None:
+        raise EmailUnavailable
     org = get_or_create_org(org_name)
     user = User(
         email=email,
@@ -76,7 +95,11 @@ def create_user(
         session_version=1,
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # created elsewhere between the lookup and the insert
+        db.session.rollback()
+        raise EmailUnavailable from None
     audit.record(
         "user.created",
         actor=actor,
@@ -114,7 +137,7 @@ def set_active(user: User, active: bool, *, actor: User | None = None) -> User:
         return user
     if not active:
         _keep_one_admin(user, leaving=user.role == Role.admin)
-        user.session_version += 1  # every session and remember cookie dies with it
+        _end_sessions(user)
     user.active = active
     audit.record(
         "user.activated" if active else "user.deactivated",
@@ -130,7 +153,7 @@ def set_active(user: User, active: bool, *, actor: User | None = None) -> User:
 
 
 def logout_everywhere(user: User, *, actor: User | None = None) -> User:
-    user.session_version += 1
+    _end_sessions(user)
     audit.record(
         "user.sessions_revoked",
         actor=actor,
@@ -143,6 +166,61 @@ def logout_everywhere(user: User, *, actor: User | None = None) -> User:
     return user
 
 
+def _end_sessions(user: User) -> None:
+    """Every session and remembered device of the user ends (in the caller's transaction): the
+    session identity carries the version, and remember tokens are deleted (and carry it too)."""
+    user.session_version += 1
+    db.session.execute(delete(RememberToken).where(RememberToken.user_id == user.id))
+
+
+# --- passwords -----------------------------------------------------------------------------------
+
+
+def change_password(user: User, *, current: str, new: str, confirm: str) -> User:
+    """The user's own change: needs the current password; ends every session of theirs (the web
+    layer starts a fresh one for the device that made the change)."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not correct.", field="current_password")
+    if problem := password_problem(new):
+        raise AccountError(f"The new {problem}.", field="new_password")
+    if new != confirm:
+        raise AccountError("The two new passwords do not match.", field="confirm_password")
+    if verify_password(user.password_hash, new):
+        raise AccountError("The new password must differ from the current one.", field="new_password")
+    user.password_hash = hash_password(new)
+    _end_sessions(user)
+    audit.record(
+        "user.password_changed",
+        actor=user,
+        target_type="user",
+        target_id=user.id,
+        org_id=user.org_id,
+        after={"session_version": user.session_version},
+    )
+    db.session.commit()
+    return user
+
+
+def reset_password(user: User, *, actor: User) -> str:
+    """An admin's reset: a generated password, returned once and never stored in the clear; every
+    session and remembered device of the user ends."""
+    if actor.id == user.id:
+        raise AccountError("use Change password for your own account", field="password")
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    _end_sessions(user)
+    audit.record(
+        "user.password_reset",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        org_id=user.org_id,
+        after={"session_version": user.session_version},
+    )
+    db.session.commit()
+    return password
+
+
 def load_session_user(identity: str) -> User | None:
     """Flask-Login loader: the stored id carries the session version it was issued for."""
     user_id, _, version = identity.partition(":")
@@ -152,6 +230,99 @@ def load_session_user(identity: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+# --- "remember me" --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Remembered:
+    user: User
+    identity: str  # what the device's cookie carries from now on (selector and a new verifier)
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class RememberRefused:
+    forget: bool  # the token is gone for good: the browser may drop the cookie
+
+
+def is_remember_identity(identity: str) -> bool:
+    return identity.startswith(REMEMBER_PREFIX)
+
+
+def remember_device(user: User, lifetime: timedelta) -> Remembered:
+    """A new remember token for one device; the plain verifier is returned once, never stored."""
+    now = utcnow()
+    db.session.execute(
+        delete(RememberToken).where(RememberToken.user_id == user.id, RememberToken.expires_at <= now)
+    )
+    selector, verifier = secrets.token_urlsafe(18), secrets.token_urlsafe(32)
+    row = RememberToken(
+        user_id=user.id,
+        selector=selector,
+        verifier_hash=_token_digest(verifier),
+        session_version=user.session_version,
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return Remembered(user, f"{REMEMBER_PREFIX}{selector}:{verifier}", row.expires_at)
+
+
+def restore_remembered(identity: str) -> Remembered | RememberRefused:
+    """Use a remember token: on success its verifier is replaced, so this identity never works again.
+
+    The replacement is a compare-and-swap on the verifier, committed at once (as a bearer token's
+    last use is): two requests racing with one cookie cannot both win. It runs on the request's own
+    connection, before the view has done anything, so no second pooled connection is needed.
+    """
+    selector, _, verifier = identity.removeprefix(REMEMBER_PREFIX).partition(":")
+    well_formed = is_remember_identity(identity) and 0 < len(selector) <= 32 and 0 < len(verifier) <= 64
+    if not well_formed:
+        return RememberRefused(forget=True)
+    table = RememberToken
+    row = db.session.execute(
+        select(table.id, table.user_id, table.verifier_hash, table.session_version, table.expires_at)
+        .where(table.selector == selector)
+    ).first()
+    if row is None:
+        return RememberRefused(forget=True)
+    now = utcnow()
+    user = db.session.get(User, row.user_id)
+    dead = _aware(row.expires_at) <= now or user is None or not user.active
+    if dead or user.session_version != row.session_version:
+        db.session.execute(delete(table).where(table.id == row.id))
+        db.session.commit()
+        return RememberRefused(forget=True)
+    if not hmac.compare_digest(row.verifier_hash, _token_digest(verifier)):
+        # An older verifier of a live token: a copy replayed after the device moved on (or a
+        # second tab racing the first). Refused; the device's current cookie stays valid.
+        log.warning("stale remember token refused", extra={"user_id": row.user_id})
+        return RememberRefused(forget=False)
+    fresh = secrets.token_urlsafe(32)
+    swapped = db.session.execute(
+        update(table)
+        .where(table.id == row.id, table.verifier_hash == row.verifier_hash)
+        .values(verifier_hash=_token_digest(fresh), last_used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if swapped != 1:
+        log.warning("remember token raced and refused", extra={"user_id": row.user_id})
+        return RememberRefused(forget=False)
+    return Remembered(user, f"{REMEMBER_PREFIX}{selector}:{fresh}", _aware(row.expires_at))
+
+
+def forget_remembered(user: User) -> None:
+    """Every remembered device of the user ends (logout asks for all of them)."""
+    db.session.execute(delete(RememberToken).where(RememberToken.user_id == user.id))
+    db.session.commit()
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 # --- API tokens ----------------------------------------------------------------------------------

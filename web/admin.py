@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from services import users as accounts
 from services.db import db
 from services.models import ApiToken, Role, User
-from web.auth import require_role
+from web.auth import require_role, unlock_login
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# Refusals for emails already taken, per organisation: slows probing for which emails exist
+# (in any organisation) by trying to create them. Successful creations are not counted.
+EMAIL_REFUSALS_LIMIT = "20/hour"
 
 
 def _org_user(user_id: int) -> User:
@@ -36,6 +39,13 @@ def users():  # noqa: ANN201
 @require_role("admin")
 def create_user():  # noqa: ANN201
     form = request.form
+    throttle = current_app.extensions["catalyst.throttle"]
+    refusals_key = ("user-create-refused", str(current_user.org_id))
+    verdict = throttle.check(EMAIL_REFUSALS_LIMIT, *refusals_key)
+    if not verdict.allowed:
+        minutes = max(1, round(verdict.retry_after / 60))
+        flash(f"Too many refused emails; try again in about {minutes} minute(s).", "error")
+        return redirect(url_for("admin.users"))
     try:
         created = accounts.create_user(
             email=form.get("email", ""),
@@ -46,6 +56,8 @@ def create_user():  # noqa: ANN201
         )
     except accounts.AccountError as exc:
         db.session.rollback()
+        if isinstance(exc, accounts.EmailUnavailable):
+            throttle.hit(EMAIL_REFUSALS_LIMIT, *refusals_key)
         flash(str(exc), "error")
         return redirect(url_for("admin.users"))
     flash(f"Created {created.user.email}. Their one-time password: {created.password}", "success")
@@ -68,8 +80,6 @@ def set_role(user_id: int):  # noqa: ANN201
 @bp.post("/users/<int:user_id>/active")
 @require_role("admin")
 def set_active(user_id: int):  # noqa: ANN201
-    from flask import current_app
-
     user = _org_user(user_id)
     active = request.form.get("active") == "1"
     try:
@@ -83,11 +93,28 @@ def set_active(user_id: int):  # noqa: ANN201
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/password")
+@require_role("admin")
+def reset_password(user_id: int):  # noqa: ANN201
+    """A generated password, shown once to the admin; it also unlocks the account (the lockout
+    message tells the user to ask an admin) and ends every session and remembered device."""
+    user = _org_user(user_id)
+    try:
+        password = accounts.reset_password(user, actor=current_user._get_current_object())
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.users"))
+    unlock_login(user.email)
+    current_app.extensions["catalyst.disconnect_user"](user.id)
+    flash(f"New password for {user.email} (shown once, hand it over privately): {password}",
+          "success")
+    return redirect(url_for("admin.users"))
+
+
 @bp.post("/users/<int:user_id>/sessions")
 @require_role("admin")
 def revoke_sessions(user_id: int):  # noqa: ANN201
-    from flask import current_app
-
     user = _org_user(user_id)
     accounts.logout_everywhere(user, actor=current_user._get_current_object())
     current_app.extensions["catalyst.disconnect_user"](user.id)

@@ -1,9 +1,11 @@
-"""Logging in and out, session identity, and bearer-token authentication for the API."""
+"""Logging in and out, session identity, rotating "remember me" cookies, changing one's password,
+and bearer-token authentication for the API."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -20,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.utils import decode_cookie, encode_cookie
 
 from services import users as accounts
 from services.db import db, utcnow
@@ -32,6 +35,7 @@ bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
 GENERIC_FAILURE = "That email and password do not match an active account."
+REMEMBER_COOKIE = "remember_token"  # Flask-Login's default name, unless REMEMBER_COOKIE_NAME says otherwise
 
 
 def init_auth(app: Flask) -> None:
@@ -39,10 +43,77 @@ def init_auth(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.session_protection = "basic"
-    login_manager.user_loader(accounts.load_session_user)
+    login_manager.user_loader(_load_user)
     login_manager.request_loader(_user_from_bearer)
     login_manager.unauthorized_handler(_unauthorized)
+    app.after_request(_write_remember_cookie)
     app.register_blueprint(bp)
+
+
+def _load_user(identity: str) -> User | None:
+    """Flask-Login's loader, for the session's identity and for the remember cookie's."""
+    if accounts.is_remember_identity(identity):
+        return _restore_remembered(identity)
+    return accounts.load_session_user(identity)
+
+
+def _restore_remembered(identity: str) -> User | None:
+    """A remember cookie brings the user back: a fresh session id, and the cookie is replaced by a
+    new token (the one presented is spent), so a copy taken earlier is refused once it was used.
+
+    Flask-Login wrote the cookie's identity into the session before calling us; it never stays there.
+    """
+    session.pop("_user_id", None)
+    if getattr(request, "namespace", None) is not None or g.get("session_storage_unavailable"):
+        # A Socket.IO event cannot set a cookie: spending the token here would strand the device.
+        return None
+    if decode_cookie(request.cookies.get(_remember_cookie_name(), "")) != identity:
+        return None
+    outcome = accounts.restore_remembered(identity)
+    if isinstance(outcome, accounts.RememberRefused):
+        g.forget_remember_cookie = outcome.forget
+        return None
+    _start_session(outcome.user, fresh=False)
+    g.remember_cookie = outcome
+    log.info("session restored from remember cookie", extra={"user_id": outcome.user.id})
+    return outcome.user
+
+
+def _start_session(user: User, *, fresh: bool = True) -> None:
+    """Log the user in under a new session id: an id planted before is worth nothing after."""
+    session["rotating"] = True  # regenerate() skips an empty session, and a planted id may be empty
+    current_app.session_interface.regenerate(session)
+    session.clear()
+    login_user(user, fresh=fresh)
+
+
+def _remember_cookie_name() -> str:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+
+
+def _remember_lifetime() -> timedelta:
+    duration = current_app.config.get("REMEMBER_COOKIE_DURATION", timedelta(hours=12))
+    return duration if isinstance(duration, timedelta) else timedelta(seconds=int(duration))
+
+
+def _write_remember_cookie(response: Response) -> Response:
+    """Set the device's new remember cookie (after login or a rotation), or drop a dead one."""
+    remembered = g.pop("remember_cookie", None)
+    config = current_app.config
+    if remembered is not None:
+        response.set_cookie(
+            _remember_cookie_name(),
+            value=encode_cookie(remembered.identity),
+            expires=remembered.expires_at,
+            path=config.get("REMEMBER_COOKIE_PATH", "/"),
+            domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+            secure=bool(config.get("REMEMBER_COOKIE_SECURE", False)),
+            httponly=bool(config.get("REMEMBER_COOKIE_HTTPONLY", True)),
+            samesite=config.get("REMEMBER_COOKIE_SAMESITE", "Lax"),
+        )
+    elif g.pop("forget_remember_cookie", False):
+        _forget_remembered(response)
+    return response
 
 
 def _user_from_bearer(req) -> User | None:  # noqa: ANN001 - flask.Request
@@ -64,9 +135,18 @@ def _unauthorized():  # noqa: ANN202
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
 
+def _account_key(email: str) -> tuple[str, str]:
+    return "login-account", hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
 def _login_keys(email: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    account = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return ("login-ip", request.remote_addr or "unknown"), ("login-account", account)
+    return ("login-ip", request.remote_addr or "unknown"), _account_key(email)
+
+
+def unlock_login(email: str) -> None:
+    """Forget the account's failed logins, so "ask an admin" is true: the admin's reset unlocks it."""
+    settings = current_app.extensions["catalyst.settings"]
+    current_app.extensions["catalyst.throttle"].clear(settings.login_limit_per_account, *_account_key(email))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -102,11 +182,10 @@ def login():  # noqa: ANN201
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.commit()
-    # A fresh session id at login: a session id planted before login is worth nothing after it.
-    session["rotating"] = True  # regenerate() skips an empty session, and a planted id may be empty
-    current_app.session_interface.regenerate(session)
-    session.clear()
-    login_user(user, remember=bool(request.form.get("remember")))
+    _start_session(user)
+    if request.form.get("remember"):
+        # Our own per-device token, not Flask-Login's cookie (which is the session identity itself).
+        g.remember_cookie = accounts.remember_device(user, _remember_lifetime())
     log.info("login", extra={"user_id": user.id})
     return redirect(safe_next(request.form.get("next")) or url_for("dashboard.index"))
 
@@ -121,6 +200,7 @@ def _locked_out(email: str, retry_after: int):  # noqa: ANN202
 @bp.post("/logout")
 @login_required
 def logout():  # noqa: ANN201
+    accounts.forget_remembered(current_user._get_current_object())  # every device's, not only this one
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -145,6 +225,46 @@ def _forget_remembered(response: Response) -> Response:
     response.delete_cookie(config.get("REMEMBER_COOKIE_NAME", "remember_token"),
                            path=config.get("REMEMBER_COOKIE_PATH", "/"), domain=config.get("REMEMBER_COOKIE_DOMAIN"))
     return response
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # noqa: ANN201
+    if g.get("auth_via_token"):
+        abort(403)  # a browser page: an API token alone does not change the password
+    if request.method == "GET":
+        return render_template("auth/password.html", errors={})
+    settings = current_app.extensions["catalyst.settings"]
+    throttle = current_app.extensions["catalyst.throttle"]
+    user = current_user._get_current_object()
+    key = ("password-change", str(user.id))
+    verdict = throttle.check(settings.login_limit_per_account, *key)
+    if not verdict.allowed:
+        minutes = max(1, round(verdict.retry_after / 60))
+        errors = {"form": f"Too many wrong current passwords. Try again in about {minutes} minute(s)."}
+        page = render_template("auth/password.html", errors=errors)
+        return page, 429, {"Retry-After": str(verdict.retry_after)}
+    form = request.form
+    try:
+        accounts.change_password(
+            user,
+            current=form.get("current_password", "")[:1024],
+            new=form.get("new_password", "")[:1025],  # one over the limit, so an overlong one is refused
+            confirm=form.get("confirm_password", "")[:1025],
+        )
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        if exc.field == "current_password":
+            throttle.hit(settings.login_limit_per_account, *key)
+        return render_template("auth/password.html", errors={exc.field or "form": str(exc)}), 400
+    throttle.clear(settings.login_limit_per_account, *key)
+    # Every session and remembered device of the user ended with the change; this one goes on
+    # under a new session id. Its remember cookie went with the others.
+    current_app.extensions["catalyst.disconnect_user"](user.id)
+    _start_session(user)
+    log.info("password changed", extra={"user_id": user.id})
+    flash("Your password is changed. You are logged out on every other device.", "success")
+    return _forget_remembered(redirect(url_for("dashboard.index")))
 
 
 def require_role(*roles: str):  # noqa: ANN201

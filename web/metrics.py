@@ -1,4 +1,8 @@
-"""GET /metrics: Prometheus text format, for admins (session) or with the METRICS_TOKEN bearer."""
+"""GET /metrics: Prometheus text format, for operators only (the METRICS_TOKEN bearer).
+
+The figures are platform-wide (runs of every organisation), so no organisation's session reads
+them, an admin's included.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,6 @@ def scrape() -> Response:
     expected = settings.metrics_token
     if token is not None and expected and hmac.compare_digest(token.encode(), expected.encode()):
         return Response(exposition(db.engine), content_type=CONTENT_TYPE_LATEST)
-    if not current_user.is_authenticated:
-        return error_response(401, "Metrics need an admin session or the metrics bearer token.")
-    if not current_user.is_admin:
-        return error_response(403, "Only admins can read metrics.")
-    return Response(exposition(db.engine), content_type=CONTENT_TYPE_LATEST)
+    if token is None and current_user.is_authenticated:
+        return error_response(403, "Metrics cover every organisation: only operators read them.")
+    return error_response(401, "Metrics need the metrics bearer token.")

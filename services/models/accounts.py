@@ -1,4 +1,4 @@
-"""Organisations, users and API tokens."""
+"""Organisations, users, API tokens and "remember me" tokens."""
 
 from __future__ import annotations
 
@@ -97,3 +97,22 @@ class ApiToken(db.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class RememberToken(db.Model):
+    """One device's "remember me" login. The cookie carries the selector and a verifier; only the
+    verifier's digest is stored, and it is replaced each time the cookie restores a session, so a
+    copy of an older cookie is worth nothing once the device has used it."""
+
+    __tablename__ = "remember_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    selector: Mapped[str] = mapped_column(String(32), unique=True)
+    verifier_hash: Mapped[str] = mapped_column(String(64))
+    # The user's session version at issue: bumping it (logout everywhere, password change) ends it.
+    session_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Fixed at login: rotation never extends it past the session lifetime.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -24,7 +24,7 @@ def test_users_create_rejects_bad_input_cleanly(app):
     assert invoke(app, "users", "create", "--email", "a@b.co", "--role", "member", "--password", "short").exit_code != 0
     invoke(app, "users", "create", "--email", "a@b.co", "--role", "member")
     duplicate = invoke(app, "users", "create", "--email", "A@b.co", "--role", "member")
-    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+    assert duplicate.exit_code != 0 and "cannot be created in this organisation" in duplicate.output
 
 
 def test_set_role_deactivate_and_token(app):
