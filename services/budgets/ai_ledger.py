@@ -64,7 +64,7 @@ class ScopeUsage:
     scope: str  # "run" | "org"
     settled: Decimal
     reserved: Decimal
-    cap: Decimal
+    cap: Decimal | None  # None: an admin chose no monthly cap (a run always has a cap)
     month: str | None = None
 
     @property
@@ -76,7 +76,7 @@ class ScopeUsage:
         data = {
             "used": str(self.settled),
             "reserved": str(self.reserved),
-            "cap": str(self.cap.quantize(MICRO)),
+            "cap": None if self.cap is None else str(self.cap.quantize(MICRO)),
         }
         if self.month:
             data["month"] = self.month
@@ -173,13 +173,14 @@ class AILedger:
         key: dict[str, Any],
         extra: dict[str, Any],
         amount: int,
-        cap: int,
+        cap: int | None,
     ) -> _Counters | None:
-        """Add `amount` to a counter's reservations if that keeps it within `cap`; None if not."""
+        """Add `amount` to a counter's reservations if that keeps it within `cap` (None: no cap)."""
         where = [table.c[name] == value for name, value in key.items()]
+        within = [] if cap is None else [table.c.reserved_micros + table.c.settled_micros + amount <= cap]
         take = (
             update(table)
-            .where(*where, table.c.reserved_micros + table.c.settled_micros + amount <= cap)
+            .where(*where, *within)
             .values(reserved_micros=table.c.reserved_micros + amount)
             .returning(table.c.reserved_micros, table.c.settled_micros)
         )
@@ -210,25 +211,34 @@ class AILedger:
 
     # --- reads --------------------------------------------------------------------------------
 
-    def _caps(self, conn: Connection, run_id: str) -> tuple[int, Decimal, Decimal]:
-        """(org id, run cap, org monthly cap) in one query."""
+    def _caps(self, conn: Connection, run_id: str) -> tuple[int, Decimal, Decimal | None]:
+        """(org id, run cap, org monthly cap or None for none) in one query."""
         row = conn.execute(
-            select(RUNS.c.org_id, RUNS.c.ai_cap_usd, ORG_SETTINGS.c.monthly_ai_cap_usd)
+            select(
+                RUNS.c.org_id, RUNS.c.ai_cap_usd, ORG_SETTINGS.c.monthly_ai_cap_usd,
+                ORG_SETTINGS.c.no_monthly_ai_cap,
+            )
             .select_from(RUNS.outerjoin(ORG_SETTINGS, ORG_SETTINGS.c.org_id == RUNS.c.org_id))
             .where(RUNS.c.id == run_id)
-        ).first()
+        ).first()  # fmt: skip
         if row is None:
             raise UnknownRun(f"no run {run_id!r}")
-        org_cap = (
-            self.default_monthly_cap if row.monthly_ai_cap_usd is None else Decimal(row.monthly_ai_cap_usd)
-        )
+        org_cap = self._monthly(row.monthly_ai_cap_usd, row.no_monthly_ai_cap)
         return row.org_id, Decimal(row.ai_cap_usd), org_cap
 
-    def _org_cap(self, conn: Connection, org_id: int) -> Decimal:
-        cap = conn.execute(
-            select(ORG_SETTINGS.c.monthly_ai_cap_usd).where(ORG_SETTINGS.c.org_id == org_id)
-        ).scalar()
-        return Decimal(cap) if cap is not None else self.default_monthly_cap
+    def _org_cap(self, conn: Connection, org_id: int) -> Decimal | None:
+        row = conn.execute(
+            select(ORG_SETTINGS.c.monthly_ai_cap_usd, ORG_SETTINGS.c.no_monthly_ai_cap)
+            .where(ORG_SETTINGS.c.org_id == org_id)
+        ).first()
+        if row is None:
+            return self.default_monthly_cap
+        return self._monthly(row.monthly_ai_cap_usd, row.no_monthly_ai_cap)
+
+    def _monthly(self, cap: Any, none_chosen: bool | None) -> Decimal | None:
+        if none_chosen:
+            return None
+        return self.default_monthly_cap if cap is None else Decimal(cap)
 
     def _call(self, conn: Connection, run_id: str, call_key: str) -> Any:
         return conn.execute(
@@ -244,7 +254,7 @@ class AILedger:
         return _Counters(row.reserved_micros, row.settled_micros) if row else _Counters(0, 0)
 
     @staticmethod
-    def _usage(scope: str, counters: _Counters, cap: Decimal, month: str | None = None) -> ScopeUsage:
+    def _usage(scope: str, counters: _Counters, cap: Decimal | None, month: str | None = None) -> ScopeUsage:
         return ScopeUsage(
             scope=scope,
             settled=micros_to_usd(counters.settled),
@@ -253,7 +263,7 @@ class AILedger:
             month=month,
         )
 
-    def _unchanged(self, conn: Connection, call: Any, run_cap: Decimal, org_cap: Decimal) -> CallRecord:
+    def _unchanged(self, conn: Connection, call: Any, run_cap: Decimal, org_cap: Decimal | None) -> CallRecord:
         """The record of a repeated operation, which changed nothing."""
         run = self._counters(conn, RUN_SPEND, {"run_id": call.run_id})
         org = self._counters(conn, ORG_SPEND, {"org_id": call.org_id, "month": call.month})
@@ -310,7 +320,9 @@ class AILedger:
             org = (
                 None
                 if run is None
-                else self._take(conn, ORG_SPEND, org_key, {}, wanted, usd_to_micros(org_cap))
+                else self._take(
+                    conn, ORG_SPEND, org_key, {}, wanted, None if org_cap is None else usd_to_micros(org_cap)
+                )
             )
             if run is None or org is None:
                 # Read before the rollback undoes this transaction's own changes: as others see it.

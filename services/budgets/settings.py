@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from flask import current_app, has_app_context
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from config.settings import Settings
 from services import audit
@@ -82,6 +82,9 @@ class BudgetSettings(BaseModel):
     agent_share_caps: dict[str, Percent]
     thresholds: list[Level] = Field(max_length=10)
     overrun_policy: Literal["approve", "trim"]
+    # An admin's explicit choice: runs still have their own caps, the month has none. A monthly cap
+    # of 0 is a cap of zero.
+    no_monthly_ai_cap: StrictBool = False
 
     _agents = field_validator("agent_share_caps")(_check_agents)
     _levels = field_validator("thresholds")(_check_thresholds)
@@ -98,6 +101,7 @@ class BudgetSettings(BaseModel):
             },
             "thresholds": list(self.thresholds),
             "overrun_policy": self.overrun_policy,
+            "no_monthly_ai_cap": self.no_monthly_ai_cap,
         }
 
 
@@ -117,6 +121,7 @@ class BudgetSettingsPatch(BaseModel):
     agent_share_caps: dict[str, Percent] = None  # type: ignore[assignment]
     thresholds: list[Level] = Field(default=None, max_length=10)  # type: ignore[assignment]
     overrun_policy: Literal["approve", "trim"] = None  # type: ignore[assignment]
+    no_monthly_ai_cap: StrictBool = None  # type: ignore[assignment]
 
     _agents = field_validator("agent_share_caps")(_check_agents)
     _levels = field_validator("thresholds")(_check_thresholds)
@@ -158,6 +163,7 @@ def _from_row(row: OrgBudgetSettings) -> BudgetSettings:
         agent_share_caps=caps,
         thresholds=list(row.thresholds),
         overrun_policy=row.overrun_policy,
+        no_monthly_ai_cap=bool(row.no_monthly_ai_cap),
     )
 
 
@@ -178,7 +184,7 @@ def consistency_problems(settings: BudgetSettings) -> list[dict[str, str]]:
                 "change both in the same request",
             }
         )
-    if settings.run_ai_cap_max_usd > settings.monthly_ai_cap_usd:
+    if not settings.no_monthly_ai_cap and settings.run_ai_cap_max_usd > settings.monthly_ai_cap_usd:
         problems.append(
             {
                 "field": "run_ai_cap_max_usd",
@@ -219,6 +225,7 @@ def update_budget_settings(
     row.agent_share_caps = after["agent_share_caps"]
     row.thresholds = after["thresholds"]
     row.overrun_policy = updated.overrun_policy
+    row.no_monthly_ai_cap = updated.no_monthly_ai_cap
     row.updated_by_id = actor.id if actor else None
     audit.record(
         "budget.settings_updated",

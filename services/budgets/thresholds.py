@@ -22,7 +22,9 @@ CAP_LEVEL = 100
 
 
 def reached_levels(usage: ScopeUsage, levels: Sequence[int], *, cap_reached: bool = False) -> list[int]:
-    """The levels `usage` has reached, in increasing order."""
+    """The levels `usage` has reached, in increasing order (none without a cap)."""
+    if usage.cap is None:
+        return []
     if cap_reached or (usage.cap > 0 and usage.settled >= usage.cap):
         return [level for level in levels if level <= CAP_LEVEL]
     if usage.cap <= 0:

@@ -34,6 +34,9 @@ class OrgBudgetSettings(db.Model):
 
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     monthly_ai_cap_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6))
+    # An admin's explicit "no monthly cap" (the amount above is then kept but not enforced); a cap of
+    # 0 is a cap of zero, never "no cap".
+    no_monthly_ai_cap: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     run_ai_cap_default_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6))
     run_ai_cap_max_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6))
     run_budget_max_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))

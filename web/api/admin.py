@@ -96,7 +96,7 @@ class UsageOut(BaseModel):
     month: str | None = None
     used: str = Field(description="Settled AI spend, USD")
     reserved: str = Field(description="Held for calls in flight, USD")
-    cap: str
+    cap: str | None = Field(description="USD; null only when an admin chose no monthly cap")
 
 
 class BudgetOut(BaseModel):
@@ -107,6 +107,7 @@ class BudgetOut(BaseModel):
     agent_share_caps: dict[str, str] = Field(description="Specialist → percent of a run's business budget")
     thresholds: list[int] = Field(description="Alert levels, percent of a cap")
     overrun_policy: Literal["approve", "trim"]
+    no_monthly_ai_cap: bool = Field(description="An admin chose no monthly cap (0 is a cap of zero)")
     usage: UsageOut = Field(description="The organisation's AI spend this UTC month")
 
 

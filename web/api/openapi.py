@@ -125,7 +125,7 @@ OPERATIONS: list[Operation] = [
     Operation("delete", "/api/tokens/{token_id}", "Revoke an API token", "account",
               {204: None, 400: ErrorBody, 404: ErrorBody, **_COMMON}),
     Operation("get", "/api/openapi.json", "This document", "meta", {200: "application/json"}, public=True),
-    Operation("get", "/metrics", "Prometheus metrics (admin session or METRICS_TOKEN bearer)", "meta",
+    Operation("get", "/metrics", "Prometheus metrics (operators only: METRICS_TOKEN bearer)", "meta",
               {200: "text/plain", 401: ErrorBody, 403: ErrorBody}, public=True),
 ]  # fmt: skip
 

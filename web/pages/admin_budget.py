@@ -34,6 +34,7 @@ def _form_values(settings: BudgetSettings) -> dict[str, Any]:
     values.update({f"share_cap_{agent}": _plain(pct) for agent, pct in settings.agent_share_caps.items()})
     values["thresholds"] = ", ".join(str(level) for level in settings.thresholds)
     values["overrun_policy"] = settings.overrun_policy
+    values["no_monthly_ai_cap"] = "on" if settings.no_monthly_ai_cap else ""
     return values
 
 
@@ -68,6 +69,7 @@ def _patch(form: MultiDict, agents: list[str]) -> tuple[dict[str, Any], dict[str
     if not levels and "thresholds" not in errors:
         errors["thresholds"] = "Enter at least one threshold, e.g. 50, 80, 100."
     patch["overrun_policy"] = form.get("overrun_policy", "")
+    patch["no_monthly_ai_cap"] = form.get("no_monthly_ai_cap") == "on"  # an unticked box is not sent
     return patch, errors
 
 

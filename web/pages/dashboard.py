@@ -18,7 +18,7 @@ from web.pages.queries import active_runs, recent_runs
 @dataclass(frozen=True)
 class MonthSpend:
     used: Decimal
-    cap: Decimal
+    cap: Decimal | None  # None: no monthly cap, by an admin's choice
     fraction: float
     days: int
     chart: dict[str, Any]
@@ -45,13 +45,16 @@ def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
         day += timedelta(days=1)
     used = usage.settled
     cap = usage.cap
-    fraction = float(min(Decimal("1"), used / cap)) if cap > 0 else 1.0  # a 0 cap leaves no room
+    if cap is None:  # an admin chose no monthly cap
+        fraction = 0.0
+    else:
+        fraction = float(min(Decimal("1"), used / cap)) if cap > 0 else 1.0  # a 0 cap leaves no room
     return MonthSpend(
         used=used,
         cap=cap,
         fraction=fraction,
         days=len(report.rows),
-        chart={"labels": labels, "cumulative": cumulative, "cap": str(cap)},
+        chart={"labels": labels, "cumulative": cumulative, "cap": None if cap is None else str(cap)},
         offline=_provider(org_id) == "offline",
     )
 

@@ -73,6 +73,23 @@ def test_budgets_are_saved_and_audited(app, make_user) -> None:  # noqa: ANN001
     assert "budget.settings_updated" in audit and "250" in audit
 
 
+def test_no_monthly_cap_is_an_explicit_choice_shown_as_such(app, make_user) -> None:  # noqa: ANN001
+    api = login(app, make_user)
+    assert 'id="no-monthly-cap"' not in api.get("/dashboard").get_data(as_text=True)
+    assert submit(api, "/admin/budgets", budget_form(monthly_ai_cap_usd="0", run_ai_cap_max_usd="0",
+                                                     run_ai_cap_default_usd="0")).status_code == 303  # fmt: skip
+    zero = api.get("/dashboard").get_data(as_text=True)
+    assert "monthly cap</span>" in zero and "100.0% used" in zero  # a cap of zero, fully used: no room
+    assert submit(api, "/admin/budgets", budget_form(no_monthly_ai_cap="on")).status_code == 303
+    assert 'id="no_monthly_ai_cap" name="no_monthly_ai_cap" checked' in api.get("/admin/budgets").get_data(as_text=True)
+    dashboard = api.get("/dashboard").get_data(as_text=True)
+    assert 'id="no-monthly-cap"' in dashboard and "monthly cap</span>" not in dashboard
+    budget = api.get("/api/admin/budget").get_json()
+    assert budget["no_monthly_ai_cap"] is True and budget["usage"]["cap"] is None
+    assert submit(api, "/admin/budgets", budget_form()).status_code == 303  # unticked: the cap is back
+    assert api.get("/api/admin/budget").get_json()["usage"]["cap"] == "250.000000"
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
