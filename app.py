@@ -90,7 +90,11 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
 def _engine_options(settings: Settings) -> dict:
     if settings.is_postgres:
         return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
-    # SQLite: one file shared by greenlets; wait on locks instead of failing at once.
+    # SQLite: one file shared by greenlets; wait on locks instead of failing at once. That wait is a C
+    # sleep which blocks every greenlet, so it only ever ends for a lock held by another process: a
+    # greenlet must not keep a write transaction open across a yield. The pool keeps SQLAlchemy's
+    # sizes (5 + 10 overflow): waiting for a connection yields, and no request needs two at once
+    # (web/sessions.py), which is what starved the pool (issue 12 item 5), not its size.
     return {"connect_args": {"timeout": 30, "check_same_thread": False}}
 
 
