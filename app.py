@@ -17,6 +17,7 @@ from flask import Flask  # noqa: E402
 
 from config.logging import configure_logging  # noqa: E402
 from config.settings import ConfigError, Settings, load_settings  # noqa: E402
+from services import passwords  # noqa: E402
 from services.db import db  # noqa: E402
 from services.throttle import Throttle  # noqa: E402
 from web.extensions import migrate, socketio  # noqa: E402
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     """Build an app from the environment (or the given settings)."""
     settings = settings or load_settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)
+    passwords.configure(settings.app_env)
     app = Flask(__name__, instance_path=str(settings.instance_path), static_folder="static", template_folder="templates")
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,

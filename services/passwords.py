@@ -7,9 +7,23 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_STANDARD = PasswordHasher()  # argon2id with the library's current recommended parameters
+# APP_ENV=test only: argon2id at its lowest cost. The suite creates and logs in thousands of users,
+# and at the standard cost hashing was most of its time. Never chosen in production.
+_TEST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+_hasher = _STANDARD
 # Verified against when the account does not exist, so timing does not reveal which emails exist.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def configure(app_env: str) -> None:
+    """Pick the hashing cost for the process: the standard one, or the test one under APP_ENV=test."""
+    global _hasher, _DUMMY_HASH
+    chosen = _TEST if app_env == "test" else _STANDARD
+    if chosen is not _hasher:
+        _hasher = chosen
+        _DUMMY_HASH = chosen.hash(secrets.token_urlsafe(16))
 
 MIN_PASSWORD_LENGTH = 12
 # The login form reads at most this many characters; a longer password could never log in.
