@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
@@ -89,7 +91,7 @@ class Workflow:
         # False: the caller records the run's status and sends `Outcome.announcement` with it, so
         # nobody who reacts to the event can see the run in its old state.
         self.announce_end = announce_end
-        self.graph = build_graph().compile(checkpointer=checkpointer)
+        self.graph = compiled_graph(checkpointer)
         self._observers: list[Observer] = []
         self._context("check").caps_percent()  # a bad share_caps mapping fails here, not mid-run
 
@@ -236,6 +238,19 @@ class Workflow:
             catalogue=self.catalogue,
             policies=self.policies,
         )
+
+
+_compiled: weakref.WeakKeyDictionary[BaseCheckpointSaver, Any] = weakref.WeakKeyDictionary()
+_compiled_lock = threading.Lock()
+
+
+def compiled_graph(checkpointer: BaseCheckpointSaver) -> Any:
+    """The workflow graph compiled once per checkpointer (compiling costs about a run's own time)."""
+    with _compiled_lock:
+        graph = _compiled.get(checkpointer)
+        if graph is None:
+            graph = _compiled[checkpointer] = build_graph().compile(checkpointer=checkpointer)
+        return graph
 
 
 class _Relay:
