@@ -79,8 +79,10 @@ class EventSink(Protocol):
         phase: str | None = None,
         agent: str | None = None,
         key: str | None = None,
-    ) -> None:
-        """Store then publish one protocol event. `key` makes a re-emitted event a no-op."""
+    ) -> object:
+        """Store then publish one protocol event. `key` makes a re-emitted event a no-op.
+
+        A sink may return what it stored (the engine ignores it)."""
 
 
 class BudgetLedger(Protocol):

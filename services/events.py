@@ -82,7 +82,7 @@ def to_json_data(data: dict[str, Any]) -> dict[str, Any]:
 def protocol_event(
     run_id: str, seq: int, ts: datetime, type: str, phase: str | None, agent: str | None, data: dict[str, Any]
 ) -> dict[str, Any]:
-    """One event in the shape of ARCHITECTURE.md (the same as `RunEvent.to_protocol`)."""
+    """One event in the shape of ARCHITECTURE.md."""
     event: dict[str, Any] = {"run_id": run_id, "seq": seq, "ts": ts.isoformat(), "type": type}
     if phase:
         event["phase"] = phase
@@ -202,10 +202,4 @@ def events_after(
             .limit(limit)
         ).all()
     return [protocol_event(run_id, row.seq, row.ts, row.type, row.phase, row.agent, row.data) for row in rows]
-
-
-def last_seq(engine: Engine, run_id: str) -> int:
-    """The highest seq handed out for a run (0 when it has no events or does not exist)."""
-    with engine.connect() as conn:
-        return conn.execute(select(_runs.c.last_seq).where(_runs.c.id == run_id)).scalar_one_or_none() or 0
 

@@ -109,13 +109,3 @@ class RunEvent(db.Model):
     agent: Mapped[str | None] = mapped_column(String(20), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     ts: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def to_protocol(self) -> dict[str, Any]:
-        """The event as the browser and API see it."""
-        event: dict[str, Any] = {"run_id": self.run_id, "seq": self.seq, "ts": self.ts.isoformat(), "type": self.type}
-        if self.phase:
-            event["phase"] = self.phase
-        if self.agent:
-            event["agent"] = self.agent
-        event["data"] = self.data
-        return event

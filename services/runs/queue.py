@@ -119,9 +119,6 @@ class RunQueue:
         in_queue = {run_id for (run_id, _), position in zip(marked, pipe.execute()) if position is not None}
         return [run_id for run_id in run_ids if run_id not in in_queue]
 
-    def size(self) -> int:
-        return self.queue.count
-
 
 def install_queue(service: Any, settings: Any) -> RunQueue | None:
     """With RUN_EXECUTOR=queue, runs the service queues go to the workers' job queue."""

@@ -157,12 +157,6 @@ class Scheduler:
                     self._active.discard(run_id)
                 done.append(run_id)
 
-    def run_forever(self) -> None:
-        """The loop in the calling greenlet (a dedicated worker process)."""
-        with self._lock:
-            self._started = True
-        self._loop()
-
     # --- the loop ------------------------------------------------------------------------------
 
     def tick(self) -> None:
