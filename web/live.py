@@ -10,16 +10,20 @@ execute runs: worker processes do (`services.worker`, `flask --app app worker`).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 import redis
 from flask import Flask, request
+from werkzeug.http import parse_cookie
 
 from services import budgets, shutdown
 from services.db import db
@@ -32,6 +36,11 @@ log = logging.getLogger(__name__)
 DISCONNECT_CHANNEL = "catalyst:sockets:disconnect-user"
 WATCHERS_PREFIX = "catalyst:watchers:"
 WATCHERS_TTL_SECONDS = 24 * 3600
+SOCKET_PATH = "/socket.io"
+# Set on every polling handshake: a credential its later requests present even when the client
+# sends its headers with the handshake only, or authenticates in the Socket.IO CONNECT packet.
+BINDING_COOKIE = "catalyst_sio"
+CREDENTIAL_KEY = "catalyst.socket_credentials"  # environ key: digests of the handshake's credentials
 
 
 class Watchers:
@@ -127,22 +136,121 @@ def _tcp_socket(environ: dict[str, Any]) -> socket.socket | None:
     return None
 
 
-class UserDisconnects:
-    """Close every socket of a user: here at once, in other processes through Redis pub/sub."""
+def credential_digest(kind: str, value: str) -> str:
+    """A digest standing for one credential (kept and compared, never the credential itself)."""
+    return hashlib.sha256(f"{kind}\0{value}".encode()).hexdigest()
 
-    def __init__(self, redis_url: str | None, disconnect_local: Callable[[int], None]) -> None:
+
+def request_credentials(environ: dict[str, Any], session_cookie: str) -> dict[str, str]:
+    """Digests of what identifies an HTTP request's client, by kind, strongest first: its session
+    cookie, its bearer token, the binding cookie of its Engine.IO handshake (those it carries)."""
+    cookies = parse_cookie(environ)
+    scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    bearer = token.strip() if scheme.lower() == "bearer" else ""
+    found = (
+        ("session", cookies.get(session_cookie, "")),
+        ("bearer", bearer),
+        ("binding", cookies.get(BINDING_COOKIE, "")),
+    )
+    return {kind: credential_digest(kind, value) for kind, value in found if value}
+
+
+def request_credential(environ: dict[str, Any], session_cookie: str) -> str | None:
+    """The digest of a request's strongest credential, or None when it carries none."""
+    return next(iter(request_credentials(environ, session_cookie).values()), None)
+
+
+class SocketBinding:
+    """WSGI middleware: an Engine.IO session answers only the client that opened it.
+
+    Why: long-polling carries the session id (`sid`) in the query string, which ends up in logs,
+    proxies and browser history, and Engine.IO accepts any request naming a live sid as that
+    socket, whose identity was checked once, at connect. So the handshake records digests of the
+    client's credentials in its environ, which python-socketio keeps for the session's life: the
+    session cookie or bearer token it sent, and a binding cookie set here on polling handshakes
+    (clients such as python-socketio send custom headers with the handshake only, and a token in
+    the CONNECT packet is no HTTP credential at all). Every later request naming the sid (polls,
+    posts, the WebSocket upgrade) must present one of them, or it is refused before Engine.IO sees
+    it. The client address is not part of it: behind proxies it changes legitimately. The record
+    lives in this process, as the session does (several processes are sticky: docs/deployment.md).
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Any], server: Any, config: dict[str, Any]) -> None:
+        self.wsgi_app = wsgi_app
+        self.server = server
+        self.config = config  # the app's config, read per request: the cookie name is set later
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if not environ.get("PATH_INFO", "").startswith(SOCKET_PATH):
+            return self.wsgi_app(environ, start_response)
+        query = parse_qs(environ.get("QUERY_STRING", ""))  # as Engine.IO parses it
+        sid = query.get("sid", [None])[0]
+        presented = request_credentials(environ, self.config.get("SESSION_COOKIE_NAME", "session"))
+        if sid is None:
+            return self._handshake(environ, start_response, presented, query.get("transport", [""])[0])
+        opened = self.server.environ.get(sid)
+        if opened is not None and not _any_match(opened.get(CREDENTIAL_KEY, ()), presented.values()):
+            log.warning("socket request refused: the session belongs to another client")
+            start_response("403 FORBIDDEN", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
+            return [b"This socket session belongs to another client."]
+        return self.wsgi_app(environ, start_response)
+
+    def _handshake(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], presented: dict[str, str],
+        transport: str,
+    ) -> Any:
+        # Not a binding cookie it brought along: that one belongs to another session.
+        accepted = tuple(digest for kind, digest in presented.items() if kind != "binding")
+        if transport != "polling":  # a WebSocket from the start: no later HTTP request to bind
+            environ[CREDENTIAL_KEY] = accepted
+            return self.wsgi_app(environ, start_response)
+        value = secrets.token_urlsafe(32)
+        environ[CREDENTIAL_KEY] = (*accepted, credential_digest("binding", value))
+        cookie = f"{BINDING_COOKIE}={value}; Path={SOCKET_PATH}/; HttpOnly; SameSite=Strict"
+        if environ.get("wsgi.url_scheme") == "https":
+            cookie += "; Secure"
+
+        def with_cookie(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(status, [*headers, ("Set-Cookie", cookie)], exc_info)
+
+        return self.wsgi_app(environ, with_cookie)
+
+
+def _any_match(expected: Iterable[str], presented: Iterable[str]) -> bool:
+    return any(hmac.compare_digest(want, have) for want in expected for have in presented)
+
+class UserDisconnects:
+    """Close every socket of a user, or those of one of their sessions (a logout): here at once, in
+    other processes through Redis pub/sub."""
+
+    def __init__(
+        self,
+        redis_url: str | None,
+        disconnect_local: Callable[[int], None],
+        end_session_local: Callable[[int, str], None] | None = None,
+    ) -> None:
         self.redis_url = redis_url
         self.disconnect_local = disconnect_local
+        self.end_session_local = end_session_local
         self.origin = secrets.token_hex(8)
         self._started = False
 
     def disconnect_user(self, user_id: int) -> None:
         self.disconnect_local(user_id)
+        self._tell_others({"user_id": user_id})
+
+    def end_session(self, user_id: int, session_digest: str) -> None:
+        """The sockets opened with one session (by its credential digest) close; the user's others stay."""
+        if self.end_session_local is not None:
+            self.end_session_local(user_id, session_digest)
+        self._tell_others({"user_id": user_id, "session": session_digest})
+
+    def _tell_others(self, message: dict[str, Any]) -> None:
         if not self.redis_url:
             return
         try:
             client = redis.Redis.from_url(self.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
-            client.publish(DISCONNECT_CHANNEL, json.dumps({"user_id": user_id, "origin": self.origin}))
+            client.publish(DISCONNECT_CHANNEL, json.dumps({**message, "origin": self.origin}))
         except redis.RedisError as exc:
             log.warning("could not ask other processes to disconnect a user", extra={"error": str(exc)})
 
@@ -174,8 +282,13 @@ class UserDisconnects:
             user_id = int(message["user_id"])
         except (TypeError, ValueError, KeyError):
             return
-        if message.get("origin") != self.origin:
+        if message.get("origin") == self.origin:
+            return
+        session_digest = message.get("session")
+        if session_digest is None:
             self.disconnect_local(user_id)
+        elif isinstance(session_digest, str) and self.end_session_local is not None:
+            self.end_session_local(user_id, session_digest)
 
 
 def start_live(app: Flask) -> None:
@@ -216,9 +329,12 @@ def init_live(app: Flask) -> None:
     # Runs stop at their next LLM call when the process drains; RUN_EXECUTOR=queue sends them to workers.
     shutdown.install(service)
     install_queue(service, settings)
+    _announce_queued_runs(service)
     app.extensions["catalyst.runs"] = service
     disconnects = register_namespace(app)
     app.extensions["catalyst.live"] = {"started": False, "disconnects": disconnects}
+    # Outside Socket.IO's middleware: the session id is checked before Engine.IO sees the request.
+    app.wsgi_app = SocketBinding(app.wsgi_app, socketio.server, app.config)
     # Outside Socket.IO's middleware, so it sees every WebSocket Engine.IO serves (shutdown closes them).
     websockets = WebSocketConnections(app.wsgi_app)
     app.wsgi_app = websockets
@@ -226,6 +342,20 @@ def init_live(app: Flask) -> None:
     app.register_blueprint(metrics_bp)
     app.extensions["catalyst.start_live"] = lambda: start_live(app)
     app.before_request(lambda: start_when_serving(app, request.environ))
+
+
+def _announce_queued_runs(service: RunService) -> None:
+    """Dashboards learn of a new (or re-queued) run: wraps the service's `on_queued` hook, which
+    runs after the run was committed, whatever executes it (this process or the job queue)."""
+    from web.sockets import publish_run_summary
+
+    queued = service.on_queued
+
+    def on_queued(run_id: str, reason: str) -> None:
+        queued(run_id, reason)
+        publish_run_summary(run_id)
+
+    service.on_queued = on_queued
 
 
 def start_when_serving(app: Flask, environ: dict[str, Any]) -> None:
