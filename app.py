@@ -74,6 +74,9 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     init_api(app)
     init_pages(app)
     init_cli(app)
+    # Flask-SocketIO keeps its options across init_app calls: a Redis manager of an earlier app in this
+    # process (tests build many) must not carry over to an app without Redis.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode="gevent",
