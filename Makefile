@@ -44,7 +44,7 @@ test: $(VENV)/.dev vendor system-packages
 	$(BIN)/python -m pytest
 
 # Every benchmark in bench/, each ending with its one-line JSON result.
-BENCHMARKS ?= report_quality workflow ledger fanout http_api
+BENCHMARKS ?= report_quality workflow ledger fanout http_api faults
 bench: $(VENV)/.dev vendor system-packages
 	@for name in $(BENCHMARKS); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
