@@ -38,7 +38,7 @@ class AccountError(ValueError):
 
 
 class EmailUnavailable(AccountError):
-    """The email belongs to an account already, in this organisation or another (never says which)."""
+    """The email belongs to an account of this organisation already (other organisations' do not count)."""
 
     def __init__(self) -> None:
         super().__init__(EMAIL_UNAVAILABLE, field="email")
@@ -80,11 +80,11 @@ def create_user(
         password = generated = generate_password()
     elif problem := password_problem(password):
         raise AccountError(problem, field="password")
-    # One lookup and the same refusal for every existing email, wherever it lives: no other
-    # branch, message, status or extra work that would tell the admin which organisation has it.
-    if User.by_email(email) is not None:
-        raise EmailUnavailable
+    # Emails are unique per organisation: whether another organisation has this address changes
+    # nothing here (no refusal, no message, no extra work), so it cannot be learnt or squatted.
     org = get_or_create_org(org_name)
+    if User.by_email(email, org_id=org.id) is not None:
+        raise EmailUnavailable
     user = User(
         email=email,
         name=name.strip()[:120],
@@ -97,7 +97,7 @@ def create_user(
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:  # created elsewhere between the lookup and the insert
+    except IntegrityError:  # created in this organisation between the lookup and the insert
         db.session.rollback()
         raise EmailUnavailable from None
     audit.record(

@@ -12,9 +12,6 @@ from services.models import ApiToken, Role, User
 from web.auth import require_role, unlock_login
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-# Refusals for emails already taken, per organisation: slows probing for which emails exist
-# (in any organisation) by trying to create them. Successful creations are not counted.
-EMAIL_REFUSALS_LIMIT = "20/hour"
 
 
 def _org_user(user_id: int) -> User:
@@ -39,13 +36,6 @@ def users():  # noqa: ANN201
 @require_role("admin")
 def create_user():  # noqa: ANN201
     form = request.form
-    throttle = current_app.extensions["catalyst.throttle"]
-    refusals_key = ("user-create-refused", str(current_user.org_id))
-    verdict = throttle.check(EMAIL_REFUSALS_LIMIT, *refusals_key)
-    if not verdict.allowed:
-        minutes = max(1, round(verdict.retry_after / 60))
-        flash(f"Too many refused emails; try again in about {minutes} minute(s).", "error")
-        return redirect(url_for("admin.users"))
     try:
         created = accounts.create_user(
             email=form.get("email", ""),
@@ -56,8 +46,6 @@ def create_user():  # noqa: ANN201
         )
     except accounts.AccountError as exc:
         db.session.rollback()
-        if isinstance(exc, accounts.EmailUnavailable):
-            throttle.hit(EMAIL_REFUSALS_LIMIT, *refusals_key)
         flash(str(exc), "error")
         return redirect(url_for("admin.users"))
     flash(f"Created {created.user.email}. Their one-time password: {created.password}", "success")

@@ -170,8 +170,8 @@ def login():  # noqa: ANN201
     if not verdict.allowed:
         return _locked_out(email, verdict.retry_after)
 
-    user = User.by_email(email) if email else None
-    ok = verify_password(user.password_hash if user else None, password)
+    user = _account_for(email, password) if email else None
+    ok = user is not None or verify_password(None, password)  # the same cost when nobody matches
     if not ok or user is None or not user.active:
         throttle.hit(settings.login_limit_per_ip, *ip_key)
         log.info("login failed")
@@ -188,6 +188,15 @@ def login():  # noqa: ANN201
         g.remember_cookie = accounts.remember_device(user, _remember_lifetime())
     log.info("login", extra={"user_id": user.id})
     return redirect(safe_next(request.form.get("next")) or url_for("dashboard.index"))
+
+
+def _account_for(email: str, password: str) -> User | None:
+    """The account this email and password open. One address may have an account in several
+    organisations; the password says which (the oldest wins if the same one opens several)."""
+    for user in User.all_by_email(email):
+        if verify_password(user.password_hash, password):
+            return user
+    return None
 
 
 def _locked_out(email: str, retry_after: int):  # noqa: ANN202

@@ -15,11 +15,17 @@ users_cli = AppGroup("users", help="Manage users.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 
 
-def _user_or_fail(email: str) -> User:
-    user = User.by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user with email {email}")
-    return user
+def _user_or_fail(email: str, org_name: str | None = None) -> User:
+    """The account of `email` (in `org_name` when the address has accounts in several organisations)."""
+    accounts_found = [
+        u for u in User.all_by_email(email) if org_name is None or u.organisation.name == org_name
+    ]
+    if not accounts_found:
+        raise click.ClickException(f"no user with email {email}" + (f" in {org_name}" if org_name else ""))
+    if len(accounts_found) > 1:
+        orgs = ", ".join(sorted(u.organisation.name for u in accounts_found))
+        raise click.ClickException(f"{email} has accounts in {orgs}: say which with --org")
+    return accounts_found[0]
 
 
 @users_cli.command("create")
@@ -41,9 +47,10 @@ def users_create(email: str, role: str, org_name: str, name: str, password: str 
 @users_cli.command("set-role")
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "executive", "member"]))
-def users_set_role(email: str, role: str) -> None:
+@click.option("--org", "org_name", default=None, help="When the email has accounts in several organisations.")
+def users_set_role(email: str, role: str, org_name: str | None) -> None:
     try:
-        accounts.set_role(_user_or_fail(email), role)
+        accounts.set_role(_user_or_fail(email, org_name), role)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{email} is now {role}")
@@ -51,9 +58,10 @@ def users_set_role(email: str, role: str) -> None:
 
 @users_cli.command("deactivate")
 @click.option("--email", required=True)
-def users_deactivate(email: str) -> None:
+@click.option("--org", "org_name", default=None, help="When the email has accounts in several organisations.")
+def users_deactivate(email: str, org_name: str | None) -> None:
     try:
-        accounts.set_active(_user_or_fail(email), False)
+        accounts.set_active(_user_or_fail(email, org_name), False)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{email} is deactivated and logged out everywhere")
@@ -62,9 +70,10 @@ def users_deactivate(email: str) -> None:
 @tokens_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-def tokens_create(email: str, name: str) -> None:
+@click.option("--org", "org_name", default=None, help="When the email has accounts in several organisations.")
+def tokens_create(email: str, name: str, org_name: str | None) -> None:
     try:
-        _token, plain = accounts.create_token(_user_or_fail(email), name)
+        _token, plain = accounts.create_token(_user_or_fail(email, org_name), name)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(plain)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, func, select
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.db import UTCDateTime, db, utcnow
@@ -29,10 +29,13 @@ class Organisation(db.Model):
 
 class User(db.Model):
     __tablename__ = "users"
+    # An email is unique within its organisation, not across them: no organisation can learn (or
+    # squat) which addresses another one has. The password tells the accounts apart at login.
+    __table_args__ = (UniqueConstraint("org_id", "email", name="uq_users_org_email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=16, validate_strings=True), default=Role.member
@@ -74,8 +77,16 @@ class User(db.Model):
         return self.role in (Role.admin, Role.executive)
 
     @classmethod
-    def by_email(cls, email: str) -> "User | None":
-        return db.session.scalar(select(cls).where(func.lower(cls.email) == email.strip().lower()))
+    def all_by_email(cls, email: str) -> "list[User]":
+        """Every account with this email, one per organisation at most."""
+        query = select(cls).where(func.lower(cls.email) == email.strip().lower()).order_by(cls.id)
+        return list(db.session.scalars(query))
+
+    @classmethod
+    def by_email(cls, email: str, org_id: int | None = None) -> "User | None":
+        """The account with this email (in `org_id`, if given); None when none or not one."""
+        accounts = [u for u in cls.all_by_email(email) if org_id is None or u.org_id == org_id]
+        return accounts[0] if len(accounts) == 1 else None
 
 
 class ApiToken(db.Model):
