@@ -187,17 +187,7 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> User
         raise AccountError("The two new passwords do not match.", field="confirm_password")
     if verify_password(user.password_hash, new):
         raise AccountError("The new password must differ from the current one.", field="new_password")
-    user.password_hash = hash_password(new)
-    _end_sessions(user)
-    audit.record(
-        "user.password_changed",
-        actor=user,
-        target_type="user",
-        target_id=user.id,
-        org_id=user.org_id,
-        after={"session_version": user.session_version},
-    )
-    db.session.commit()
+    _set_password(user, new, "user.password_changed", actor=user)
     return user
 
 
@@ -207,10 +197,16 @@ def reset_password(user: User, *, actor: User) -> str:
     if actor.id == user.id:
         raise AccountError("use Change password for your own account", field="password")
     password = generate_password()
+    _set_password(user, password, "user.password_reset", actor=actor)
+    return password
+
+
+def _set_password(user: User, password: str, action: str, *, actor: User) -> None:
+    """Store the new hash, end every session and remembered device of the user, audit, commit."""
     user.password_hash = hash_password(password)
     _end_sessions(user)
     audit.record(
-        "user.password_reset",
+        action,
         actor=actor,
         target_type="user",
         target_id=user.id,
@@ -218,7 +214,6 @@ def reset_password(user: User, *, actor: User) -> str:
         after={"session_version": user.session_version},
     )
     db.session.commit()
-    return password
 
 
 def load_session_user(identity: str) -> User | None:

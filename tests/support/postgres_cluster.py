@@ -379,30 +379,6 @@ def seed_catalyst(cluster: PrivatePostgres, tmp_path: Path, accounts: dict[str, 
     `accounts` maps a short name to (role, organisation); every account gets an API token and the
     email `<name>@<org lowercased>.example.com` (password: tests.support.server.PASSWORD).
     """
-    from flask_migrate import upgrade
+    from tests.support.server import seed_at
 
-    from app import create_app
-    from config.settings import load_settings
-    from services import users as users_service
-    from services.db import db
-    from tests.support.server import PASSWORD, SECRET_KEY, Account, Database
-
-    url = cluster.create_database(dbname)
-    instance = tmp_path / "instance"
-    instance.mkdir(parents=True, exist_ok=True)
-    database = Database(url, instance)
-    settings = load_settings(
-        app_env="test", database_url=url, instance_path=instance, secret_key=SECRET_KEY, log_level="WARNING"
-    )
-    app = create_app(settings)
-    created: dict[str, Account] = {}
-    with app.app_context():
-        upgrade(revision="heads")
-        for name, (role, org) in accounts.items():
-            email = f"{name}@{org.lower()}.example.com"
-            user = users_service.create_user(email=email, role=role, org_name=org, password=PASSWORD).user
-            _token, plain = users_service.create_token(user, "integration")
-            created[name] = Account(email, role, org, user.id, plain)
-        db.session.remove()
-        db.engine.dispose()
-    return database, created
+    return seed_at(cluster.create_database(dbname), tmp_path, accounts)

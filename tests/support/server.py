@@ -256,6 +256,14 @@ def seed_database(
 
     `accounts` maps a short name to (role, organisation); every account gets an API token.
     """
+    url = f"sqlite:///{tmp_path / 'live.db'}" if backend == "sqlite" else reset_postgres_database(pg_name)
+    return seed_at(url, tmp_path, accounts)
+
+
+def seed_at(
+    url: str, tmp_path: Path, accounts: dict[str, tuple[str, str]]
+) -> tuple[Database, dict[str, Account]]:
+    """Migrate the empty database at `url` and create the accounts (see `seed_database`)."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -265,7 +273,6 @@ def seed_database(
 
     instance = tmp_path / "instance"
     instance.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{tmp_path / 'live.db'}" if backend == "sqlite" else reset_postgres_database(pg_name)
     database = Database(url, instance)
     settings = load_settings(
         app_env="test", database_url=url, instance_path=instance, secret_key=SECRET_KEY, log_level="WARNING"
