@@ -1,10 +1,10 @@
 """The per-process run scheduler: claims queued runs into a fixed number of slots, FIFO.
 
 The queue is the `runs` table itself (status `queued`, ordered by `queued_at`), so every process
-sees the same queue and a run is claimed by exactly one of them (compare-and-set UPDATE). The
-scheduler also keeps a heartbeat on the runs it executes and recovers `running` runs whose owner
-died: a previous incarnation on this host (same PID namespace, process gone) at once, any other
-owner once its heartbeat is stale.
+sees the same queue and a run is claimed by exactly one of them (compare-and-set UPDATE in
+`services/runs/lease.py`, shared with the workers). The scheduler also keeps a heartbeat on the
+runs it executes and takes back `running` runs whose holder is gone (`lease.take_back_orphans`: a
+previous incarnation on this host at once, any other holder once its heartbeat is stale).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, or_, select, update
 
 from services import metrics
 from services.db import utcnow
@@ -47,16 +47,6 @@ def _pid_namespace() -> str:
 def process_owner() -> str:
     """Who executes runs here: host, PID namespace and pid (to tell a dead owner), plus a nonce."""
     return f"{socket.gethostname()[:50]}|{_pid_namespace()}|{os.getpid()}|{secrets.token_hex(4)}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Scheduler:
@@ -102,7 +92,6 @@ class Scheduler:
         self._lock = threading.Lock()
         self._last_error_log = -1e9
         self._last_beat = -1e9
-        self._host, self._pidns, self._pid = self.owner.split("|")[:3]
 
     # --- control -------------------------------------------------------------------------------
 
@@ -149,13 +138,13 @@ class Scheduler:
                 ).scalar()
             if run_id is None:
                 return done
-            if self._claim_queued(run_id):
-                self._active.add(run_id)
-                try:
+            self._active.add(run_id)  # busy before the claim lands: `_recover` releases idle ones
+            try:
+                if lease.claim(self.engine, run_id, self.owner):
                     self.execute(run_id)
-                finally:
-                    self._active.discard(run_id)
-                done.append(run_id)
+                    done.append(run_id)
+            finally:
+                self._active.discard(run_id)
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -192,12 +181,17 @@ class Scheduler:
         return self.max_concurrent - len(self._active)
 
     def _fill(self) -> None:
-        """Claim the oldest queued runs into the free slots."""
+        """Claim the oldest waiting runs (queued, or released by a holder that is gone) into free slots."""
         while self._free_slots() > 0 and not self._stopping:
             with self.engine.connect() as conn:
                 candidates = conn.execute(
                     select(_runs.c.id)
-                    .where(_runs.c.status == RunStatus.queued)
+                    .where(
+                        or_(
+                            _runs.c.status == RunStatus.queued,
+                            (_runs.c.status == RunStatus.running) & _runs.c.owner.is_(None),
+                        )
+                    )
                     .order_by(_runs.c.queued_at, _runs.c.created_at, _runs.c.id)
                     .limit(self._free_slots())
                 ).scalars().all()
@@ -206,75 +200,23 @@ class Scheduler:
             for run_id in candidates:
                 if self._free_slots() <= 0:
                     return
-                if self._claim_queued(run_id):
+                if lease.claim(self.engine, run_id, self.owner):
                     self._launch(run_id)
 
-    def _claim_queued(self, run_id: str) -> bool:
-        now = utcnow()
-        with self.engine.begin() as conn:
-            claimed = conn.execute(
-                update(_runs)
-                .where(_runs.c.id == run_id, _runs.c.status == RunStatus.queued)
-                .values(
-                    status=RunStatus.running,
-                    owner=self.owner,
-                    heartbeat_at=now,
-                    started_at=func.coalesce(_runs.c.started_at, now),
-                    updated_at=now,
-                )
-            ).rowcount
-        return claimed == 1
-
     def _recover(self) -> None:
-        """Take over running runs whose owner is dead."""
-        if self._free_slots() <= 0:
-            return
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(_runs.c.id, _runs.c.owner, _runs.c.heartbeat_at, _runs.c.recoveries)
-                .where(_runs.c.status == RunStatus.running)
-                .order_by(_runs.c.queued_at, _runs.c.created_at)
-            ).all()
-        for row in rows:
-            if self._free_slots() <= 0 or self._stopping:
-                return
-            # Ours but not executing: its execution ended without recording how (storage was gone).
-            left_here = row.owner == self.owner and row.id not in self._active
-            if not left_here and (row.owner == self.owner or not self._owner_dead(row.owner, row.heartbeat_at)):
-                continue
-            # No owner: released at a graceful shutdown (services/shutdown.py) or after an outage;
-            # neither is a crash, nor is a run this live process left behind.
-            crashed = 0 if row.owner is None or left_here else 1
-            with self.engine.begin() as conn:
-                owner_match = _runs.c.owner.is_(None) if row.owner is None else _runs.c.owner == row.owner
-                count = conn.execute(
-                    update(_runs)
-                    .where(_runs.c.id == row.id, _runs.c.status == RunStatus.running, owner_match)
-                    .values(owner=self.owner, heartbeat_at=utcnow(), **(lease.recovered() if crashed else {}))
-                    .returning(_runs.c.recoveries)
-                ).scalar()
-            if count is None:
-                continue
+        """Release the runs whose holder is gone, and those this process left; `_fill` takes them."""
+        orphans = lease.take_back_orphans(
+            self.engine, here=self.owner, stale_after=timedelta(seconds=self.stale_after_seconds),
+            busy=self._active,
+        )  # fmt: skip
+        for orphan in orphans:
             log.warning(
-                "recovering a run whose owner died", extra={"run_id": row.id, "previous_owner": row.owner}
+                "recovering a run whose owner died",
+                extra={"run_id": orphan.run_id, "previous_owner": orphan.previous_owner},
             )
-            if count > self.max_recoveries and self.on_crash_loop is not None:
-                self.on_crash_loop(row.id)
-                continue
-            self._launch(row.id)
-
-    def _owner_dead(self, owner: str | None, heartbeat_at: Any) -> bool:
-        if heartbeat_at is None or utcnow() - heartbeat_at > timedelta(seconds=self.stale_after_seconds):
-            return True
-        parts = (owner or "").split("|")
-        if len(parts) != 4:
-            return False
-        host, pidns, pid, _nonce = parts
-        if host != self._host or pidns != self._pidns or pidns == "-" or not pid.isdigit():
-            return False
-        # Same host and PID namespace: the pid tells. Our own pid with another nonce was a
-        # previous incarnation (a container restart reuses pids).
-        return pid == self._pid or not _pid_alive(int(pid))
+            looping = orphan.recoveries > self.max_recoveries and self.on_crash_loop is not None
+            if looping and lease.claim(self.engine, orphan.run_id, self.owner):
+                self.on_crash_loop(orphan.run_id)  # type: ignore[misc]
 
     def _beat(self) -> None:
         active = list(self._active)

@@ -154,10 +154,10 @@ def test_the_scheduler_recovers_a_run_it_owns_but_no_longer_executes(app, engine
                           context=app.app_context, max_concurrent=2, owner=HERE)  # fmt: skip
     set_run(app, run_id, status=RunStatus.running, owner=HERE, heartbeat_at=utcnow())
     scheduler._active.add(run_id)
-    scheduler._recover()
+    scheduler.tick()
     assert launched == []  # still executing here: left alone
     scheduler._active.discard(run_id)
-    scheduler._recover()
+    scheduler.tick()
     assert launched == [run_id]
     assert row(app, run_id).recoveries == 0  # a live process left it: no crash to count
 
