@@ -81,7 +81,8 @@ def start(
         raise SystemExit(2) from None
 
     display = TerminalDisplay(click.echo)
-    provider = f"provider {settings.provider}" + (" (offline rule-based generator)" if settings.provider == "offline" else "")
+    offline = " (offline rule-based generator)" if settings.provider == "offline" else ""
+    provider = f"provider {settings.provider}{offline}"
     if as_email:
         run_id, outcome = _stored_run(as_email, brief, display, provider, approve_overrun, cut)
     else:
@@ -126,7 +127,8 @@ def _dry_run(
 
 
 def _stored_run(
-    email: str, brief: Brief, display: TerminalDisplay, provider: str, approve: bool | None, cut: tuple[str, ...]
+    email: str, brief: Brief, display: TerminalDisplay, provider: str, approve: bool | None,
+    cut: tuple[str, ...],
 ) -> tuple[str, Outcome]:
     """Create the run as `email` and execute it here, through the same service as the web app."""
     service = current_app.extensions["catalyst.runs"]
@@ -160,7 +162,8 @@ def _shown(display: TerminalDisplay, publish: Publish | None) -> Publish:
     """Publish as the server does, and print each event in the terminal."""
 
     def both(run_id: str, event: dict[str, Any]) -> None:
-        display(event["type"], event.get("data") or {}, event.get("phase"), event.get("agent"), str(event["seq"]))
+        data, seq = event.get("data") or {}, str(event["seq"])
+        display(event["type"], data, event.get("phase"), event.get("agent"), seq)
         if publish is not None:
             publish(run_id, event)
 

@@ -263,7 +263,9 @@ class AILedger:
             month=month,
         )
 
-    def _unchanged(self, conn: Connection, call: Any, run_cap: Decimal, org_cap: Decimal | None) -> CallRecord:
+    def _unchanged(
+        self, conn: Connection, call: Any, run_cap: Decimal, org_cap: Decimal | None
+    ) -> CallRecord:
         """The record of a repeated operation, which changed nothing."""
         run = self._counters(conn, RUN_SPEND, {"run_id": call.run_id})
         org = self._counters(conn, ORG_SPEND, {"org_id": call.org_id, "month": call.month})
@@ -451,7 +453,10 @@ class AILedger:
                 )
                 .where(
                     CALLS.c.run_id == run_id,
-                    or_(CALLS.c.call_key == call_id, CALLS.c.call_key.startswith(f"{call_id}#", autoescape=True)),
+                    or_(
+                        CALLS.c.call_key == call_id,
+                        CALLS.c.call_key.startswith(f"{call_id}#", autoescape=True),
+                    ),
                     CALLS.c.status == SETTLED,
                     CALLS.c.answer.is_not(None),
                 )
@@ -461,7 +466,8 @@ class AILedger:
         if row is None or not isinstance(row.answer, dict):
             return None
         return StoredAnswer(
-            call_key=row.call_key, answer=row.answer, provider=row.provider, model=row.model, input_tokens=row.input_tokens,
+            call_key=row.call_key, answer=row.answer, provider=row.provider, model=row.model,
+            input_tokens=row.input_tokens,
             output_tokens=row.output_tokens, cost=micros_to_usd(row.settled_micros),
         )  # fmt: skip
 

@@ -113,7 +113,9 @@ class MeteredLLMClient:
 
     def _replay(self, request: LLMRequest, fingerprint: str) -> LLMResponse | None:
         """The answer this run already paid for, when a re-run node asks the very same question."""
-        stored = patiently("read a stored answer", lambda: self.ledger.stored_answer(self.run_id, request.call_id))
+        stored = patiently(
+            "read a stored answer", lambda: self.ledger.stored_answer(self.run_id, request.call_id)
+        )
         if stored is None or stored.answer.get("request") != fingerprint:
             return None
         try:
@@ -158,7 +160,9 @@ class MeteredLLMClient:
             if record.status == RESERVED:
                 # Held by an attempt whose process died during the call: the provider may have
                 # answered (and billed) it. Close it as interrupted, so the record shows the repeat.
-                log.warning("repeating an interrupted AI call", extra={"run_id": self.run_id, "call_key": key})
+                log.warning(
+                    "repeating an interrupted AI call", extra={"run_id": self.run_id, "call_key": key}
+                )
                 patiently("close an interrupted AI call", lambda: self.ledger.release(
                     self.run_id, key, error=INTERRUPTED  # noqa: B023 - called at once
                 ))  # fmt: skip

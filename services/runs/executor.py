@@ -72,7 +72,8 @@ class CancelFlag:
 
     def _read(self) -> bool:
         with self.engine.connect() as conn:
-            return bool(conn.execute(select(_runs.c.cancel_requested).where(_runs.c.id == self.run_id)).scalar())
+            query = select(_runs.c.cancel_requested).where(_runs.c.id == self.run_id)
+            return bool(conn.execute(query).scalar())
 
 
 class RunExecutor:
@@ -124,7 +125,8 @@ class RunExecutor:
         """
         sink = self.sink(run_id)
         try:
-            outcome = storage_retrying("execute run", patience=self.storage_patience)(self._attempt, run_id, sink)
+            retrying = storage_retrying("execute run", patience=self.storage_patience)
+            outcome = retrying(self._attempt, run_id, sink)
         except Exception as exc:  # noqa: BLE001 - any failure ends the run visibly, never silently
             db.session.rollback()
             if storage_unavailable(exc):
@@ -135,7 +137,9 @@ class RunExecutor:
         if outcome is None:
             return
         try:
-            patiently("record outcome", lambda: self.record(run_id, outcome, sink), patience=self.storage_patience)
+            patiently(
+                "record outcome", lambda: self.record(run_id, outcome, sink), patience=self.storage_patience
+            )
         except Exception as exc:  # noqa: BLE001 - storage stayed away: recovery records it later
             if not storage_unavailable(exc):
                 raise

@@ -155,7 +155,9 @@ def take_back_orphans(
         left_here = row.owner == here and busy is not None and row.id not in busy
         if row.owner == here and not left_here:
             continue
-        gone = left_here or holder_gone(row.owner, row.heartbeat_at, here=here, stale_after=stale_after, now=now)
+        gone = left_here or holder_gone(
+            row.owner, row.heartbeat_at, here=here, stale_after=stale_after, now=now
+        )
         if not gone:
             continue
         with engine.begin() as conn:
