@@ -185,8 +185,10 @@ class AILedger:
             .returning(table.c.reserved_micros, table.c.settled_micros)
         )
         row = conn.execute(take).first()
-        if row is None and conn.execute(select(table.c.reserved_micros).where(*where)).first() is None:
-            # The scope's first call: create its counter at zero and try again.
+        if row is None:
+            # Maybe the scope's first call: make sure its counter exists, then try once more. Not
+            # "if no counter is visible": on PostgreSQL another transaction's counter can become
+            # visible between the two statements, and the cap was then refused for nothing.
             conn.execute(
                 self._insert(table)
                 .values(**key, **extra, reserved_micros=0, settled_micros=0)
