@@ -41,6 +41,11 @@ class LLMResponse(BaseModel):
     cost_usd: Decimal = Decimal("0")
     offline: bool = False
     cached: bool = False
+    # The server reported no usage, so the token counts (and the cost) are our own estimate.
+    usage_estimated: bool = False
+    # False for a model whose price nobody set: the cost reads 0 but is unknown, not free.
+    priced: bool = True
+    structured_output: str = ""  # how the answer was asked for (provider-specific mode)
 
 
 class LLMError(Exception):

@@ -86,7 +86,16 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
-    llm_timeout_seconds: float = Field(60.0, gt=0, le=600)
+    # None: 60 s at a hosted provider, 300 s at a base URL of one's own (a local model is slow).
+    llm_timeout_seconds: float | None = Field(None, gt=0, le=3600)
+    # How to ask for schema-shaped answers; None: the registry entry's, else `auto` at a base URL.
+    llm_structured_output: (
+        Literal["auto", "json_schema", "json_object_schema", "json_object", "prompt", "tool", "output_format"] | None
+    ) = None
+    # Price and context window of a model that is not in config/models.yaml.
+    llm_input_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000)
+    llm_output_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000)
+    llm_context_window: int | None = Field(None, ge=256, le=100_000_000)
     llm_max_retries: int = Field(4, ge=0, le=10)
     llm_rate_limit: str = "120/minute"
     llm_cache_key: str | None = None

@@ -14,6 +14,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ from services.db import db
 from services.llm.config import LLMConfig
 from services.llm.egress import AddressNotAllowed, AllowList, check_base_url
 from services.wiring import llm_config
-from services.llm.registry import ModelRegistry, load_registry
+from services.llm.registry import STRUCTURED_OUTPUT_MODES, ModelRegistry, load_registry
 from services.models import User
 from services.models.provider import ProviderSetting
 
@@ -62,6 +63,19 @@ class ProviderChange(BaseModel):
     anthropic_api_key: SecretStr = SecretStr("")
     clear_openai_api_key: bool = False
     clear_anthropic_api_key: bool = False
+    # Blank: the registry entry's (or the environment's) value.
+    structured_output: Literal[
+        "", "auto", "json_schema", "json_object_schema", "json_object", "prompt", "tool", "output_format"
+    ] = ""
+    input_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000, decimal_places=6)
+    output_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000, decimal_places=6)
+    context_window: int | None = Field(None, ge=256, le=100_000_000)
+    timeout_seconds: float | None = Field(None, gt=0, le=3600)
+
+    @field_validator("input_usd_per_mtok", "output_usd_per_mtok", "context_window", "timeout_seconds", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("openai_base_url", "anthropic_base_url")
     @classmethod
@@ -101,6 +115,11 @@ class ProviderView:
     updated_at: datetime | None
     effective_provider: str
     effective_model: str
+    structured_output: str | None = None
+    input_usd_per_mtok: Decimal | None = None
+    output_usd_per_mtok: Decimal | None = None
+    context_window: int | None = None
+    timeout_seconds: float | None = None
 
     def audit_form(self) -> dict[str, object]:
         return {
@@ -110,6 +129,11 @@ class ProviderView:
             "anthropic_base_url": self.anthropic_base_url,
             "openai_api_key": "set" if self.openai_key_set else "not set",
             "anthropic_api_key": "set" if self.anthropic_key_set else "not set",
+            "structured_output": self.structured_output,
+            "input_usd_per_mtok": None if self.input_usd_per_mtok is None else str(self.input_usd_per_mtok),
+            "output_usd_per_mtok": None if self.output_usd_per_mtok is None else str(self.output_usd_per_mtok),
+            "context_window": self.context_window,
+            "timeout_seconds": self.timeout_seconds,
         }
 
 
@@ -137,6 +161,11 @@ def _view(row: ProviderSetting | None, base: LLMConfig) -> ProviderView:
         updated_at=row.updated_at if row else None,
         effective_provider=provider or base.provider,
         effective_model=(row.model if row and provider else None) or base.model,
+        structured_output=row.structured_output if row else None,
+        input_usd_per_mtok=row.input_usd_per_mtok if row else None,
+        output_usd_per_mtok=row.output_usd_per_mtok if row else None,
+        context_window=row.context_window if row else None,
+        timeout_seconds=row.timeout_seconds if row else None,
     )
 
 
@@ -170,6 +199,11 @@ def update_provider_settings(
     row.model = change.model or ("offline" if change.provider == "offline" else None)
     row.openai_base_url = change.openai_base_url or None
     row.anthropic_base_url = change.anthropic_base_url or None
+    row.structured_output = change.structured_output or None
+    row.input_usd_per_mtok = change.input_usd_per_mtok
+    row.output_usd_per_mtok = change.output_usd_per_mtok
+    row.context_window = change.context_window
+    row.timeout_seconds = change.timeout_seconds
     box = key_box(secret_key)
     for name in KEY_FIELDS:
         new_key = getattr(change, f"{name}_api_key").get_secret_value()
@@ -204,17 +238,28 @@ def _key_after(change: ProviderChange, name: str, stored: bool) -> bool:
 def _check(change: ProviderChange, has_key: dict[str, bool], base: LLMConfig, registry: ModelRegistry) -> None:
     errors: dict[str, str] = {}
     provider = change.provider
+    own_server = provider == "openai" and bool(change.openai_base_url or base.openai_base_url)
     if provider in ("openai", "anthropic"):
         if not change.model:
             errors["model"] = f"choose a model served by {provider}"
         elif change.model not in registry:
-            errors["model"] = "this model is not in the model registry (config/models.yaml)"
+            if not own_server:
+                errors["model"] = (
+                    "this model is not in the model registry (config/models.yaml); a model of your own "
+                    "server needs its base URL"
+                )
         elif registry.get(change.model).provider != provider:
             errors["model"] = f"{change.model} is served by {registry.get(change.model).provider}, not {provider}"
     elif provider == "offline" and change.model not in ("", "offline"):
         errors["model"] = "the offline provider only has the offline model"
     elif provider == "" and change.model:
         errors["model"] = "choose a provider for this model, or leave both on the environment default"
+    modes = STRUCTURED_OUTPUT_MODES.get(provider or base.provider, ())
+    if change.structured_output and change.structured_output not in modes:
+        errors["structured_output"] = (
+            f"{change.structured_output} is not a mode of {provider or base.provider}"
+            + (f" (choose {', '.join(modes)})" if modes else "")
+        )
     if provider == "openai" and not has_key["openai"] and not (change.openai_base_url or base.openai_base_url):
         errors["openai_api_key"] = "OpenAI needs an API key (or a base URL of a local server)"
     if provider == "anthropic" and not has_key["anthropic"]:
@@ -267,4 +312,13 @@ def llm_config_for(org_id: int, base: LLMConfig, *, secret_key: str) -> LLMConfi
         anthropic_api_key=_decrypt(box, row.anthropic_api_key_encrypted, org_id, "anthropic")
         or base.anthropic_api_key,
         anthropic_base_url=row.anthropic_base_url or base.anthropic_base_url,
+        structured_output=row.structured_output or base.structured_output,
+        input_usd_per_mtok=_first(row.input_usd_per_mtok, base.input_usd_per_mtok),
+        output_usd_per_mtok=_first(row.output_usd_per_mtok, base.output_usd_per_mtok),
+        context_window=row.context_window or base.context_window,
+        timeout_seconds=row.timeout_seconds or base.timeout_seconds,
     )
+
+
+def _first(value: Decimal | None, fallback: Decimal | None) -> Decimal | None:
+    return value if value is not None else fallback

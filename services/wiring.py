@@ -26,4 +26,8 @@ def llm_config(settings: Settings) -> LLMConfig:
         cache_ttl_seconds=settings.llm_cache_ttl_seconds,
         offline_pace_seconds=settings.offline_pace_seconds,
         allowed_hosts=tuple(settings.llm_allowed_hosts_in_force),
+        structured_output=settings.llm_structured_output,
+        input_usd_per_mtok=settings.llm_input_usd_per_mtok,
+        output_usd_per_mtok=settings.llm_output_usd_per_mtok,
+        context_window=settings.llm_context_window,
     )

@@ -29,6 +29,16 @@ PASSWORD = "correct horse battery staple"
 BACKENDS = ["sqlite", "postgres"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_structured_output_negotiation() -> Iterator[None]:
+    """`auto` remembers per (base URL, model) what a server took; a later fake may reuse a port."""
+    from services.llm.providers.openai import forget_learned_modes
+
+    forget_learned_modes()
+    yield
+    forget_learned_modes()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """The test database, created when missing."""

@@ -21,9 +21,9 @@ from agents.terminal import TerminalDisplay, resume_in_terminal, run_in_terminal
 from agents.workflow import Outcome, Workflow
 from services.db import db
 from services.events import Publish
-from services.llm import build_llm_client
+from services.llm import LLMConfigError, build_llm_client
 from services.models import Run, User
-from services.runs import RunForbidden, RunInvalid, lease
+from services.runs import RunConflict, RunForbidden, RunInvalid, lease
 from services.wiring import llm_config
 
 runs_cli = AppGroup("runs", help="Run the agent workflow from the terminal.")
@@ -111,7 +111,11 @@ def _dry_run(
 ) -> tuple[str, Outcome]:
     """The workflow in memory: nothing is stored, nothing appears in the web app."""
     run_id = f"cli-{uuid.uuid4().hex[:12]}"
-    llm = build_llm_client(llm_config(settings))
+    try:
+        llm = build_llm_client(llm_config(settings))
+    except LLMConfigError as exc:
+        click.echo(f"error: the AI provider is not set up correctly: {exc}", err=True)
+        raise SystemExit(2) from None
     checkpoints = f"sqlite:///{settings.instance_path / 'cli-checkpoints.sqlite'}"
     click.echo(f"run {run_id} · {provider} · local dry run: not stored, not shown in the web app "
                "(use --as EMAIL to store it)")
@@ -138,7 +142,7 @@ def _stored_run(
         raise SystemExit(2)
     try:
         run = service.create(user, brief)
-    except (RunInvalid, RunForbidden) as exc:
+    except (RunInvalid, RunForbidden, RunConflict) as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
     run_id = run.id

@@ -374,6 +374,7 @@ class AILedger:
         cached: bool = False,
         error: str | None = None,
         answer: dict[str, Any] | None = None,
+        usage_estimated: bool = False,
     ) -> CallRecord:
         """Record the real cost of a reserved call and free the rest of its reservation.
 
@@ -388,6 +389,7 @@ class AILedger:
             "input_tokens": max(0, input_tokens),
             "output_tokens": max(0, output_tokens),
             "cached": cached,
+            "usage_estimated": usage_estimated,
             "error": error[:64] if error else None,
             "finished_at": self._clock(),
             "answer": answer,

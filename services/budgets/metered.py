@@ -107,6 +107,7 @@ class MeteredLLMClient:
             model=response.model,
             cached=response.cached,
             answer=answer,
+            usage_estimated=response.usage_estimated,
         ))  # fmt: skip
         self._after_settlement(request, settled)
         return response

@@ -13,7 +13,7 @@ from services.llm.client import ResilientLLMClient
 from services.llm.config import LLMConfig
 from services.llm.errors import LLMCallError
 from services.llm.estimate import max_cost
-from services.llm.factory import LLMConfigError, build_llm_client
+from services.llm.factory import LLMConfigError, build_llm_client, checked_model
 from services.llm.registry import ModelInfo, ModelRegistry, UnknownModelError, cost, load_registry
 
 
@@ -34,6 +34,7 @@ __all__ = [
     "ResilientLLMClient",
     "UnknownModelError",
     "build_llm_client",
+    "checked_model",
     "cost",
     "estimate_max_cost",
     "load_registry",

@@ -49,10 +49,14 @@ def schema_name(prompt: str) -> str:
 class _Spent:
     input_tokens: int = 0
     output_tokens: int = 0
+    estimated: bool = False
+    structured_output: str = ""
 
     def add(self, reply: ProviderReply) -> None:
         self.input_tokens += reply.input_tokens
         self.output_tokens += reply.output_tokens
+        self.estimated = self.estimated or reply.usage_estimated
+        self.structured_output = reply.structured_output
 
 
 class ResilientLLMClient:
@@ -115,6 +119,9 @@ class ResilientLLMClient:
             input_tokens=spent.input_tokens,
             output_tokens=spent.output_tokens,
             cost_usd=self._model.cost(spent.input_tokens, spent.output_tokens),
+            usage_estimated=spent.estimated,
+            priced=self._model.priced,
+            structured_output=spent.structured_output,
         )
         if cache is not None and cache_key is not None:
             cache.put(cache_key, {"output": output.model_dump(mode="json"), "model": model_id})
@@ -208,6 +215,7 @@ class ResilientLLMClient:
             model=self._model.name,
             cost_usd=Decimal(0),
             cached=True,
+            priced=self._model.priced,
         )
 
     def _fields(self, request: LLMRequest) -> dict[str, Any]:

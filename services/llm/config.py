@@ -6,9 +6,20 @@ The LLM layer never reads the environment: the app's settings class is the one p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 Provider = Literal["openai", "anthropic", "offline"]
+
+# A hosted API answers in seconds; a model on the operator's own hardware (any base URL that is not
+# a hosted provider) can need minutes for one structured answer on a small CPU.
+HOSTED_TIMEOUT_SECONDS = 60.0
+LOCAL_TIMEOUT_SECONDS = 300.0
+_HOSTED_BASE_URLS = ("https://api.openai.com/", "https://api.anthropic.com/")
+
+
+class LLMConfigError(ValueError):
+    """The LLM configuration cannot work; raised when the client is built, before any run."""
 
 
 @dataclass(frozen=True)
@@ -21,7 +32,8 @@ class LLMConfig:
     openai_base_url: str | None = None
     anthropic_api_key: str | None = field(default=None, repr=False)
     anthropic_base_url: str | None = None
-    timeout_seconds: float = 60.0
+    # None: HOSTED_TIMEOUT_SECONDS at a hosted provider, LOCAL_TIMEOUT_SECONDS at any other base URL.
+    timeout_seconds: float | None = None
     max_retries: int = 3
     backoff_initial_seconds: float = 1.0
     backoff_max_seconds: float = 20.0
@@ -42,12 +54,46 @@ class LLMConfig:
     # connection is checked against private ranges unless `allowed_hosts` (LLM_ALLOWED_HOSTS) names it.
     guard_base_url: bool = False
     allowed_hosts: tuple[str, ...] = ()
+    # How to ask for schema-shaped answers (services.llm.registry.STRUCTURED_OUTPUT_MODES); None:
+    # the model's registry entry, else the provider's default for the base URL.
+    structured_output: str | None = None
+    # For a model that is not in the registry (any model an OpenAI-compatible server serves).
+    input_usd_per_mtok: Decimal | None = None
+    output_usd_per_mtok: Decimal | None = None
+    context_window: int | None = None
+
+    @property
+    def base_url(self) -> str | None:
+        """The configured base URL of the provider in force (None: the provider's own API)."""
+        if self.provider == "openai":
+            return self.openai_base_url
+        if self.provider == "anthropic":
+            return self.anthropic_base_url
+        return None
+
+    @property
+    def hosted(self) -> bool:
+        """True when calls go to a hosted provider's own API rather than a server of the operator's."""
+        url = self.base_url
+        return url is None or (url.rstrip("/") + "/").startswith(_HOSTED_BASE_URLS)
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one provider call may take."""
+        if self.timeout_seconds is not None:
+            return self.timeout_seconds
+        return HOSTED_TIMEOUT_SECONDS if self.hosted else LOCAL_TIMEOUT_SECONDS
 
     def __post_init__(self) -> None:
         if self.provider not in ("openai", "anthropic", "offline"):
             raise ValueError(f"unknown LLM provider {self.provider!r}")
-        if self.timeout_seconds <= 0:
+        if self.timeout_seconds is not None and self.timeout_seconds <= 0:
             raise ValueError("timeout_seconds must be positive")
+        for price in (self.input_usd_per_mtok, self.output_usd_per_mtok):
+            if price is not None and (not price.is_finite() or price < 0):
+                raise ValueError("prices must be non-negative numbers")
+        if self.context_window is not None and self.context_window < 256:
+            raise ValueError("context_window must be at least 256 tokens")
         if self.max_retries < 0:
             raise ValueError("max_retries must be zero or more")
         if self.breaker_failure_threshold < 1:

@@ -36,6 +36,7 @@ _PROVIDER_CODES = {
     "client_error": "provider_rejected",
     "refused": "refused",
     "blocked": "provider_address_not_allowed",
+    "unsupported": "structured_output_unsupported",
 }
 
 

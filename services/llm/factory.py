@@ -14,10 +14,16 @@ from urllib.parse import urlsplit
 from agents.ports import LLMClient
 from services.llm.cache import build_cache, cache_scope
 from services.llm.client import ResilientLLMClient
-from services.llm.config import LLMConfig
+from services.llm.config import LLMConfig, LLMConfigError
 from services.llm.egress import AllowList, guarded_http_client
 from services.llm.providers.base import Provider
-from services.llm.registry import ModelInfo, ModelRegistry, load_registry
+from services.llm.registry import (
+    ModelInfo,
+    ModelRegistry,
+    RegistryError,
+    resolve_model,
+    structured_mode,
+)
 from services.llm.resilience import (
     CircuitBreaker,
     Clock,
@@ -34,40 +40,60 @@ _guards_lock = threading.Lock()
 _guards: dict[tuple[Any, ...], tuple[CircuitBreaker, ProviderRateLimiter]] = {}
 
 
-class LLMConfigError(ValueError):
-    """The LLM configuration cannot work; raised when the client is built."""
-
-
 def _http_client(config: LLMConfig) -> Any:
     """A checked HTTP client when an org admin chose the base URL; None: the SDK's own client."""
     if not config.guard_base_url:
         return None
-    return guarded_http_client(AllowList.parse(config.allowed_hosts), timeout=config.timeout_seconds)
+    return guarded_http_client(AllowList.parse(config.allowed_hosts), timeout=config.timeout)
 
 
-def _provider(config: LLMConfig, model: ModelInfo) -> Provider:
+def checked_model(config: LLMConfig, registry: ModelRegistry | None = None) -> tuple[ModelInfo, str]:
+    """The model and structured-output mode `config` will use; `LLMConfigError` if it cannot work.
+
+    Everything a client build checks, without building one: run creation and the admin page use
+    it so that a run that cannot call its model is never queued.
+    """
+    model = resolve_model(config, registry)
+    if model.provider != config.provider:
+        raise LLMConfigError(
+            f"model {model.name!r} is served by {model.provider!r}, not by the configured "
+            f"provider {config.provider!r}"
+        )
+    try:
+        mode = structured_mode(config, model)
+    except RegistryError as exc:
+        raise LLMConfigError(str(exc)) from None
+    if config.provider == "openai" and not (config.openai_api_key or config.openai_base_url):
+        raise LLMConfigError("the OpenAI provider needs an API key (or a base URL of a local server)")
+    if config.provider == "anthropic" and not config.anthropic_api_key:
+        raise LLMConfigError("the Anthropic provider needs an API key")
+    return model, mode
+
+
+def build_provider(config: LLMConfig, model: ModelInfo, mode: str) -> Provider:
+    """The bare provider adapter (no retries, breaker or cache), for one-off admin checks."""
+    return _provider(config, model, mode)
+
+
+def _provider(config: LLMConfig, model: ModelInfo, mode: str) -> Provider:
     if config.provider == "openai":
         from services.llm.providers.openai import OpenAIProvider
 
-        key = config.openai_api_key or (_NO_KEY_PLACEHOLDER if config.openai_base_url else None)
-        if not key:
-            raise LLMConfigError("the OpenAI provider needs an API key (or a base URL of a local server)")
         return OpenAIProvider(
-            api_key=key,
+            api_key=config.openai_api_key or _NO_KEY_PLACEHOLDER,
             base_url=config.openai_base_url,
-            timeout_seconds=config.timeout_seconds,
+            timeout_seconds=config.timeout,
             max_tokens_param=model.max_tokens_param,
+            structured_output=mode,
             http_client=_http_client(config),
         )
     from services.llm.providers.anthropic import AnthropicProvider
 
-    if not config.anthropic_api_key:
-        raise LLMConfigError("the Anthropic provider needs an API key")
     return AnthropicProvider(
-        api_key=config.anthropic_api_key,
+        api_key=config.anthropic_api_key or "",
         base_url=config.anthropic_base_url,
-        timeout_seconds=config.timeout_seconds,
-        structured_output=model.structured_output,
+        timeout_seconds=config.timeout,
+        structured_output=mode,
         http_client=_http_client(config),
     )
 
@@ -133,18 +159,13 @@ def build_llm_client(
         from agents.offline import OfflineLLMClient
 
         return OfflineLLMClient(pace_seconds=config.offline_pace_seconds)
-    model = (registry or load_registry()).get(config.model)
-    if model.provider != config.provider:
-        raise LLMConfigError(
-            f"model {model.name!r} is served by {model.provider!r}, not by the configured "
-            f"provider {config.provider!r}"
-        )
+    model, mode = checked_model(config, registry)
     if clock is None:
         breaker, limiter = _shared_guards(config, sleep)
     else:
         breaker, limiter = _new_guards(config, sleep, clock)
     return ResilientLLMClient(
-        provider=_provider(config, model),
+        provider=_provider(config, model, mode),
         model=model,
         policy=RetryPolicy(
             max_retries=config.max_retries,

@@ -40,6 +40,12 @@ def system_message(system: str) -> str:
     return f"{system.rstrip()}\n\n{DATA_NOTICE}"
 
 
+def schema_instruction(schema: dict[str, Any]) -> str:
+    """The schema spelled out for servers that cannot be given it as a response format."""
+    text = json.dumps(schema, separators=(",", ":"), ensure_ascii=False)
+    return f"The JSON object must match this JSON Schema:\n{text}"
+
+
 def data_message(data: dict[str, Any]) -> str:
     """The user turn: the request's data as JSON between the markers."""
     return f"{_DATA_INTRO}\n{DATA_BEGIN}\n{_encode_data(data)}\n{DATA_END}"

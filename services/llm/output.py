@@ -33,6 +33,23 @@ def _summarise(error: ValidationError) -> str:
     return "does not match the schema: " + "; ".join(parts)
 
 
+def _embedded_object(body: str) -> object | None:
+    """The first JSON object inside prose ("Here is the plan: {...} Hope it helps"), if any.
+
+    Servers without any response format (the `prompt` structured-output mode) often answer so.
+    """
+    decoder = json.JSONDecoder()
+    start = body.find("{")
+    while start >= 0:
+        try:
+            value, _ = decoder.raw_decode(body, start)
+        except json.JSONDecodeError:
+            start = body.find("{", start + 1)
+            continue
+        return value
+    return None
+
+
 def parse_answer(text: str, schema: type[BaseModel]) -> BaseModel:
     """Validate `text` against `schema`; raise `AnswerProblem` with a repair hint otherwise."""
     body = _strip_fence(text.strip())
@@ -41,9 +58,11 @@ def parse_answer(text: str, schema: type[BaseModel]) -> BaseModel:
     try:
         value = json.loads(body)
     except json.JSONDecodeError as exc:
-        raise AnswerProblem(
-            f"it is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        value = _embedded_object(body)
+        if value is None:
+            raise AnswerProblem(
+                f"it is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            ) from None
     try:
         return schema.model_validate(value)
     except ValidationError as exc:

@@ -15,14 +15,24 @@ from typing import Any
 
 import yaml
 
+from services.llm.config import LLMConfig, LLMConfigError
+
 DEFAULT_REGISTRY_PATH = Path(__file__).resolve().parents[2] / "config" / "models.yaml"
 _MILLION = Decimal(1_000_000)
+# The context window assumed for a model outside the registry when LLM_CONTEXT_WINDOW is unset:
+# small enough for the small models people serve locally.
+DEFAULT_CONTEXT_WINDOW = 8192
 _PROVIDERS = ("openai", "anthropic", "offline")
-_STRUCTURED_OUTPUT = ("tool", "output_format")
+# How each provider can be asked for an answer that matches a JSON schema (see `structured`).
+STRUCTURED_OUTPUT_MODES = {
+    "openai": ("auto", "json_schema", "json_object_schema", "json_object", "prompt"),
+    "anthropic": ("tool", "output_format"),
+    "offline": (),
+}
 _MAX_TOKENS_PARAMS = ("max_completion_tokens", "max_tokens")
 
 
-class UnknownModelError(ValueError):
+class UnknownModelError(LLMConfigError):
     """The configured model is not in the registry, so its price is unknown."""
 
 
@@ -40,8 +50,13 @@ class ModelInfo:
     context_window: int
     input_usd_per_mtok: Decimal
     output_usd_per_mtok: Decimal
-    structured_output: str = "tool"
+    # None: the provider's default (`tool` for Anthropic; for OpenAI-compatible servers
+    # `json_schema` at OpenAI itself and `auto` at any other base URL).
+    structured_output: str | None = None
     max_tokens_param: str = "max_completion_tokens"
+    # False for a model outside the registry whose price nobody configured: its cost counts as 0
+    # and is shown as "price not set", never as free.
+    priced: bool = True
 
     def cost(self, input_tokens: int, output_tokens: int) -> Decimal:
         """Exact USD cost of the given usage."""
@@ -94,9 +109,10 @@ def _model(name: str, entry: Any) -> ModelInfo:
     provider = entry.get("provider")
     if provider not in _PROVIDERS:
         raise RegistryError(f"model {name!r}: provider must be one of {_PROVIDERS}")
-    structured = entry.get("structured_output", "tool")
-    if structured not in _STRUCTURED_OUTPUT:
-        raise RegistryError(f"model {name!r}: structured_output must be one of {_STRUCTURED_OUTPUT}")
+    structured = entry.get("structured_output")
+    modes = STRUCTURED_OUTPUT_MODES[provider]
+    if structured is not None and structured not in modes:
+        raise RegistryError(f"model {name!r}: structured_output must be one of {modes}")
     max_tokens_param = entry.get("max_tokens_param", "max_completion_tokens")
     if max_tokens_param not in _MAX_TOKENS_PARAMS:
         raise RegistryError(f"model {name!r}: max_tokens_param must be one of {_MAX_TOKENS_PARAMS}")
@@ -128,6 +144,45 @@ def load_registry(path: Path = DEFAULT_REGISTRY_PATH) -> ModelRegistry:
     """Read and validate a registry file (cached per path; the file is configuration)."""
     with open(path, encoding="utf-8") as handle:
         return parse_registry(yaml.safe_load(handle))
+
+
+def resolve_model(config: LLMConfig, registry: ModelRegistry | None = None) -> ModelInfo:
+    """The model `config` names: its registry entry, or, at a configured OpenAI-compatible base
+    URL, whatever model that server serves, priced from the configuration (unset: not priced)."""
+    registry = registry or load_registry()
+    if config.model in registry:
+        return registry.get(config.model)
+    if config.provider != "openai" or not config.openai_base_url:
+        known = ", ".join(registry.names())
+        raise UnknownModelError(
+            f"model {config.model!r} is not in the model registry (known: {known}); a model of your own "
+            "server needs OPENAI_BASE_URL (set LLM_INPUT_USD_PER_MTOK and LLM_OUTPUT_USD_PER_MTOK for its price)"
+        )
+    prices = (config.input_usd_per_mtok, config.output_usd_per_mtok)
+    return ModelInfo(
+        name=config.model,
+        provider="openai",
+        id=config.model,
+        context_window=config.context_window or DEFAULT_CONTEXT_WINDOW,
+        input_usd_per_mtok=prices[0] or Decimal(0),
+        output_usd_per_mtok=prices[1] or Decimal(0),
+        # OpenAI's own newer name is unknown to most other servers; the old one works everywhere.
+        max_tokens_param="max_tokens",
+        priced=any(price is not None for price in prices),
+    )
+
+
+def structured_mode(config: LLMConfig, model: ModelInfo) -> str:
+    """How calls ask for schema-shaped answers: the setting, the model's entry, or the default."""
+    mode = config.structured_output or model.structured_output
+    if mode is None:
+        if model.provider == "anthropic":
+            return "tool"
+        return "json_schema" if config.hosted else "auto"
+    if mode not in STRUCTURED_OUTPUT_MODES[model.provider]:
+        modes = ", ".join(STRUCTURED_OUTPUT_MODES[model.provider])
+        raise RegistryError(f"structured output {mode!r} does not exist for {model.provider} (choose one of {modes})")
+    return mode
 
 
 def cost(model: str, input_tokens: int, output_tokens: int) -> Decimal:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db import UTCDateTime, db, utcnow
@@ -73,6 +74,8 @@ class AICall(db.Model):
     reserved_micros: Mapped[int] = mapped_column(BigInteger)
     settled_micros: Mapped[int] = mapped_column(BigInteger, default=0)
     cached: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The server reported no usage: the token counts (and the cost) are Catalyst's estimate.
+    usage_estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     error: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db import UTCDateTime, db, utcnow
@@ -23,5 +24,11 @@ class ProviderSetting(db.Model):
     # Fernet tokens; the keys themselves are never stored in clear nor sent back to a browser.
     openai_api_key_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
     anthropic_api_key_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # For a model outside the registry, and how its server takes a schema; None: the environment's.
+    structured_output: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    input_usd_per_mtok: Mapped[Decimal | None] = mapped_column(Numeric(12, 6), nullable=True)
+    output_usd_per_mtok: Mapped[Decimal | None] = mapped_column(Numeric(12, 6), nullable=True)
+    context_window: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    timeout_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

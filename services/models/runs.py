@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.db import UTCDateTime, db, utcnow
@@ -61,6 +62,8 @@ class Run(db.Model):
     policy: Mapped[str] = mapped_column(String(16), default="approve")
     provider: Mapped[str] = mapped_column(String(32), default="offline")
     model: Mapped[str] = mapped_column(String(100), default="offline")
+    # False when the model has no price (outside the registry, none configured): spend is unknown.
+    ai_price_set: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     pause_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     pause_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

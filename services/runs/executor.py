@@ -23,6 +23,7 @@ from agents.workflow import Announcement, Outcome, Workflow
 from services import metrics
 from services.db import db, utcnow
 from services.events import Publish, RunEventSink
+from services.llm.config import LLMConfigError
 from services.models import Run, RunStatus
 from services.runs import lease
 from services.storage_errors import reason, storage_unavailable
@@ -127,6 +128,9 @@ class RunExecutor:
         try:
             retrying = storage_retrying("execute run", patience=self.storage_patience)
             outcome = retrying(self._attempt, run_id, sink)
+        except LLMConfigError as exc:  # settings changed since the run was queued: say what is wrong
+            db.session.rollback()
+            outcome = _failed("provider_not_configured", f"The AI provider is not set up correctly: {exc}"[:500])
         except Exception as exc:  # noqa: BLE001 - any failure ends the run visibly, never silently
             db.session.rollback()
             if storage_unavailable(exc):

@@ -22,7 +22,7 @@ from config.settings import Settings
 from services import audit
 from services.db import db, utcnow
 from services.events import Publish
-from services.llm import LLMConfig, build_llm_client
+from services.llm import LLMConfig, LLMConfigError, build_llm_client, checked_model
 from services.models import Run, RunStatus, User
 from services.runs.errors import RunConflict, RunForbidden, RunInvalid
 from services.runs.executor import ExecutionHooks, RunExecutor
@@ -154,6 +154,15 @@ class RunService:
         except ValueError as exc:
             raise RunInvalid(str(exc), field="ai_cap_usd") from None
         config = self.llm_config(user.org_id)
+        price_set = True
+        if config.provider != "offline":
+            try:
+                price_set = checked_model(config)[0].priced
+            except LLMConfigError as exc:
+                raise RunConflict(
+                    f"The AI provider is not set up correctly: {exc}. An admin can fix it on the provider page.",
+                    code="provider_not_configured",
+                ) from None
         now = utcnow()
         run = Run(
             org_id=user.org_id,
@@ -166,6 +175,7 @@ class RunService:
             policy=self.overrun_policy(user.org_id),
             provider=config.provider,
             model=config.model,
+            ai_price_set=price_set,
             queued_at=now,
             created_at=now,
         )

@@ -29,8 +29,37 @@ def _text(content: Any) -> str:
     return ""
 
 
+def _schema_in_prompt(system: str) -> dict[str, Any] | None:
+    marker = "JSON Schema:\n"
+    at = system.rfind(marker)
+    if at < 0:
+        return None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(system, at + len(marker))
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 class FakeOpenAIServer(ScriptedServer):
+    """Answers every structured-output mode Catalyst has, unless told to refuse some formats.
+
+    `refused_formats`: response_format types ("json_schema", "json_object") answered 400 with a
+    message naming `response_format`, as llama.cpp, LM Studio and older vLLM do.
+    """
+
     _ids = itertools.count(1)
+    served_models: tuple[str, ...] = ("fake-small", "fake-large")
+
+    def __init__(self, *args: Any, refused_formats: tuple[str, ...] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.refused_formats = set(refused_formats)
+
+    def handle(self, seen: SeenRequest) -> Answer:
+        if seen.method == "GET" and seen.path.rstrip("/").endswith("/models"):
+            models = [{"id": name, "object": "model", "created": 0, "owned_by": "fake"} for name in self.served_models]
+            return Answer(200, {"object": "list", "data": models})
+        return super().handle(seen)
 
     @property
     def base_url(self) -> str:
@@ -46,12 +75,19 @@ class FakeOpenAIServer(ScriptedServer):
         instructions = [m for m in cls.messages(seen) if m.get("role") in ("system", "developer")]
         return "\n".join(_text(m.get("content")) for m in instructions)
 
-    @staticmethod
-    def schema_name(seen: SeenRequest) -> str | None:
+    @classmethod
+    def schema_name(cls, seen: SeenRequest) -> str | None:
+        """The prompt asked: the json_schema name, else the prompt whose schema was sent."""
+        body = seen.body if isinstance(seen.body, dict) else {}
+        format_ = body.get("response_format") or {}
         try:
-            return seen.body["response_format"]["json_schema"]["name"]
+            return format_["json_schema"]["name"]
         except (KeyError, TypeError):
-            return None
+            pass
+        schema = format_.get("schema") if isinstance(format_, dict) else None
+        if schema is None:
+            schema = _schema_in_prompt(cls.system_text(seen))
+        return _prompt_of(schema)
 
     @classmethod
     def data(cls, seen: SeenRequest) -> dict[str, Any]:
@@ -71,6 +107,9 @@ class FakeOpenAIServer(ScriptedServer):
     def answer(self, seen: SeenRequest, behaviour: Behaviour) -> Answer:
         if not seen.path.rstrip("/").endswith("/chat/completions"):
             return self._error(404, f"fake OpenAI server: no route {seen.path}")
+        format_type = (seen.body.get("response_format") or {}).get("type") if isinstance(seen.body, dict) else None
+        if format_type in self.refused_formats:
+            return self._error(400, f"response_format type {format_type!r} is not supported by this server")
         if behaviour.kind == "error":
             message = behaviour.payload if isinstance(behaviour.payload, str) else f"scripted {behaviour.status}"
             return self._error(behaviour.status, message, behaviour.retry_after)
@@ -104,10 +143,23 @@ class FakeOpenAIServer(ScriptedServer):
                         "logprobs": None,
                     }
                 ],
-                "usage": {
+                **({} if behaviour.kind == "no_usage" else {"usage": {
                     "prompt_tokens": input_tokens,
                     "completion_tokens": output_tokens,
                     "total_tokens": input_tokens + output_tokens,
-                },
+                }}),
             },
         )
+
+
+def _prompt_of(schema: Any) -> str | None:
+    """The prompt template whose output schema is `schema` (matched by the schema's title)."""
+    if not isinstance(schema, dict):
+        return None
+    from agents.outputs import OUTPUT_SCHEMAS
+
+    title = schema.get("title")
+    for prompt, model in OUTPUT_SCHEMAS.items():
+        if model.model_json_schema().get("title") == title:
+            return prompt
+    return title if isinstance(title, str) else None

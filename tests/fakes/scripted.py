@@ -72,6 +72,11 @@ def client_error(status: int = 400, body: str | None = None) -> Behaviour:
     return Behaviour("error", status=status, payload=body)
 
 
+def no_usage(payload: dict[str, Any] | None = None) -> Behaviour:
+    """A good answer whose body carries no `usage` block, as some servers send."""
+    return Behaviour("no_usage", payload=payload)
+
+
 def slow(seconds: float) -> Behaviour:
     """Sleep `seconds` before answering normally (use more than the client timeout)."""
     return Behaviour("slow", delay=seconds)
@@ -214,6 +219,9 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
+        def do_GET(self) -> None:
+            self._serve("GET", None)
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
@@ -221,8 +229,11 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 body: Any = json.loads(raw or b"null")
             except json.JSONDecodeError:
                 body = raw.decode("utf-8", errors="replace")
+            self._serve("POST", body)
+
+        def _serve(self, method: str, body: Any) -> None:
             seen = SeenRequest(
-                method="POST",
+                method=method,
                 path=self.path,
                 headers={key.lower(): value for key, value in self.headers.items()},
                 body=body,

@@ -7,6 +7,7 @@ validation and cost live above them in the client.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any, Literal, Protocol
 from services.llm.egress import find_refusal
 
 ErrorKind = Literal[
-    "timeout", "connection", "rate_limited", "server_error", "client_error", "refused", "blocked"
+    "timeout", "connection", "rate_limited", "server_error", "client_error", "refused", "blocked", "unsupported"
 ]
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class ProviderReply:
     input_tokens: int
     output_tokens: int
     model: str
+    structured_output: str = ""  # the mode that produced this answer
+    usage_estimated: bool = False  # the server reported no usage; the counts are ours
 
 
 class ProviderError(Exception):
@@ -62,12 +65,16 @@ class ProviderError(Exception):
         transient: bool,
         status: int | None = None,
         retry_after: float | None = None,
+        detail: str = "",
     ):
         super().__init__(message)
         self.kind = kind
         self.transient = transient
         self.status = status
         self.retry_after = retry_after
+        # The upstream's own words, trimmed and scrubbed (`shown_detail`): for the admin who is
+        # testing the connection, never for a run's record.
+        self.detail = shown_detail(detail)
 
 
 class Provider(Protocol):
@@ -113,6 +120,19 @@ def parse_retry_after(headers: Any) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+_SECRET_LIKE = re.compile(
+    r"(?i)(bearer\s+\S+|\b(?:sk|pk|rk|key|api[_-]?key|token)[-_=:]\s*[A-Za-z0-9_\-.]{6,}|\b[A-Za-z0-9_\-]{32,}\b)"
+)
+DETAIL_CHARS = 300
+
+
+def shown_detail(detail: object) -> str:
+    """An upstream error body as an admin may see it: one line, secret-looking words masked, short."""
+    text = " ".join(str(detail or "").split())
+    text = _SECRET_LIKE.sub("[hidden]", text)
+    return text if len(text) <= DETAIL_CHARS else text[: DETAIL_CHARS - 1] + "…"
+
+
 def withheld(summary: str, detail: object) -> str:
     """`summary` plus a request id; the upstream's own words go to the log only.
 
@@ -124,7 +144,7 @@ def withheld(summary: str, detail: object) -> str:
     return f"{summary} (request {request_id}; details are in the server log)"
 
 
-def status_error(message: str, status: int, headers: Any) -> ProviderError:
+def status_error(message: str, status: int, headers: Any, detail: object = "") -> ProviderError:
     """Classify an HTTP error status the same way for every provider."""
     transient = is_transient_status(status)
     if status == 429:
@@ -141,6 +161,7 @@ def status_error(message: str, status: int, headers: Any) -> ProviderError:
         transient=transient,
         status=status,
         retry_after=parse_retry_after(headers) if transient else None,
+        detail=detail,
     )
 
 

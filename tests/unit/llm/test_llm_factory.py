@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 import pytest
 
@@ -12,9 +13,23 @@ from tests.fakes.scripted import client_error
 from tests.unit.llm.llm_support import config_for, make_request
 
 
-def test_unknown_model_fails_at_build_time(fake_openai):
-    with pytest.raises(UnknownModelError, match="gpt-nonexistent"):
-        build_llm_client(config_for(fake_openai, model="gpt-nonexistent"))
+def test_unknown_model_fails_at_build_time_without_a_server_of_ones_own():
+    with pytest.raises(UnknownModelError, match="gpt-nonexistent.*OPENAI_BASE_URL"):
+        build_llm_client(LLMConfig(provider="openai", model="gpt-nonexistent", openai_api_key="sk-test-key"))
+    with pytest.raises(UnknownModelError, match="claude-nonexistent"):
+        build_llm_client(LLMConfig(provider="anthropic", model="claude-nonexistent", anthropic_api_key="k" * 20,
+                                   anthropic_base_url="http://127.0.0.1:9/"))
+
+
+def test_any_model_of_a_configured_server_is_accepted_unpriced_unless_priced(fake_openai):
+    client = build_llm_client(config_for(fake_openai, model="whatever-the-server-serves"))
+    assert client.model.id == "whatever-the-server-serves"
+    assert client.model.priced is False and client.model.cost(10**6, 10**6) == 0
+    assert client.model.max_tokens_param == "max_tokens"
+    priced = build_llm_client(config_for(fake_openai, model="mine", input_usd_per_mtok=Decimal("0.5"),
+                                         output_usd_per_mtok=Decimal("1.5"), context_window=4096))
+    assert priced.model.priced is True and priced.model.context_window == 4096
+    assert priced.model.cost(10**6, 10**6) == Decimal("2.0")
 
 
 def test_model_of_another_provider_fails_at_build_time(fake_openai):

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from services.llm import UnknownModelError, cost, load_registry
-from services.llm.registry import RegistryError, parse_registry
+from services.llm.config import LLMConfig
+from services.llm.registry import RegistryError, parse_registry, structured_mode
 
 
 def test_costs_are_exact_decimals():
@@ -32,7 +33,10 @@ def test_the_shipped_registry_has_the_expected_models():
     for name in (*SHIPPED, "offline", "local"):
         assert name in registry
     assert registry.get("local").max_tokens_param == "max_tokens"
-    assert registry.get("claude-haiku-4-5").structured_output == "tool"
+    assert structured_mode(LLMConfig(provider="anthropic"), registry.get("claude-haiku-4-5")) == "tool"
+    assert structured_mode(LLMConfig(provider="openai"), registry.get("gpt-4o-mini")) == "json_schema"
+    local = LLMConfig(provider="openai", openai_base_url="http://127.0.0.1:8080/v1")
+    assert structured_mode(local, registry.get("local")) == "auto"
     for name in registry.names():
         model = registry.get(name)
         assert model.context_window > 0
