@@ -29,6 +29,15 @@ export function formatPercent(fraction) {
   return new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 }).format(fraction);
 }
 
+/** A duration as a clock: "0:07", "12:05" under an hour, "1:02:09" from an hour on (floored to the second). */
+export function formatDuration(ms) {
+  const total = Math.floor(Math.max(0, Number(ms) || 0) / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
+}
+
 export function timeZoneName() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
 }

@@ -81,10 +81,11 @@ function fillApproval(pause) {
 
 function onEvent(event) {
   log.add(event);
+  agents.observe(event.ts);
   const d = event.data || {};
   switch (event.type) {
     case "run.started": setStatus("running"); break;
-    case "run.resumed": state.pause = null; setStatus("running"); break;
+    case "run.resumed": state.pause = null; setStatus("running"); agents.resumeClocks(event.ts); break;
     case "run.paused":
       state.pause = d;
       if (d.reason === "approval_required") {
@@ -92,10 +93,11 @@ function onEvent(event) {
         state.approvalPayload = d;
       }
       setStatus("paused", d.reason);
+      agents.haltClocks(event.ts, "paused");
       break;
-    case "run.completed": timeline.finishAll(); setStatus("completed"); markAgentsFinished("done"); break;
-    case "run.failed": timeline.stopActive(); setStatus("failed"); markAgentsFinished("stopped"); break;
-    case "run.cancelled": timeline.stopActive(); setStatus("cancelled"); markAgentsFinished("stopped"); break;
+    case "run.completed": timeline.finishAll(); setStatus("completed"); markAgentsFinished("done", event.ts); break;
+    case "run.failed": timeline.stopActive(); setStatus("failed"); markAgentsFinished("stopped", event.ts); break;
+    case "run.cancelled": timeline.stopActive(); setStatus("cancelled"); markAgentsFinished("stopped", event.ts); break;
     case "phase.started":
       timeline.started(event.phase);
       if (event.phase === "execution" && Array.isArray(d.agents)) fundedAgents(d.agents);
@@ -104,6 +106,7 @@ function onEvent(event) {
     case "agent.started":
       agents.status(event.agent, "working", "Started.");
       agents.progress(event.agent, 5);
+      agents.startClock(event.agent, event.ts);
       if (d.allocation !== undefined) agents.money(event.agent, { allocated: d.allocation });
       break;
     case "agent.progress":
@@ -114,10 +117,12 @@ function onEvent(event) {
     case "agent.completed":
       agents.status(event.agent, "done", agentOutcome(d));
       agents.progress(event.agent, 100);
+      agents.finishClock(event.agent, event.ts);
       agents.money(event.agent, { allocated: d.allocation, committed: d.committed, tokens: d.tokens });
       break;
     case "agent.failed":
       agents.status(event.agent, "failed", (d.error && d.error.message) || "Failed.");
+      agents.finishClock(event.agent, event.ts);
       break;
     case "budget.updated":
       budget.update(d);
@@ -149,7 +154,8 @@ function fundedAgents(funded) {
   });
 }
 
-function markAgentsFinished(kind) {
+function markAgentsFinished(kind, ts) {
+  agents.haltClocks(ts, "stopped");
   agents.each((agent, card) => {
     if (card.classList.contains("agent-working")) agents.status(agent, kind);
   });

@@ -1,6 +1,6 @@
 // Rendering the live run view from protocol events: timeline, agents, budget, AI meter.
 import { $, $$, h, setText, clear } from "../dom.js";
-import { formatMoney, formatPercent } from "../format.js";
+import { formatDuration, formatMoney, formatPercent } from "../format.js";
 import { PHASES } from "./describe.js";
 
 const PHASE_STATE_TEXT = { pending: "pending", active: "in progress", done: "done", skipped: "not needed", stopped: "stopped" };
@@ -54,21 +54,35 @@ const AGENT_STATUS_TEXT = {
   waiting: "waiting", working: "working", done: "done", failed: "failed", unfunded: "not funded", stopped: "stopped",
 };
 
+// What the elapsed line of a card says: while working, once the agent finished, once the run stopped it.
+const CLOCK_TEXT = { working: "working · ", took: "took ", paused: "paused · ", stopped: "stopped · " };
+const TICK_MS = 1000;
+
+/** An event's ts (ISO 8601, UTC, microseconds) in epoch ms; NaN when missing or malformed. */
+function instant(ts) {
+  return Date.parse(String(ts ?? "").replace(/(\.\d{3})\d+/, "$1"));
+}
+
 export class AgentCards {
   constructor(root, titles) {
     this.root = root;
     this.titles = titles;
+    // agent -> {since (epoch ms of its start), running, label: Text, time: Text}
+    this.clocks = new Map();
+    this.ticker = null;
+    this.serverLead = 0; // how far the server's clock is known to run ahead of this browser's
   }
 
   card(agent) {
     let card = this.root.querySelector(`[data-agent="${CSS.escape(agent)}"]`);
     if (!card) {
       const title = this.titles[agent] || agent;
-      card = h("li", { class: "agent-card agent-waiting", dataset: { agent } },
+      card = h("li", { class: "agent-card agent-waiting", dataset: { agent }, "aria-labelledby": `agent-title-${agent}` },
         h("div", { class: "agent-card-head" },
-          h("h3", { class: "agent-name" }, title),
+          h("h3", { class: "agent-name", id: `agent-title-${agent}` }, title),
           h("span", { class: "status status-waiting agent-status" }, "waiting")),
         h("progress", { class: "agent-progress", max: "100", value: "0", "aria-label": `${title} progress` }, "0%"),
+        h("p", { class: "agent-elapsed small", "aria-live": "off" }),
         h("p", { class: "agent-message small" }, "Not started yet."),
         h("dl", { class: "agent-money small" },
           h("div", {}, h("dt", {}, "Allocated"), h("dd", { class: "agent-allocated" }, "—")),
@@ -104,6 +118,90 @@ export class AgentCards {
 
   each(fn) {
     for (const card of $$(".agent-card", this.root)) fn(card.dataset.agent, card);
+  }
+
+  // --- elapsed time -------------------------------------------------------------------------------
+  // Measured from the events' ts, never from when this page loaded: a watcher who joins late or
+  // reloads gets the replay and sees the true time. Only a running clock reads this browser's clock.
+
+  /** Every event: the server's clock read at least `ts` when it sent it (corrects a browser clock that is behind). */
+  observe(ts) {
+    const at = instant(ts);
+    if (Number.isFinite(at)) this.serverLead = Math.max(this.serverLead, at - Date.now());
+  }
+
+  /** agent.started: the card's clock runs from the event's ts. */
+  startClock(agent, ts) {
+    const since = instant(ts);
+    if (!Number.isFinite(since)) return;
+    const clock = this.clock(agent);
+    clock.since = since;
+    clock.running = true;
+    this.showClock(clock, "working", this.now() - since);
+    this.tick();
+  }
+
+  /** agent.completed|failed: the final duration, from the agent's two events. */
+  finishClock(agent, ts) {
+    const clock = this.clocks.get(agent);
+    if (!clock) return;
+    this.freeze(clock, "took", ts);
+  }
+
+  /** run.paused|failed|cancelled|completed: running clocks stop at the event, claiming no completion. */
+  haltClocks(ts, kind) {
+    for (const clock of this.clocks.values()) if (clock.running) this.freeze(clock, kind, ts);
+  }
+
+  /** run.resumed: a node re-runs from its start, so an agent still working starts its clock again. */
+  resumeClocks(ts) {
+    for (const agent of this.clocks.keys()) {
+      if (this.card(agent).classList.contains("agent-working")) this.startClock(agent, ts);
+    }
+  }
+
+  clock(agent) {
+    let clock = this.clocks.get(agent);
+    if (!clock) {
+      // Two text nodes built once: a tick rewrites only the time.
+      const label = document.createTextNode("");
+      const time = document.createTextNode("");
+      clear(this.card(agent).querySelector(".agent-elapsed")).append(label, h("span", { class: "agent-elapsed-time" }, time));
+      clock = { since: 0, running: false, label, time };
+      this.clocks.set(agent, clock);
+    }
+    return clock;
+  }
+
+  freeze(clock, kind, ts) {
+    const end = instant(ts);
+    clock.running = false;
+    this.showClock(clock, kind, (Number.isFinite(end) ? end : this.now()) - clock.since);
+    this.tick();
+  }
+
+  showClock(clock, kind, ms) {
+    const label = CLOCK_TEXT[kind] || `${kind} · `;
+    if (clock.label.data !== label) clock.label.data = label;
+    const time = formatDuration(ms);
+    if (clock.time.data !== time) clock.time.data = time;
+  }
+
+  now() {
+    return Date.now() + this.serverLead;
+  }
+
+  /** One shared interval for every card, running only while some clock runs. */
+  tick() {
+    const running = [...this.clocks.values()].filter((clock) => clock.running);
+    if (!running.length) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+      return;
+    }
+    if (this.ticker === null) this.ticker = setInterval(() => this.tick(), TICK_MS);
+    const now = this.now();
+    for (const clock of running) this.showClock(clock, "working", now - clock.since);
   }
 }
 
