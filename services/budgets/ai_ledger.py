@@ -531,6 +531,14 @@ class AILedger:
             _, cap, _ = self._caps(conn, run_id)
             return self._usage("run", self._counters(conn, RUN_SPEND, {"run_id": run_id}), cap)
 
+    def usage_estimated(self, run_id: str) -> bool:
+        """True when a call of the run had no usage from its server (its tokens are our estimate)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(CALLS.c.id).where(CALLS.c.run_id == run_id, CALLS.c.usage_estimated.is_(True)).limit(1)
+            ).first()
+        return found is not None
+
     def org_usage(self, org_id: int, month: str | None = None) -> ScopeUsage:
         """The organisation's AI spend in a UTC month (default: this month) against its cap."""
         month = month or month_of(self._clock())

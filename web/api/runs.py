@@ -102,6 +102,7 @@ class RunOut(BaseModel):
     policy: str
     provider: str
     model: str
+    ai_price_set: bool = Field(description="False: the model has no price, its AI spend reads 0 but is unknown")
     pause_reason: str | None
     pause_payload: dict[str, Any] | None
     error: dict[str, Any] | None
@@ -196,6 +197,7 @@ def serialise(run: Run, position: int | None = None) -> dict[str, Any]:
         policy=run.policy,
         provider=run.provider,
         model=run.model,
+        ai_price_set=run.ai_price_set,
         pause_reason=run.pause_reason,
         pause_payload=run.pause_payload,
         error=run.error,

@@ -50,6 +50,8 @@ class SpendTable:
     ceiling: Decimal
     ai_used: Decimal | None
     ai_cap: Decimal | None
+    ai_price_set: bool = True
+    ai_estimated: bool = False
 
 
 def _decimal(value: Any, default: str = "0") -> Decimal:
@@ -85,6 +87,8 @@ def spend_table(run: Run) -> SpendTable | None:
         ceiling=_decimal(snapshot.get("ceiling"), str(run.budget_usd)),
         ai_used=ai.settled,
         ai_cap=ai.cap,
+        ai_price_set=run.ai_price_set,
+        ai_estimated=ai_ledger().usage_estimated(run.id),
     )
 
 
@@ -230,6 +234,8 @@ def _context(run: Run, shift_headings: int) -> dict[str, Any]:
         "spend": spend_table(run) if view is None else None,
         "ai_used": ai.settled if ai else None,
         "ai_cap": ai.cap if ai else None,
+        "ai_price_set": run.ai_price_set,
+        "ai_estimated": ai_ledger().usage_estimated(run.id) if ai else False,
         "offline": view.report.offline if view else run.provider == "offline",
         "pdf": False,
     }
