@@ -298,25 +298,56 @@ def llm_config_for(org_id: int, base: LLMConfig, *, secret_key: str) -> LLMConfi
     row = _stored(org_id)
     if row is None or not row.provider:
         return dataclasses.replace(base, tenant=f"org:{org_id}")
+    return _applied(base, org_id, row, _saved_keys(row, org_id, secret_key))
+
+
+def config_for_change(org_id: int, change: ProviderChange, *, base: LLMConfig, secret_key: str) -> LLMConfig:
+    """The configuration runs would use if `change` were saved (for a connection test); stores nothing.
+
+    Validated exactly as a save is (ProviderSettingsError). A blank key field means the saved key
+    (or the environment's); a key typed in is used for this configuration only.
+    """
+    saved = _saved_keys(_stored(org_id), org_id, secret_key)
+    keys: dict[str, str | None] = {}
+    for name in KEY_FIELDS:
+        typed = getattr(change, f"{name}_api_key").get_secret_value()
+        kept = None if getattr(change, f"clear_{name}_api_key") else saved[name]
+        keys[name] = typed or kept or getattr(base, f"{name}_api_key")
+    _check(change, {name: bool(key) for name, key in keys.items()}, base, load_registry())
+    if not change.provider:
+        return dataclasses.replace(base, tenant=f"org:{org_id}")
+    return _applied(base, org_id, change, keys)
+
+
+def _saved_keys(row: ProviderSetting | None, org_id: int, secret_key: str) -> dict[str, str | None]:
     box = key_box(secret_key)
-    admin_url = {"openai": row.openai_base_url, "anthropic": row.anthropic_base_url}.get(row.provider)
+    return {
+        name: _decrypt(box, getattr(row, f"{name}_api_key_encrypted", None) if row else None, org_id, name)
+        for name in KEY_FIELDS
+    }
+
+
+def _applied(
+    base: LLMConfig, org_id: int, chosen: ProviderSetting | ProviderChange, keys: dict[str, str | None]
+) -> LLMConfig:
+    """`base` with an organisation's choices on top: a saved row, or a change being tried."""
+    admin_url = {"openai": chosen.openai_base_url, "anthropic": chosen.anthropic_base_url}.get(chosen.provider or "")
     return dataclasses.replace(
         base,
         tenant=f"org:{org_id}",
         # An org admin's URL is checked on every connection; the operator's own (environment) is not.
         guard_base_url=bool(admin_url),
-        provider=row.provider,  # type: ignore[arg-type]
-        model=row.model or ("offline" if row.provider == "offline" else base.model),
-        openai_api_key=_decrypt(box, row.openai_api_key_encrypted, org_id, "openai") or base.openai_api_key,
-        openai_base_url=row.openai_base_url or base.openai_base_url,
-        anthropic_api_key=_decrypt(box, row.anthropic_api_key_encrypted, org_id, "anthropic")
-        or base.anthropic_api_key,
-        anthropic_base_url=row.anthropic_base_url or base.anthropic_base_url,
-        structured_output=row.structured_output or base.structured_output,
-        input_usd_per_mtok=_first(row.input_usd_per_mtok, base.input_usd_per_mtok),
-        output_usd_per_mtok=_first(row.output_usd_per_mtok, base.output_usd_per_mtok),
-        context_window=row.context_window or base.context_window,
-        timeout_seconds=row.timeout_seconds or base.timeout_seconds,
+        provider=chosen.provider,  # type: ignore[arg-type]
+        model=chosen.model or ("offline" if chosen.provider == "offline" else base.model),
+        openai_api_key=keys["openai"] or base.openai_api_key,
+        openai_base_url=chosen.openai_base_url or base.openai_base_url,
+        anthropic_api_key=keys["anthropic"] or base.anthropic_api_key,
+        anthropic_base_url=chosen.anthropic_base_url or base.anthropic_base_url,
+        structured_output=chosen.structured_output or base.structured_output,
+        input_usd_per_mtok=_first(chosen.input_usd_per_mtok, base.input_usd_per_mtok),
+        output_usd_per_mtok=_first(chosen.output_usd_per_mtok, base.output_usd_per_mtok),
+        context_window=chosen.context_window or base.context_window,
+        timeout_seconds=chosen.timeout_seconds or base.timeout_seconds,
     )
 
 

@@ -21,7 +21,7 @@ from agents.terminal import TerminalDisplay, resume_in_terminal, run_in_terminal
 from agents.workflow import Outcome, Workflow
 from services.db import db
 from services.events import Publish
-from services.llm import LLMConfigError, build_llm_client
+from services.llm import LLMConfig, LLMConfigError, build_llm_client, checked_model
 from services.models import Run, User
 from services.runs import RunConflict, RunForbidden, RunInvalid, lease
 from services.wiring import llm_config
@@ -81,8 +81,7 @@ def start(
         raise SystemExit(2) from None
 
     display = TerminalDisplay(click.echo)
-    offline = " (offline rule-based generator)" if settings.provider == "offline" else ""
-    provider = f"provider {settings.provider}{offline}"
+    provider = _provider_line(llm_config(settings))
     if as_email:
         run_id, outcome = _stored_run(as_email, brief, display, provider, approve_overrun, cut)
     else:
@@ -103,6 +102,19 @@ def start(
     message = (outcome.error or {}).get("message", outcome.status)
     click.echo(f"{outcome.status}: {message}", err=True)
     raise SystemExit(1)
+
+
+def _provider_line(config: LLMConfig) -> str:
+    """Which provider and model the run will call, as the terminal shows it."""
+    if config.provider == "offline":
+        return "provider offline (offline rule-based generator)"
+    where = f" at {config.base_url}" if config.base_url else ""
+    try:
+        model, mode = checked_model(config)
+    except LLMConfigError:
+        return f"provider {config.provider} · model {config.model}{where}"  # the build says what is wrong
+    price = "" if model.priced else ", price not set"
+    return f"provider {config.provider} · model {config.model}{where} (structured output {mode}{price})"
 
 
 def _dry_run(

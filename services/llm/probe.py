@@ -63,6 +63,8 @@ def _once(config: LLMConfig) -> LLMConfig:
 
 def probe_connection(config: LLMConfig) -> ProbeResult:
     """Make one tiny structured call with `config` and report how it went."""
+    if config.provider == "offline":  # nothing to connect to; the generator has no probe answer
+        return ProbeResult(ok=True, model=config.model, structured_output="offline")
     started = time.monotonic()
     try:
         client = build_llm_client(_once(config), clock=time.monotonic)

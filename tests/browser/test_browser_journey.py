@@ -203,7 +203,7 @@ def test_provider_keys_are_write_only(session) -> None:  # noqa: ANN001
     expect(page.locator("#openai-key-state")).to_have_text("not set")
     secret = "sk-test-browser-0123456789abcdef"
     page.select_option("#provider", "openai")
-    page.select_option("#model", "gpt-4o-mini")
+    page.fill("#model", "gpt-4o-mini")
     page.fill("#openai_api_key", secret)
     with page.expect_navigation():
         page.click("#save-provider")
@@ -219,7 +219,7 @@ def test_provider_keys_are_write_only(session) -> None:  # noqa: ANN001
     # Back to the offline generator, so the other tests' runs stay offline.
     admin.goto("/admin/provider")
     page.select_option("#provider", "offline")
-    page.select_option("#model", "offline")
+    page.fill("#model", "offline")
     page.check('input[name="clear_openai_api_key"]')
     with page.expect_navigation():
         page.click("#save-provider")

@@ -26,7 +26,7 @@ def init_api(app: Flask) -> None:
     """Register the API blueprint with its rate limit; resource modules attach their routes to `bp`."""
     from web.api import tokens  # noqa: F401 - registers routes
     from web.api import agents, openapi, runs  # noqa: F401 - live runs: runs, catalogue, OpenAPI
-    from web.api import admin  # noqa: F401 - registers the admin budget routes
+    from web.api import admin, admin_provider  # noqa: F401 - admin budget and provider routes
 
     settings = app.extensions["catalyst.settings"]
     limiter.limit(settings.api_rate_limit, key_func=_limit_key)(bp)

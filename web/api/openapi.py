@@ -91,6 +91,7 @@ ERRORS = {
     415: "The body is not JSON",
     422: "Some fields are not valid (see details)",
     429: "Rate limited (Retry-After says when to try again)",
+    502: "The AI provider's server refused or failed the call (see details)",
 }
 _COMMON = {401: ErrorBody, 429: ErrorBody}
 _WRITE = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody}

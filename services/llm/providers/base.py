@@ -140,7 +140,7 @@ def withheld(summary: str, detail: object) -> str:
     service's secrets among them), and error messages reach members through the run's record.
     """
     request_id = uuid.uuid4().hex[:12]
-    log.warning("provider error %s: %s", request_id, str(detail)[:2000])
+    log.warning("provider error %s: %s", request_id, _SECRET_LIKE.sub("[hidden]", str(detail)[:2000]))
     return f"{summary} (request {request_id}; details are in the server log)"
 
 
