@@ -38,6 +38,9 @@ def render(report: StructuredReport) -> str:
     if report.offline:
         out += [f"> **{report.provider_label}.** The figures for {company['name']} are planning estimates "
                 "from dated public fee schedules and market rates; confirm them before you spend.", ""]
+    elif report.provider_label:
+        out += [f"_Prepared with {report.provider_label}: the summary and commentary are its words; every "
+                "figure was computed from the plan and dated reference data._", ""]
     out += _summary(report) + _checks(report) + _coverage(report) + _plan(report) + _budget(report)
     out += _timeline(report) + _deliverables(report) + _risks(report) + _kpis(report) + _legal(report) + _decision(report)
     out += _assumptions(report) + _sources(report) + _next_steps(report)

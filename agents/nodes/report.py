@@ -38,7 +38,7 @@ def report(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
     # The narrative is the one part the model writes; every figure was computed before it was asked.
     structured.executive_summary = narrative.executive_summary.strip()
     structured.offline = response.offline
-    structured.provider_label = OFFLINE_LABEL if response.offline else ""
+    structured.provider_label = OFFLINE_LABEL if response.offline else f"the AI model {response.model}"
     if narrative.risk_commentary.strip():
         structured.assumptions.append(f"Reviewer's note: {narrative.risk_commentary.strip()}")
     structured.checks = run_checks(structured)

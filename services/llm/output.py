@@ -38,7 +38,7 @@ def _embedded_object(body: str) -> object | None:
 
     Servers without any response format (the `prompt` structured-output mode) often answer so.
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)
     start = body.find("{")
     while start >= 0:
         try:
@@ -56,9 +56,12 @@ def parse_answer(text: str, schema: type[BaseModel]) -> BaseModel:
     if not body:
         raise AnswerProblem("the answer was empty")
     try:
-        value = json.loads(body)
+        # strict=False: a raw tab or newline inside a string (small models under a grammar write
+        # them) is still the text the model meant, not a reason to fail the answer.
+        value = json.loads(body, strict=False)
     except json.JSONDecodeError as exc:
-        value = _embedded_object(body)
+        # Only prose around an object is searched: a broken object must not yield its first part.
+        value = None if body.startswith(("{", "[")) else _embedded_object(body)
         if value is None:
             raise AnswerProblem(
                 f"it is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"

@@ -47,7 +47,7 @@ def _format(seen):
 def test_each_mode_sends_its_own_request_and_gets_a_validated_answer(server, mode, format_type, schema_in_prompt):
     response = _client(server, structured_output=mode).generate(make_request())
     assert isinstance(response.output, PlanAnswer)
-    assert response.output.summary == "PlanAnswer for Acme Widgets" or response.output.summary.endswith("Acme Widgets")
+    assert response.output.summary == "PlanAnswer for Acme Widgets"
     assert response.structured_output == mode
     (seen,) = server.requests
     sent = _format(seen)
@@ -124,3 +124,16 @@ def test_a_server_without_usage_gets_an_estimate_labelled_as_such(server):
 def test_unpriced_model_costs_nothing_and_says_so(server):
     response = _client(server).generate(make_request())
     assert response.priced is False and response.cost_usd == 0
+
+
+def test_raw_control_characters_inside_strings_are_text_not_a_failure(server):
+    server.script(malformed('{"summary": "line one\nline\ttwo", "milestones": []}'))
+    response = _client(server, structured_output="json_object_schema").generate(make_request())
+    assert response.output.summary == "line one\nline\ttwo"
+
+
+def test_a_broken_object_is_repaired_not_mined_for_its_first_inner_object(server):
+    server.script(malformed('{"summary": "x", "milestones": [{"title": "Launch", "week": 2}'))
+    response = _client(server, structured_output="json_object_schema").generate(make_request())
+    assert len(server.requests) == 2, "asked once for a repair"
+    assert response.output.summary == "PlanAnswer for Acme Widgets"
