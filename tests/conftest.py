@@ -3,8 +3,8 @@
 import os
 import re
 import uuid
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -37,6 +37,15 @@ def _fresh_structured_output_negotiation() -> Iterator[None]:
     forget_learned_modes()
     yield
     forget_learned_modes()
+
+
+@pytest.fixture(scope="session")
+def llama_base_url() -> Iterator[str]:
+    """llama.cpp's real server with SmolLM2 (alias `smollm2`), once a session, started on first use."""
+    from tests.support.llama_server import running_llama_server
+
+    with running_llama_server() as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +121,7 @@ def make_user(app: Flask):
     return factory
 
 
-def with_user(app: Flask, user_id: int, fn):  # noqa: ANN001, ANN201
+def with_user(app: Flask, user_id: int, fn):
     """Run a service call on a fresh copy of the user inside an app context."""
     with app.app_context():
         return fn(db.session.get(User, user_id))
