@@ -59,6 +59,10 @@ class FakeOpenAIServer(ScriptedServer):
         if seen.method == "GET" and seen.path.rstrip("/").endswith("/models"):
             models = [{"id": name, "object": "model", "created": 0, "owned_by": "fake"} for name in self.served_models]
             return Answer(200, {"object": "list", "data": models})
+        if not seen.path.rstrip("/").endswith("/chat/completions"):  # no scripted answer is used up
+            with self._lock:
+                self.requests.append(seen)
+            return self._error(404, f"fake OpenAI server: no route {seen.path}")
         return super().handle(seen)
 
     @property

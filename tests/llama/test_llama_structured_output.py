@@ -116,3 +116,18 @@ def test_auto_steps_down_once_to_the_grammar_and_remembers_it(proxy):
     second = build_llm_client(_config(base_url)).generate(_request("llama-2"))
     assert second.structured_output == "json_object_schema"
     assert _types(proxy) == ["json_schema", "json_object", "json_object"], "no second negotiation"
+
+
+def test_a_server_without_usage_is_counted_with_its_own_tokenizer_and_marked_estimated(llama_base_url):
+    with RecordingProxy(llama_base_url.removesuffix("/v1"), strip_usage=True) as proxy:
+        client = build_llm_client(_config(f"{proxy.url}/v1", structured_output="json_object_schema"))
+        response = client.generate(_request())
+    assert response.usage_estimated is True
+    (answer,) = proxy.completions()
+    served = answer.response["usage"]  # what the server counted, hidden from Catalyst by the proxy
+    tokenized = [r for r in proxy.relayed if r.path == "/extras/tokenize/count"]
+    assert len(tokenized) == 2 and all(r.status == 200 for r in tokenized), "llama.cpp's tokenizer was asked"
+    # Re-tokenizing the answer's text gives the generated count, give or take a merge at the edges.
+    assert abs(response.output_tokens - served["completion_tokens"]) <= 2
+    # The prompt is counted without the chat template's own tokens, plus a margin for them.
+    assert abs(response.input_tokens - served["prompt_tokens"]) <= max(8, served["prompt_tokens"] // 10)

@@ -27,9 +27,11 @@ class Relayed:
 class RecordingProxy:
     """`with RecordingProxy("http://127.0.0.1:8080") as proxy:` then point the client at proxy.url."""
 
-    def __init__(self, upstream: str, *, timeout: float = 900.0):
+    def __init__(self, upstream: str, *, timeout: float = 900.0, strip_usage: bool = False):
         self.upstream = upstream.rstrip("/")
         self.timeout = timeout
+        # Answer chat completions without their `usage` block (recorded with it), as some servers do.
+        self.strip_usage = strip_usage
         self.relayed: list[Relayed] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -75,12 +77,16 @@ class RecordingProxy:
                 answer = requests.request(
                     method, proxy.upstream + self.path, data=body, headers=headers, timeout=proxy.timeout
                 )
-                proxy._record(Relayed(method, self.path, _json(body), answer.status_code, _json(answer.content)))
+                relayed = Relayed(method, self.path, _json(body), answer.status_code, _json(answer.content))
+                proxy._record(relayed)
+                content = answer.content
+                if proxy.strip_usage and isinstance(relayed.response, dict) and "usage" in relayed.response:
+                    content = json.dumps({k: v for k, v in relayed.response.items() if k != "usage"}).encode()
                 self.send_response(answer.status_code)
                 self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
-                self.send_header("Content-Length", str(len(answer.content)))
+                self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
-                self.wfile.write(answer.content)
+                self.wfile.write(content)
 
         return Handler
 

@@ -42,6 +42,12 @@ _SCHEMA_IN_PROMPT = frozenset({"json_object", "prompt"})
 
 log = logging.getLogger(__name__)
 
+# Tokenizer endpoints of OpenAI-compatible servers, for answers without usage: (path, request
+# field, answer field): llama-cpp-python's, then llama.cpp's and vLLM's own.
+_TOKENIZE_ENDPOINTS = [("/extras/tokenize/count", "input", "count"), ("/tokenize", "content", "tokens")]
+_FRAMING_TOKENS = 4  # role markers and separators a chat template adds per message
+_tokenizers: dict[str, str | None] = {}  # server root -> the endpoint that worked (None: none did)
+
 _learned_lock = threading.Lock()
 _learned: dict[tuple[str, str], str] = {}
 
@@ -239,30 +245,53 @@ class OpenAIProvider:
         except ValueError as exc:  # a body announced as JSON that is not (json.JSONDecodeError)
             raise not_a_reply("OpenAI", exc) from exc
         try:
-            return _reply(completion, call.model, mode, messages)
+            return self._reply(completion, call.model, mode, messages)
         except (AttributeError, TypeError, IndexError, KeyError) as exc:
             raise not_a_reply("OpenAI", completion) from exc
 
 
-def _reply(completion: Any, requested_model: str, mode: str, messages: list[dict[str, str]]) -> ProviderReply:
-    if not completion.choices:
-        raise ProviderError("OpenAI returned no choices", kind="server_error", transient=True)
-    message = completion.choices[0].message
-    refusal = getattr(message, "refusal", None)
-    if refusal:  # the server's own words: logged, not shown
-        raise ProviderError(withheld("the model refused to answer", refusal), kind="refused", transient=False)
-    text = message.content or ""
-    usage = completion.usage
-    if usage is not None and usage.prompt_tokens is not None:
-        input_tokens, output_tokens, estimated = usage.prompt_tokens, usage.completion_tokens or 0, False
-    else:  # the server reported no usage: count generously, and say the figures are estimates
-        prompt = "".join(message["content"] for message in messages)
-        input_tokens, output_tokens, estimated = estimate_tokens(prompt), estimate_tokens(text), True
-    return ProviderReply(
-        text=text,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        model=completion.model or requested_model,
-        structured_output=mode,
-        usage_estimated=estimated,
-    )
+    def _reply(
+        self, completion: Any, requested_model: str, mode: str, messages: list[dict[str, str]]
+    ) -> ProviderReply:
+        if not completion.choices:
+            raise ProviderError("OpenAI returned no choices", kind="server_error", transient=True)
+        message = completion.choices[0].message
+        refusal = getattr(message, "refusal", None)
+        if refusal:  # the server's own words: logged, not shown
+            raise ProviderError(withheld("the model refused to answer", refusal), kind="refused", transient=False)
+        text = message.content or ""
+        usage = completion.usage
+        if usage is not None and usage.prompt_tokens is not None:
+            input_tokens, output_tokens, estimated = usage.prompt_tokens, usage.completion_tokens or 0, False
+        else:  # no usage from the server: count, with its own tokenizer where it has one, and say so
+            prompt = "\n".join(message["content"] for message in messages)
+            input_tokens = self._count(prompt) + _FRAMING_TOKENS * len(messages)
+            output_tokens, estimated = self._count(text), True
+        return ProviderReply(
+            text=text,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            model=completion.model or requested_model,
+            structured_output=mode,
+            usage_estimated=estimated,
+        )
+
+    def _count(self, text: str) -> int:
+        """Tokens in `text`: the server's own tokenizer (llama.cpp, vLLM) if it has one, else a
+        generous estimate (3 bytes a token)."""
+        root = self._base_url.rstrip("/").removesuffix("/v1")
+        endpoint = _tokenizers.get(root, "unknown")
+        candidates = _TOKENIZE_ENDPOINTS if endpoint == "unknown" else [e for e in _TOKENIZE_ENDPOINTS if e[0] == endpoint]
+        for path, field, answer in candidates:
+            try:
+                counted = self._client.post(f"{root}{path}", cast_to=object, body={field: text})
+                value = counted.get(answer) if isinstance(counted, dict) else None
+                count = len(value) if isinstance(value, list) else value
+            except (openai.OpenAIError, ValueError, AttributeError) as exc:
+                log.debug("no tokenizer at %s%s: %s", root, path, exc)
+                continue
+            if isinstance(count, int) and count >= 0:
+                _tokenizers[root] = path
+                return count
+        _tokenizers[root] = None
+        return estimate_tokens(text)

@@ -47,7 +47,9 @@ def _format(seen):
 def test_each_mode_sends_its_own_request_and_gets_a_validated_answer(server, mode, format_type, schema_in_prompt):
     response = _client(server, structured_output=mode).generate(make_request())
     assert isinstance(response.output, PlanAnswer)
-    assert response.output.summary == "PlanAnswer for Acme Widgets"
+    # The fake knows the prompt by the json_schema name, else by the schema's title.
+    named = "planner" if mode == "json_schema" else "PlanAnswer"
+    assert response.output.summary == f"{named} for Acme Widgets"
     assert response.structured_output == mode
     (seen,) = server.requests
     sent = _format(seen)
@@ -117,6 +119,9 @@ def test_a_server_without_usage_gets_an_estimate_labelled_as_such(server):
     response = _client(server).generate(make_request())
     assert response.usage_estimated is True
     assert response.input_tokens > 0 and response.output_tokens > 0
+    # The fake has no tokenizer endpoint: both were asked once, then the estimate is used.
+    asked = [seen.path for seen in server.requests if "tokenize" in seen.path]
+    assert asked == ["/extras/tokenize/count", "/tokenize"]
     server.script()
     assert _client(server).generate(make_request(call_id="c2")).usage_estimated is False
 
