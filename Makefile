@@ -53,7 +53,11 @@ serve: $(VENV)/.runtime vendor
 system-packages:
 	./scripts/system-packages.sh
 
+# Lint and types first (rules and settings in pyproject.toml): either failing ends the run before
+# the tests start.
 test: $(VENV)/.dev system-packages $(VENV)/.llama vendor
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # Every benchmark in bench/, each ending with its one-line JSON result.

@@ -60,8 +60,8 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     from web.pages import init_pages
     from web.security import init_security, origin_allowed
     from web.sessions import init_sessions
-    from web.static_files import init_static
     from web.sockets import init_sockets
+    from web.static_files import init_static
 
     init_observability(app)
     init_static(app)

@@ -13,6 +13,7 @@ refuse every WebSocket and leave browsers on long-polling).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -61,7 +62,8 @@ class JsonAccessLogger(Logger):
         atoms = self.atoms(resp, req, environ, request_time)
         status = str(atoms["s"])
         record = {
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            # `timezone.utc`, not `UTC`: gunicorn reads every public module-level name as a setting.
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),  # noqa: UP017
             "event": "http.access",
             "method": atoms["m"],
             "path": atoms["U"],
@@ -79,7 +81,7 @@ class JsonAccessLogger(Logger):
 
 
 # Connections waiting for their next request (keep-alive between requests); one worker per process.
-_IDLE_HANDLERS: "weakref.WeakSet[_WebSocketHandler]" = weakref.WeakSet()
+_IDLE_HANDLERS: weakref.WeakSet[_WebSocketHandler] = weakref.WeakSet()
 
 
 class _WebSocketHandler(WebSocketHandler, PyWSGIHandler):
@@ -125,11 +127,9 @@ class CatalystWebSocketWorker(GeventWebSocketWorker):
     def _close_idle_connections() -> None:
         while True:
             for handler in list(_IDLE_HANDLERS):
-                try:
-                    # The blocked read sees end-of-file, so the handler ends the connection itself.
+                # The blocked read sees end-of-file, so the handler ends the connection itself.
+                with contextlib.suppress(OSError):
                     handler.socket.shutdown(socket.SHUT_RD)
-                except OSError:
-                    pass
             gevent.sleep(0.2)
 
 
@@ -181,7 +181,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 # Heartbeat files on tmpfs: a disk-backed /tmp can stall the heartbeat under I/O load.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - Gunicorn's own files
 # Gunicorn's control socket lives in $HOME by default and would collide between processes.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket

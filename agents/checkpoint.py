@@ -58,11 +58,12 @@ def open_checkpointer(url: str, *, pool_size: int = 4) -> Iterator[BaseCheckpoin
 @contextmanager
 def _postgres(url: str, pool_size: int) -> Iterator[BaseCheckpointSaver]:
     from langgraph.checkpoint.postgres import PostgresSaver
-    from psycopg.rows import dict_row
+    from psycopg import Connection
+    from psycopg.rows import DictRow, dict_row
     from psycopg_pool import ConnectionPool
 
     conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
-    pool = ConnectionPool(
+    pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
         conninfo,
         min_size=1,
         max_size=pool_size,

@@ -27,7 +27,7 @@ def after_budgeting(state: WorkflowState) -> Literal["execution", "review"]:
     return "execution" if allocation["executed"] and allocation["by_agent"] else "review"
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[WorkflowState, RunContext, WorkflowInput, WorkflowState]:
     """The uncompiled graph; the Workflow compiles it with a checkpointer."""
     graph = StateGraph(WorkflowState, context_schema=RunContext, input_schema=WorkflowInput)
     graph.add_node("intake", journaled(intake))

@@ -6,6 +6,7 @@ every answer. `generate_payload` is also what fake provider servers use to answe
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ _BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "planner": plan_payload,
     "reviewer": review_payload,
     "reporter": narrative_payload,
-    **{agent: (lambda data, agent=agent: deliverable_payload(agent, data)) for agent in SPECIALISTS},
+    **{agent: functools.partial(deliverable_payload, agent) for agent in SPECIALISTS},
 }
 
 

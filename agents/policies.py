@@ -112,12 +112,12 @@ def decide(policies: Policies, brief: Brief) -> PolicyDecision:
             for focus in rule.review_focus:
                 if focus not in decision.review_focus:
                     decision.review_focus.append(focus)
-    for rule in policies.approval:
-        if rule.holds(names):
-            decision.matched.append(rule.name)
-            decision.approval_rules.append(rule.name)
-            if rule.note:
-                decision.notes.append(rule.note)
+    for approval in policies.approval:
+        if approval.holds(names):
+            decision.matched.append(approval.name)
+            decision.approval_rules.append(approval.name)
+            if approval.note:
+                decision.notes.append(approval.note)
     return decision
 
 

@@ -60,7 +60,7 @@ class LLMError(Exception):
 class AIBudgetExhausted(Exception):
     """Raised before a call that would pass an AI-spend cap; the engine pauses the run."""
 
-    def __init__(self, scope: str, used: Decimal, cap: Decimal):
+    def __init__(self, scope: str, used: Decimal, cap: Decimal | None):
         super().__init__(f"AI spend cap reached ({scope}): {used} of {cap} USD")
         self.scope = scope
         self.used = used

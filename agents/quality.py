@@ -134,5 +134,5 @@ def run_checks(report: StructuredReport) -> list[Check]:
         problems = check(report)
         detail = passing if not problems else "; ".join(problems[:5]) + (
             f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
-        results.append(Check(name=name, passed=not problems, detail=detail))  # type: ignore[arg-type]
+        results.append(Check(name=name, passed=not problems, detail=detail))
     return results

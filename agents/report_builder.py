@@ -6,6 +6,7 @@ allocation, dates from the schedule, facts from the reference data. Renderings o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +46,7 @@ OFFLINE_LABEL = "Offline provider (rules and reference data, no AI model)"
 
 
 def _objective_rows(
-    checks: list[ObjectiveCheck], plan: Plan, funded: set[str], dropped: dict[str, str]
+    checks: list[ObjectiveCheck], plan: Plan, funded: set[str], dropped: Mapping[str, str]
 ) -> list[ObjectiveRow]:
     """Covered means the objective's main task is funded, not just any task serving it.
 
@@ -91,7 +92,7 @@ _DROP_WHY = {
 }
 
 
-def _task_rows(plan: Plan, schedule: Schedule, dropped: dict[str, str], catalogue: Catalogue) -> list[TaskRow]:
+def _task_rows(plan: Plan, schedule: Schedule, dropped: Mapping[str, str], catalogue: Catalogue) -> list[TaskRow]:
     slots = {slot.task.id: slot for slot in schedule.slots}
     rows = []
     for task in plan.tasks:

@@ -8,10 +8,9 @@ number of its own. Money is a `Decimal` to the cent and serialises as a decimal 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
-from typing_extensions import Annotated
 
 Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
 Rate = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str)]

@@ -161,10 +161,9 @@ def _milestones(slots: list[Slot], timeline_days: int, reference: dict[str, Any]
 def _licence_months(task: Task, reference: dict[str, Any]) -> tuple[int, int] | None:
     licences = reference.get("licences") or []
     index = kind_instance(task.kind)
-    if index is not None:
-        if index < len(licences) and licences[index].get("months"):
-            low, high = licences[index]["months"]
-            return int(low), int(high)
+    if index is not None and index < len(licences) and licences[index].get("months"):
+        low, high = licences[index]["months"]
+        return int(low), int(high)
     for licence in licences:
         if licence.get("months") and "1023" in licence.get("name", ""):
             low, high = licence["months"]

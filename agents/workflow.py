@@ -126,7 +126,7 @@ class Workflow:
                 value = ApprovalDecision.model_validate(value).model_dump()
             except ValidationError as exc:
                 raise ValueError(f"invalid approval decision: {exc.errors()[0]['msg']}") from exc
-        command = (
+        command: Command[Any] | None = (
             Command(resume={i.id: value for i in pending}) if value is not None and pending else None
         )
         key = _interrupts_key("run.resumed", pending) if command else None

@@ -21,15 +21,15 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,7 +257,7 @@ def new_paused_run(database_url: str, org_id: int) -> str:
         conn.execute(insert(Run.__table__).values(
             id=run_id, org_id=org_id, status=RunStatus.paused, brief={}, company_name="Replay", budget_usd=Decimal("5000"),
             ai_cap_usd=Decimal("5"), policy="approve", provider="offline", model="offline", cancel_requested=False,
-            last_seq=0, recoveries=0, created_at=datetime.now(timezone.utc), updated_at=datetime.now(timezone.utc),
+            last_seq=0, recoveries=0, created_at=datetime.now(UTC), updated_at=datetime.now(UTC),
         ))  # fmt: skip
     engine.dispose()
     return run_id
@@ -321,7 +321,7 @@ def main() -> None:
         "watchers": args.watchers,
         "events": len(schedule),
         "database": args.database,
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }))  # fmt: skip
 
 

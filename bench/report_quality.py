@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agents.dry_run import run_brief  # noqa: E402
-from agents.report_model import StructuredReport  # noqa: E402
+from agents.dry_run import run_brief
+from agents.report_model import StructuredReport
 
 BRIEFS = Path(__file__).resolve().parents[1] / "tests" / "data" / "briefs"
 NUMBER = re.compile(r"\d[\d,.]*")

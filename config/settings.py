@@ -12,11 +12,10 @@ import re
 import secrets
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +35,7 @@ PLACEHOLDER_SECRETS = {
 MIN_SECRET_LENGTH = 32
 # A local model server (Ollama, llama.cpp) on the developer's own machine.
 DEV_ALLOWED_LLM_HOSTS = ("127.0.0.1", "::1", "localhost")
+LLMProvider = Literal["openai", "anthropic", "offline"]
 _LABEL = r"[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?"
 _HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*\.?$", re.IGNORECASE)
 
@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     socket_event_limit: str = "60/10 seconds"
     socket_event_limit_per_user: str = "2000/10 seconds"
 
-    llm_provider: Literal["openai", "anthropic", "offline"] | None = None
+    llm_provider: LLMProvider | None = None
     llm_model: str | None = None
     openai_api_key: str | None = None
     openai_base_url: str | None = None
@@ -148,7 +148,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _production_needs_real_secrets(self) -> "Settings":
+    def _production_needs_real_secrets(self) -> Settings:
         if self.app_env != "production":
             return self
         missing = [
@@ -158,12 +158,13 @@ class Settings(BaseSettings):
         ]
         if missing:
             raise ValueError(f"production needs {', '.join(missing)} in the environment")
-        if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(self.secret_key) < MIN_SECRET_LENGTH:
+        secret_key, database_url = self.secret_key or "", self.database_url or ""  # both set: checked above
+        if secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(secret_key) < MIN_SECRET_LENGTH:
             raise ValueError(
                 f"SECRET_KEY is a placeholder or shorter than {MIN_SECRET_LENGTH} characters; "
                 "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
-        if self.database_url.startswith("sqlite"):
+        if database_url.startswith("sqlite"):
             raise ValueError("production needs a PostgreSQL DATABASE_URL, not SQLite")
         if self.llm_provider is None:
             raise ValueError(
@@ -182,7 +183,7 @@ class Settings(BaseSettings):
         return self.app_env == "production"
 
     @property
-    def provider(self) -> str:
+    def provider(self) -> LLMProvider:
         """The LLM provider in force: offline is the default only outside production."""
         return self.llm_provider or "offline"
 
@@ -211,8 +212,9 @@ class Settings(BaseSettings):
         return self.sqlalchemy_url.startswith("postgresql")
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the environment (plus overrides), fill generated secrets outside production."""
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment (plus overrides, validated as the environment is), fill generated secrets
+    outside production."""
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:

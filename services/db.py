@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event
+from sqlalchemy import CursorResult, DateTime, Dialect, Engine, MetaData, Table, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations look the same on SQLite and PostgreSQL.
@@ -25,9 +26,29 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# Models subclass `Model`: Flask-SQLAlchemy's `db.Model` at run time. Type checkers cannot follow a
+# base class made at run time, so to them it is `Base`, the declarative class `db.Model` extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def changed_rows(result: object) -> int:
+    """The rows an UPDATE or DELETE through the session changed (`Session.execute` is typed as
+    returning any Result; for those statements it is a CursorResult)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} has no row count")
+    return result.rowcount
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements (`__table__` is typed as any FROM clause)."""
+    return cast(Table, model.__table__)
+
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -36,14 +57,14 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given; use services.db.utcnow()")
-        return value.astimezone(timezone.utc) if value is not None else None
+        return value.astimezone(UTC) if value is not None else None
 
-    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services import metrics
-from services.db import utcnow
+from services.db import table_of, utcnow
 from services.models import Run, RunEvent
 from services.storage_patience import patiently
 
@@ -39,8 +39,8 @@ Together = Callable[[Connection], bool]
 
 MAX_REPLAY = 1000
 
-_runs = Run.__table__
-_events = RunEvent.__table__
+_runs = table_of(Run)
+_events = table_of(RunEvent)
 _locks: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
 _locks_guard = threading.Lock()
 
@@ -127,7 +127,7 @@ class RunEventSink:
             if self.publish is not None:
                 try:
                     self.publish(self.run_id, event)
-                except Exception:  # noqa: BLE001 - watchers catch up from the log; the run goes on
+                except Exception:  # watchers catch up from the log; the run goes on
                     log.exception(
                         "publishing an event failed", extra={"run_id": self.run_id, "seq": event["seq"]}
                     )
@@ -143,43 +143,42 @@ class RunEventSink:
         together: Together | None = None,
     ) -> dict[str, Any] | None:
         ts = utcnow()
-        with self.engine.connect() as conn:
-            with conn.begin() as transaction:
-                if together is not None:
-                    if not together(conn):
-                        transaction.rollback()
-                        return None
-                    if key is not None and self._stored(conn, key):
-                        return None  # committed: the change stands, the event was already told
-                seq = conn.execute(
-                    update(_runs)
-                    .where(_runs.c.id == self.run_id)
-                    .values(last_seq=_runs.c.last_seq + 1)
-                    .returning(_runs.c.last_seq)
-                ).scalar_one_or_none()
-                if seq is None:
-                    raise UnknownRun(self.run_id)
-                # The run row is locked by the UPDATE above, so this check cannot race another emitter.
+        with self.engine.connect() as conn, conn.begin() as transaction:
+            if together is not None:
+                if not together(conn):
+                    transaction.rollback()
+                    return None
                 if key is not None and self._stored(conn, key):
-                    transaction.rollback()
-                    return None
-                try:
-                    conn.execute(
-                        insert(_events).values(
-                            run_id=self.run_id,
-                            seq=seq,
-                            key=key,
-                            type=type,
-                            phase=phase,
-                            agent=agent,
-                            data=data,
-                            ts=ts,
-                        )
+                    return None  # committed: the change stands, the event was already told
+            seq = conn.execute(
+                update(_runs)
+                .where(_runs.c.id == self.run_id)
+                .values(last_seq=_runs.c.last_seq + 1)
+                .returning(_runs.c.last_seq)
+            ).scalar_one_or_none()
+            if seq is None:
+                raise UnknownRun(self.run_id)
+            # The run row is locked by the UPDATE above, so this check cannot race another emitter.
+            if key is not None and self._stored(conn, key):
+                transaction.rollback()
+                return None
+            try:
+                conn.execute(
+                    insert(_events).values(
+                        run_id=self.run_id,
+                        seq=seq,
+                        key=key,
+                        type=type,
+                        phase=phase,
+                        agent=agent,
+                        data=data,
+                        ts=ts,
                     )
-                except IntegrityError:
-                    transaction.rollback()
-                    log.warning("event dropped as a duplicate", extra={"run_id": self.run_id, "key": key})
-                    return None
+                )
+            except IntegrityError:
+                transaction.rollback()
+                log.warning("event dropped as a duplicate", extra={"run_id": self.run_id, "key": key})
+                return None
         return protocol_event(self.run_id, seq, ts, type, phase, agent, data)
 
 

@@ -44,7 +44,8 @@ SOCKET_EVENTS = Counter(
 def refresh_from_database(engine: Engine) -> None:
     """Set the database-derived gauges (run counts by status, queue length)."""
     with engine.connect() as conn:
-        counts = dict(conn.execute(select(Run.status, func.count()).group_by(Run.status)).all())
+        rows = conn.execute(select(Run.status, func.count()).group_by(Run.status)).all()
+    counts: dict[RunStatus | str, int] = {status: count for status, count in rows}
     for status in RunStatus:
         RUNS_BY_STATUS.labels(status=status.value).set(counts.get(status, counts.get(status.value, 0)))
     RUN_QUEUE_LENGTH.set(counts.get(RunStatus.queued, counts.get("queued", 0)))

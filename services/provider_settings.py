@@ -29,10 +29,10 @@ from services import audit
 from services.db import db
 from services.llm.config import LLMConfig
 from services.llm.egress import AddressNotAllowed, AllowList, check_base_url
-from services.wiring import llm_config
 from services.llm.registry import STRUCTURED_OUTPUT_MODES, ModelRegistry, load_registry
 from services.models import User
 from services.models.provider import ProviderSetting
+from services.wiring import llm_config
 
 log = logging.getLogger(__name__)
 

@@ -137,7 +137,7 @@ def close_transports(socketio_server: Any) -> int:
     for socket in sockets:
         try:
             socket.close(wait=False, abort=True)
-        except Exception:  # noqa: BLE001 - a socket that is already gone needs nothing more
+        except Exception:  # a socket that is already gone needs nothing more
             log.debug("closing a socket failed", exc_info=True)
     return len(sockets)
 
@@ -161,7 +161,7 @@ def release_runs(app: Any) -> None:
         with app.app_context():
             released = stop_runs(service, app.extensions["catalyst.settings"].shutdown_grace_seconds)
         log.info("web process stopped executing runs", extra={"released": released})
-    except Exception:  # noqa: BLE001 - the process exits anyway; runs recover from their lease
+    except Exception:  # the process exits anyway; runs recover from their lease
         log.exception("stopping runs at shutdown failed")
 
 

@@ -44,7 +44,9 @@ class Throttle:
                 options["connection_pool"] = redis.BlockingConnectionPool.from_url(
                     storage_uri, max_connections=REDIS_MAX_CONNECTIONS, timeout=REDIS_POOL_WAIT_SECONDS
                 )
-            storage: Storage = storage_from_string(storage_uri, **options)
+            storage = storage_from_string(storage_uri, **options)
+            if not isinstance(storage, Storage):
+                raise ValueError("the rate-limit storage URI names an asyncio storage; the limits are synchronous")
             self._primary = MovingWindowRateLimiter(storage)
 
     def _run(self, op: str, *args: object):  # noqa: ANN202 - returns what the limiter returns

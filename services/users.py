@@ -8,18 +8,18 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services import audit
-from services.db import db, utcnow
+from services.db import changed_rows, db, utcnow
 from services.models import ApiToken, Organisation, RememberToken, Role, User
 from services.passwords import generate_password, hash_password, password_problem, verify_password
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,63}$")
-TOKEN_PREFIX = "cat_"
+TOKEN_PREFIX = "cat_"  # noqa: S105 - marks an API token; not a secret
 DEFAULT_ORG = "Default"
 REMEMBER_PREFIX = "r:"  # Flask-Login identities of remember cookies; session identities are "<id>:<version>"
 # The same words whether the email is taken in the admin's own organisation or in another one:
@@ -286,8 +286,8 @@ def restore_remembered(identity: str) -> Remembered | RememberRefused:
         return RememberRefused(forget=True)
     now = utcnow()
     user = db.session.get(User, row.user_id)
-    dead = _aware(row.expires_at) <= now or user is None or not user.active
-    if dead or user.session_version != row.session_version:
+    expired = _aware(row.expires_at) <= now
+    if expired or user is None or not user.active or user.session_version != row.session_version:
         db.session.execute(delete(table).where(table.id == row.id))
         db.session.commit()
         return RememberRefused(forget=True)
@@ -297,12 +297,12 @@ def restore_remembered(identity: str) -> Remembered | RememberRefused:
         log.warning("stale remember token refused", extra={"user_id": row.user_id})
         return RememberRefused(forget=False)
     fresh = secrets.token_urlsafe(32)
-    swapped = db.session.execute(
+    swapped = changed_rows(db.session.execute(
         update(table)
         .where(table.id == row.id, table.verifier_hash == row.verifier_hash)
         .values(verifier_hash=_token_digest(fresh), last_used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     if swapped != 1:
         log.warning("remember token raced and refused", extra={"user_id": row.user_id})
@@ -317,7 +317,7 @@ def forget_remembered(user: User) -> None:
 
 
 def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 # --- API tokens ----------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ class RunHost:
                 self.tick()
             except (redis.RedisError, OSError) as exc:
                 log.warning("worker watch pass failed; retrying", extra={"error": str(exc)})
-            except Exception:  # noqa: BLE001 - a database blip must not end the watch
+            except Exception:  # a database blip must not end the watch
                 log.exception("worker watch pass failed; retrying")
             gevent.sleep(min(self.poll_seconds, self.heartbeat_seconds))
 

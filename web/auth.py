@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -283,7 +284,7 @@ def require_role(*roles: str):  # noqa: ANN201
     def decorator(view):  # noqa: ANN001, ANN202
         @wraps(view)
         @login_required
-        def wrapper(*args, **kwargs):  # noqa: ANN202
+        def wrapper(*args: Any, **kwargs: Any):  # noqa: ANN202
             if current_user.role.value not in roles:
                 abort(403)
             return view(*args, **kwargs)

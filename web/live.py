@@ -10,6 +10,7 @@ execute runs: worker processes do (`services.worker`, `flask --app app worker`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -115,10 +116,8 @@ class WebSocketConnections:
         client sees end-of-file as after a network blip. Returns how many were open."""
         sockets = list(self._open.values())
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):  # already gone
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already gone
         return len(sockets)
 
 
@@ -301,11 +300,6 @@ def start_live(app: Flask) -> None:
     state["disconnects"].start(socketio.start_background_task)
     if settings.run_executor == "inline":
         app.extensions["catalyst.runs"].start()
-
-
-def stop_live(app: Flask, grace_seconds: float = 0.0) -> set[str]:
-    """Stop executing runs here; returns the runs still active after the grace period."""
-    return app.extensions["catalyst.runs"].stop(grace_seconds)
 
 
 def init_live(app: Flask) -> None:

@@ -82,7 +82,7 @@ class EventOutbox:
         self._head_failures = 0
         self._probe = redis.Redis.from_url(manager.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
 
-    def install(self) -> "EventOutbox":
+    def install(self) -> EventOutbox:
         self.manager._publish = self.publish
         self.manager.catalyst_outbox = self
         return self

@@ -92,7 +92,7 @@ def _csrf_unless_bearer() -> None:
     if request.method in SAFE_METHODS:
         return
     if _bearer_header() and "_login_user" not in g:
-        current_user._get_current_object()  # noqa: SLF001 - runs the loaders; a database error propagates
+        current_user._get_current_object()  # runs the loaders; a database error propagates
     if g.get("auth_via_token"):
         return
     try:

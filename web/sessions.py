@@ -14,7 +14,7 @@ request: it writes after the view's connection went back to the pool (issue 12 i
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import redis
 from flask import Flask, Request, Response, g, request
@@ -193,9 +193,8 @@ def _release_request_connection() -> None:
 
 
 def _aware(value):  # noqa: ANN001, ANN202
-    from datetime import timezone
 
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def init_sessions(app: Flask, redis_url: str | None) -> None:

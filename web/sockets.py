@@ -25,6 +25,7 @@ Every client event is acked `{ok: true, ...}` or `{ok: false, error: {code, mess
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import time
@@ -218,7 +219,7 @@ def client_event(model: type[BaseModel] | None = None) -> Callable:
                 outcome = exc.code
                 db.session.rollback()
                 return _error(exc.code, exc.message)
-            except Exception:  # noqa: BLE001 - a socket handler answers, never raises
+            except Exception:  # a socket handler answers, never raises
                 outcome = "internal_error"
                 db.session.rollback()
                 log.exception("socket event failed", extra={"event": name})
@@ -420,7 +421,7 @@ class SocketAccess:
         self._ended: dict[str, float] = {}  # logged-out session digests -> when
         self._refused: set[str] = set()
 
-    def install(self) -> "SocketAccess":
+    def install(self) -> SocketAccess:
         manager = self.server.manager
         participants = manager.get_participants
 
@@ -488,10 +489,8 @@ class SocketAccess:
         socketio.start_background_task(self._disconnect, sid)
 
     def _disconnect(self, sid: str) -> None:
-        try:
+        with contextlib.suppress(KeyError, ValueError):  # already gone
             self.server.disconnect(sid, namespace=NAMESPACE)
-        except (KeyError, ValueError):
-            pass  # already gone
 
     def forget(self, sid: str) -> None:
         self._refused.discard(sid)

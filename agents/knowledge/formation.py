@@ -85,8 +85,9 @@ def nonprofit_fact(code: str | None) -> Fact:
     """The state's nonprofit articles fee; an estimate, flagged in the note, where not tabled."""
     state = us.STATES.get(code or "")
     label = state.name if state else "US state (not known)"
-    known = code in us.NONPROFIT
-    amount = us.NONPROFIT[code] if known else us.NONPROFIT_ESTIMATE
+    tabled = us.NONPROFIT.get(code or "")
+    known = tabled is not None
+    amount = us.NONPROFIT_ESTIMATE if tabled is None else tabled
     note = "" if known else "Estimate: confirm the nonprofit articles fee with the Secretary of State."
     url = state.source_url if state else us.STATES["DE"].source_url
     return fact(
@@ -206,9 +207,9 @@ def _us_advice(place: Place, kinds: set[str]) -> EntityAdvice:
             None,
         )
     if "fundraising" in kinds:
-        facts = [delaware_fact()]
+        fees = [delaware_fact()]
         if found and found[0] != "DE":
-            facts.append(qualification_fact(found[0]))
+            fees.append(qualification_fact(found[0]))
         why = (
             "Seed and venture investors expect a Delaware C-corporation: preferred stock, option pools "
             "and SAFEs follow standard Delaware documents, and Delaware's courts are familiar to them."
@@ -217,7 +218,7 @@ def _us_advice(place: Place, kinds: set[str]) -> EntityAdvice:
             why += f" Because the team works in {name}, it also registers there as a foreign corporation."
         elif not found:
             why += " Add the foreign qualification fee of the state where the team works."
-        return EntityAdvice("Delaware C-corporation", _us_label("Delaware"), why, tuple(facts), None)
+        return EntityAdvice("Delaware C-corporation", _us_label("Delaware"), why, tuple(fees), None)
     llc = llc_fact(found[0]) if found else _us_estimate("llc")
     why = (
         f"No outside equity raise is planned, so an LLC in {name} gives liability protection with "

@@ -37,7 +37,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _GAP_STOPS = ("on", "at", "from", "for", "to", "with", "in", "into", "of", "and", "or", "but", "by",
               "via", "than", "und", "oder", "fur", "mit", "von", "auf", "bei", "nach", "et", "ou",
               "pour", "avec", "sur", "dans", "par", "y", "o", "para", "con", "por", "desde")
-_GAP = r"(?:(?!(?:%s) )[a-z0-9]+ ){0,3}" % "|".join(_GAP_STOPS)
+_GAP = r"(?:(?!(?:" + "|".join(_GAP_STOPS) + r") )[a-z0-9]+ ){0,3}"
 
 
 def fold(text: str) -> str:

@@ -15,9 +15,9 @@ from langgraph.runtime import Runtime
 from agents.allocation import caps_in_usd
 from agents.context import RunContext
 from agents.events import agent_event, phase_completed, phase_started
+from agents.knowledge.playbooks import TASK_KINDS
 from agents.llm_call import ask
 from agents.outputs import PlanProposal
-from agents.knowledge.playbooks import TASK_KINDS
 from agents.state import Brief, Finding, Plan, Task, Uncovered, WorkflowState, dump
 
 PHASE = "planning"

@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from agents.knowledge import market, martech
-from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.content import CADENCE, weeks_of
 from agents.knowledge.industries import profile_for
+from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.tiers import Tier, tier_of
 from agents.knowledge.web import page_plan
 from agents.state import Brief, cents

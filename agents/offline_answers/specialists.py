@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from agents.knowledge import martech
-from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.content import calendar
 from agents.knowledge.industries import profile_for
+from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.tiers import tier_of
 from agents.knowledge.web import page_plan
 from agents.offline_answers._common import brief_of, money, number, quoted_list

@@ -1,7 +1,7 @@
 """accounts, sessions and audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Created: 2026-11-21 05:51:30.585471
 """
 

@@ -41,18 +41,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from agents.ports import AIBudgetExhausted
 from services.budgets.money import MICRO, micros_to_usd, month_of, usd_to_micros
-from services.db import utcnow
+from services.db import table_of, utcnow
 from services.models import Run, RunStatus
 from services.models.budgets import AICall, AIOrgMonthSpend, AIRunSpend, AIThresholdClaim, OrgBudgetSettings
 
 log = logging.getLogger(__name__)
 
-CALLS: Table = AICall.__table__  # type: ignore[assignment]
-RUN_SPEND: Table = AIRunSpend.__table__  # type: ignore[assignment]
-ORG_SPEND: Table = AIOrgMonthSpend.__table__  # type: ignore[assignment]
-CLAIMS: Table = AIThresholdClaim.__table__  # type: ignore[assignment]
-ORG_SETTINGS: Table = OrgBudgetSettings.__table__  # type: ignore[assignment]
-RUNS: Table = Run.__table__  # type: ignore[assignment]
+CALLS = table_of(AICall)
+RUN_SPEND = table_of(AIRunSpend)
+ORG_SPEND = table_of(AIOrgMonthSpend)
+CLAIMS = table_of(AIThresholdClaim)
+ORG_SETTINGS = table_of(OrgBudgetSettings)
+RUNS = table_of(Run)
 
 RESERVED, SETTLED, RELEASED = "reserved", "settled", "released"
 

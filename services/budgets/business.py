@@ -13,22 +13,22 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services import audit
 from services.budgets.ai_ledger import AILedger
 from services.budgets.money import cents_to_usd, usd_to_cents
-from services.db import db, utcnow
+from services.db import db, table_of, utcnow
 from services.models import Run, User
 from services.models.budgets import BudgetAllocation, BudgetLineItem, OverrunDecision, RunBusinessBudget
 
 log = logging.getLogger(__name__)
 
-ALLOCATIONS: Table = BudgetAllocation.__table__  # type: ignore[assignment]
-LINE_ITEMS: Table = BudgetLineItem.__table__  # type: ignore[assignment]
-RUN_BUDGETS: Table = RunBusinessBudget.__table__  # type: ignore[assignment]
+ALLOCATIONS = table_of(BudgetAllocation)
+LINE_ITEMS = table_of(BudgetLineItem)
+RUN_BUDGETS = table_of(RunBusinessBudget)
 DECISIONS = ("approve", "reject", "edit")
 RAISING = ("approve", "edit")  # decisions that approve (some of) the overrun
 

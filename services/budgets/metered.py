@@ -186,7 +186,7 @@ class MeteredLLMClient:
                 self._after_settlement(request, record)
             else:
                 self.ledger.release(self.run_id, key, error=code)
-        except Exception:  # noqa: BLE001 - the call's own error matters more; a sweep frees the hold
+        except Exception:  # the call's own error matters more; a sweep frees the hold
             log.exception("could not close the AI reservation %s of run %s", key, self.run_id)
 
     # --- events ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ settlement never records less than the call can cost, so a cap is never passed b
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 MICRO = Decimal("0.000001")
@@ -41,7 +41,7 @@ def cents_to_usd(cents: int) -> Decimal:
 
 def month_of(moment: datetime) -> str:
     """The UTC month ("YYYY-MM") a moment falls in; monthly caps reset on the UTC calendar."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m")
+    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def plain(value: Decimal, min_places: int = 2) -> str:

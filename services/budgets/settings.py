@@ -119,7 +119,7 @@ class BudgetSettingsPatch(BaseModel):
     run_ai_cap_max_usd: RunCap = None  # type: ignore[assignment]
     run_budget_max_usd: RunBudget = None  # type: ignore[assignment]
     agent_share_caps: dict[str, Percent] = None  # type: ignore[assignment]
-    thresholds: list[Level] = Field(default=None, max_length=10)  # type: ignore[assignment]
+    thresholds: list[Level] = Field(default=None, max_length=10)  # type: ignore[arg-type]
     overrun_policy: Literal["approve", "trim"] = None  # type: ignore[assignment]
     no_monthly_ai_cap: StrictBool = None  # type: ignore[assignment]
 

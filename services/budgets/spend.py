@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy.orm import QueryableAttribute
 
 from services.budgets.money import micros_to_usd
 from services.db import db
@@ -25,6 +26,8 @@ GROUPS: tuple[str, ...] = ("day", "run", "agent", "model", "user")
 CSV_HEADER = ("group_by", "key", "label", "calls", "input_tokens", "output_tokens", "cost_usd")
 # Spreadsheets run cells starting with these as formulas; a company name must stay text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A grouping's key or label: a model column or an SQL expression.
+_Column = QueryableAttribute[Any] | ColumnElement[Any]
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def _day(column: Any) -> ColumnElement[Any]:
     return func.date(column)  # SQLite keeps UTC timestamps as ISO text
 
 
-def _grouping(group_by: str) -> tuple[ColumnElement[Any], ColumnElement[Any], list[tuple[Any, Any]]]:
+def _grouping(group_by: str) -> tuple[_Column, _Column, list[tuple[Any, Any]]]:
     """(key expression, label expression, outer joins) of a grouping."""
     if group_by == "day":
         day = _day(AICall.created_at)

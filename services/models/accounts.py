@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.db import UTCDateTime, db, utcnow
+from services.db import Model, UTCDateTime, db, utcnow
 
 
 class Role(str, enum.Enum):
@@ -17,17 +17,17 @@ class Role(str, enum.Enum):
     member = "member"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    users: Mapped[list["User"]] = relationship(back_populates="organisation")
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     # An email is unique within its organisation, not across them: no organisation can learn (or
     # squat) which addresses another one has. The password tells the accounts apart at login.
@@ -77,19 +77,19 @@ class User(db.Model):
         return self.role in (Role.admin, Role.executive)
 
     @classmethod
-    def all_by_email(cls, email: str) -> "list[User]":
+    def all_by_email(cls, email: str) -> list[User]:
         """Every account with this email, one per organisation at most."""
         query = select(cls).where(func.lower(cls.email) == email.strip().lower()).order_by(cls.id)
         return list(db.session.scalars(query))
 
     @classmethod
-    def by_email(cls, email: str, org_id: int | None = None) -> "User | None":
+    def by_email(cls, email: str, org_id: int | None = None) -> User | None:
         """The account with this email (in `org_id`, if given); None when none or not one."""
         accounts = [u for u in cls.all_by_email(email) if org_id is None or u.org_id == org_id]
         return accounts[0] if len(accounts) == 1 else None
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +110,7 @@ class ApiToken(db.Model):
         return self.revoked_at is not None
 
 
-class RememberToken(db.Model):
+class RememberToken(Model):
     """One device's "remember me" login. The cookie carries the selector and a verifier; only the
     verifier's digest is stored, and it is replaced each time the cookie restores a session, so a
     copy of an older cookie is worth nothing once the device has used it."""

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.db import UTCDateTime, db, utcnow
+from services.db import Model, UTCDateTime, utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -25,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.db import UTCDateTime, db, utcnow
+from services.db import Model, UTCDateTime, utcnow
 
 
-class OrgBudgetSettings(db.Model):
+class OrgBudgetSettings(Model):
     """An organisation's caps and alert thresholds; absent until an admin first saves them."""
 
     __tablename__ = "org_budget_settings"
@@ -43,12 +43,12 @@ class OrgBudgetSettings(db.Model):
     run_budget_max_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     agent_share_caps: Mapped[dict[str, str]] = mapped_column(JSON)  # agent -> percent, as strings
     thresholds: Mapped[list[int]] = mapped_column(JSON)
-    overrun_policy: Mapped[str] = mapped_column(String(16))
+    overrun_policy: Mapped[Literal["approve", "trim"]] = mapped_column(String(16))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class AICall(db.Model):
+class AICall(Model):
     """One metered LLM call: its reservation, then its settlement or release."""
 
     __tablename__ = "ai_calls"
@@ -84,7 +84,7 @@ class AICall(db.Model):
     answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
-class AIRunSpend(db.Model):
+class AIRunSpend(Model):
     """Running totals of one run's AI spend; its row lock serialises the run's reservations."""
 
     __tablename__ = "ai_run_spend"
@@ -95,7 +95,7 @@ class AIRunSpend(db.Model):
     settled_micros: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class AIOrgMonthSpend(db.Model):
+class AIOrgMonthSpend(Model):
     """Running totals of an organisation's AI spend in one UTC month, locked like `AIRunSpend`."""
 
     __tablename__ = "ai_org_month_spend"
@@ -106,7 +106,7 @@ class AIOrgMonthSpend(db.Model):
     settled_micros: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class AIThresholdClaim(db.Model):
+class AIThresholdClaim(Model):
     """Which run announces an organisation's threshold level in a month (so it is announced once)."""
 
     __tablename__ = "ai_threshold_claims"
@@ -118,7 +118,7 @@ class AIThresholdClaim(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RunBusinessBudget(db.Model):
+class RunBusinessBudget(Model):
     """A run's allocated total and any overrun an executive approved on top of its budget."""
 
     __tablename__ = "run_business_budgets"
@@ -129,7 +129,7 @@ class RunBusinessBudget(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class BudgetAllocation(db.Model):
+class BudgetAllocation(Model):
     """The share of a run's business budget allocated to one agent."""
 
     __tablename__ = "budget_allocations"
@@ -140,7 +140,7 @@ class BudgetAllocation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class BudgetLineItem(db.Model):
+class BudgetLineItem(Model):
     """A line item an agent committed against its allocation (idempotent by item id per run)."""
 
     __tablename__ = "budget_line_items"
@@ -155,7 +155,7 @@ class BudgetLineItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class OverrunDecision(db.Model):
+class OverrunDecision(Model):
     """An executive's decision on a plan over budget: who, when, how much, and why."""
 
     __tablename__ = "budget_overrun_decisions"

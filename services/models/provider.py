@@ -8,10 +8,10 @@ from decimal import Decimal
 from sqlalchemy import Float, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.db import UTCDateTime, db, utcnow
+from services.db import Model, UTCDateTime, utcnow
 
 
-class ProviderSetting(db.Model):
+class ProviderSetting(Model):
     __tablename__ = "provider_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.db import UTCDateTime, db, utcnow
+from services.db import Model, UTCDateTime, utcnow
 from services.models.accounts import User
 
 
@@ -45,7 +45,7 @@ def new_run_id() -> str:
     return uuid.uuid4().hex
 
 
-class Run(db.Model):
+class Run(Model):
     __tablename__ = "runs"
     __table_args__ = (Index("ix_runs_status_queued_at", "status", "queued_at"),)
 
@@ -93,7 +93,7 @@ class Run(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class RunEvent(db.Model):
+class RunEvent(Model):
     __tablename__ = "run_events"
     __table_args__ = (
         UniqueConstraint("run_id", "seq", name="uq_run_events_run_seq"),

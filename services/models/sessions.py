@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.db import UTCDateTime, db
+from services.db import Model, UTCDateTime
 
 
-class SessionRecord(db.Model):
+class SessionRecord(Model):
     __tablename__ = "sessions"
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)

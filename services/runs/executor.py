@@ -21,7 +21,7 @@ from agents.checkpoint import open_checkpointer
 from agents.ports import BudgetLedger, EventSink, LLMClient
 from agents.workflow import Announcement, Outcome, Workflow
 from services import metrics
-from services.db import db, utcnow
+from services.db import db, table_of, utcnow
 from services.events import Publish, RunEventSink
 from services.llm.config import LLMConfigError
 from services.models import Run, RunStatus
@@ -31,7 +31,7 @@ from services.storage_patience import DEFAULT_PATIENCE_SECONDS, patiently, stora
 
 log = logging.getLogger(__name__)
 
-_runs = Run.__table__
+_runs = table_of(Run)
 
 MakeLLM = Callable[[Run, EventSink], LLMClient]
 MakeLedger = Callable[[Run, EventSink], BudgetLedger]
@@ -131,7 +131,7 @@ class RunExecutor:
         except LLMConfigError as exc:  # settings changed since the run was queued: say what is wrong
             db.session.rollback()
             outcome = _failed("provider_not_configured", f"The AI provider is not set up correctly: {exc}"[:500])
-        except Exception as exc:  # noqa: BLE001 - any failure ends the run visibly, never silently
+        except Exception as exc:  # any failure ends the run visibly, never silently
             db.session.rollback()
             if storage_unavailable(exc):
                 self._leave_for_recovery(run_id, exc)
@@ -144,7 +144,7 @@ class RunExecutor:
             patiently(
                 "record outcome", lambda: self.record(run_id, outcome, sink), patience=self.storage_patience
             )
-        except Exception as exc:  # noqa: BLE001 - storage stayed away: recovery records it later
+        except Exception as exc:  # storage stayed away: recovery records it later
             if not storage_unavailable(exc):
                 raise
             self._leave_for_recovery(run_id, exc)
@@ -169,7 +169,7 @@ class RunExecutor:
             sink,
             hooks.make_ledger(run, sink),
             saver,
-            policy=run.policy if run.policy in ("approve", "trim") else "approve",
+            policy="trim" if run.policy == "trim" else "approve",
             share_caps=hooks.share_caps(run),
             is_cancelled=CancelFlag(self.engine, run_id, self.cancelled),
             transient=storage_unavailable,

@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Engine, case, func, or_, select, update
 
-from services.db import utcnow
+from services.db import table_of, utcnow
 from services.models import Run, RunStatus
 
-_runs = Run.__table__
+_runs = table_of(Run)
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Holder:
     pid: int | None
 
     @classmethod
-    def parse(cls, owner: str | None) -> "Holder | None":
+    def parse(cls, owner: str | None) -> Holder | None:
         parts = (owner or "").split("|")
         if len(parts) != 4:
             return None

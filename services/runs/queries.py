@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from services.db import db
 from services.models import Run, RunStatus
-
 
 _RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
@@ -55,10 +54,10 @@ def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20
         company = func.lower(Run.company_name)
         query = query.where(or_(company.like(pattern, escape="\\"), brief_text.like(pattern, escape="\\")))
     if filters.date_from is not None:
-        start = datetime.combine(filters.date_from, time.min, tzinfo=timezone.utc)
+        start = datetime.combine(filters.date_from, time.min, tzinfo=UTC)
         query = query.where(Run.created_at >= start)
     if filters.date_to is not None:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=UTC)
         query = query.where(Run.created_at < end)
     total = db.session.scalar(query.with_only_columns(func.count(Run.id)).order_by(None)) or 0
     items = list(

@@ -51,7 +51,7 @@ class RunQueue:
         self.queue = Queue(name, connection=connection)
 
     @classmethod
-    def from_url(cls, url: str, name: str = QUEUE_NAME) -> "RunQueue":
+    def from_url(cls, url: str, name: str = QUEUE_NAME) -> RunQueue:
         # Bounded: a web request that enqueues must not hang on a Redis outage (the watch catches up).
         retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 1)
         connection = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=5.0, retry=retry)
@@ -112,11 +112,16 @@ class RunQueue:
         if not run_ids:
             return []
         markers = self.connection.mget([pending_key(run_id) for run_id in run_ids])
-        marked = [(run_id, marker.decode()) for run_id, marker in zip(run_ids, markers) if marker is not None]
+        marked = [
+            (run_id, marker.decode() if isinstance(marker, bytes) else marker)
+            for run_id, marker in zip(run_ids, markers, strict=True)
+            if marker is not None
+        ]
         pipe = self.connection.pipeline(transaction=False)
         for _run_id, job_id in marked:
             pipe.lpos(self.queue.key, job_id)
-        in_queue = {run_id for (run_id, _), position in zip(marked, pipe.execute()) if position is not None}
+        positions = pipe.execute()
+        in_queue = {run_id for (run_id, _), position in zip(marked, positions, strict=True) if position is not None}
         return [run_id for run_id in run_ids if run_id not in in_queue]
 
 

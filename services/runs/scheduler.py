@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, or_, select, update
 
 from services import metrics
-from services.db import utcnow
+from services.db import table_of, utcnow
 from services.models import Run, RunStatus
 from services.runs import lease
 
@@ -34,7 +34,7 @@ Spawn = Callable[..., Any]
 ContextFactory = Callable[[], AbstractContextManager[Any]]
 """A fresh application context for a background task: `app.app_context`."""
 
-_runs = Run.__table__
+_runs = table_of(Run)
 
 
 def _pid_namespace() -> str:
@@ -166,7 +166,7 @@ class Scheduler:
             while not self._stopping:
                 try:
                     self.tick()
-                except Exception as exc:  # noqa: BLE001 - a database blip must not end the scheduler
+                except Exception as exc:  # a database blip must not end the scheduler
                     if time.monotonic() - self._last_error_log > 60:
                         self._last_error_log = time.monotonic()
                         log.exception("run scheduler pass failed (repeats are logged once a minute)")
@@ -238,7 +238,7 @@ class Scheduler:
         try:
             with self.context():
                 self.execute(run_id)
-        except Exception:  # noqa: BLE001 - the executor records failures; this is the last guard
+        except Exception:  # the executor records failures; this is the last guard
             log.exception("run execution crashed", extra={"run_id": run_id})
         finally:
             self._active.discard(run_id)

@@ -20,7 +20,7 @@ from agents.ports import BudgetLedger, EventSink, LLMClient
 from agents.state import Brief
 from config.settings import Settings
 from services import audit
-from services.db import db, utcnow
+from services.db import changed_rows, db, utcnow
 from services.events import Publish
 from services.llm import LLMConfig, LLMConfigError, build_llm_client, checked_model
 from services.models import Run, RunStatus, User
@@ -299,17 +299,17 @@ class RunService:
 
     def _set(self, run: Run, expected: RunStatus, **values: Any) -> bool:
         """Compare-and-set the run's columns (caller commits). False when its status moved meanwhile."""
-        updated = db.session.execute(
+        updated = changed_rows(db.session.execute(
             update(Run)
             .where(Run.id == run.id, Run.status == expected)
             .values(updated_at=utcnow(), **values)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         return updated == 1
 
     def _requeue(self, run: Run, reason: str, value: dict[str, Any]) -> bool:
         now = utcnow()
-        updated = db.session.execute(
+        updated = changed_rows(db.session.execute(
             update(Run)
             .where(Run.id == run.id, Run.status == RunStatus.paused, Run.pause_reason == reason)
             .values(
@@ -321,7 +321,7 @@ class RunService:
                 pause_payload=None,
             )
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         return updated == 1
 
     def _audit(self, action: str, user: User, run: Run, before: RunStatus) -> None:

@@ -34,7 +34,7 @@ def edit_option(page: Page) -> Locator:
     return page.locator('#approval-options [data-option="edit"]')
 
 
-def test_executive_cuts_tasks_from_the_plan_and_the_report_shows_them(session) -> None:  # noqa: ANN001
+def test_executive_cuts_tasks_from_the_plan_and_the_report_shows_them(session) -> None:
     executive: Session = session("executive-edit")
     page = executive.login(email_of("executive"))
     executive.goto("/runs/new")

@@ -12,7 +12,7 @@ from tests.browser.conftest import email_of
 from tests.support.server import CatalystServer, example_brief
 
 
-def test_a_colleagues_run_appears_on_the_dashboard_without_a_reload(  # noqa: ANN001
+def test_a_colleagues_run_appears_on_the_dashboard_without_a_reload(
     session, server: CatalystServer
 ) -> None:
     member: Session = session("member")

@@ -4,6 +4,7 @@ member watches the same run live; then the report, its downloads, and an admin's
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -13,7 +14,7 @@ from tests.browser.conftest import email_of
 COMPANY = "Acme Rockets"
 
 
-def fill_brief(page, *, company: str, budget: str, objectives: list[str]) -> None:  # noqa: ANN001
+def fill_brief(page, *, company: str, budget: str, objectives: list[str]) -> None:
     page.fill("#company_name", company)
     page.fill("#industry", "Technology")
     page.fill("#location", "Austin, TX")
@@ -25,11 +26,11 @@ def fill_brief(page, *, company: str, budget: str, objectives: list[str]) -> Non
     page.fill("#timeline_days", "90")
 
 
-def log_seqs(page) -> list[int]:  # noqa: ANN001
+def log_seqs(page) -> list[int]:
     return page.eval_on_selector_all("#log .log-item", "items => items.map(i => Number(i.dataset.seq))")
 
 
-def test_executive_approves_an_overrun_while_a_member_watches(session) -> None:  # noqa: ANN001
+def test_executive_approves_an_overrun_while_a_member_watches(session) -> None:
     executive: Session = session("executive")
     page = executive.login(email_of("executive"))
     expect(page).to_have_url(re.compile(r"/dashboard$"))
@@ -119,7 +120,7 @@ def test_executive_approves_an_overrun_while_a_member_watches(session) -> None: 
         page.click("#download-md")
     download = download_info.value
     assert download.suggested_filename.endswith(".md")
-    markdown = open(download.path(), encoding="utf-8").read()
+    markdown = Path(download.path()).read_text(encoding="utf-8")
     assert COMPANY in markdown and markdown.lstrip().startswith("#")
     executive.shoot("report")
     with page.expect_navigation():
@@ -142,7 +143,7 @@ def test_executive_approves_an_overrun_while_a_member_watches(session) -> None: 
     member.assert_clean()
 
 
-def test_admin_changes_a_cap_and_a_role(session) -> None:  # noqa: ANN001
+def test_admin_changes_a_cap_and_a_role(session) -> None:
     admin: Session = session("admin")
     page = admin.login(email_of("admin"))
     admin.goto("/admin/budgets")
@@ -196,7 +197,7 @@ def test_admin_changes_a_cap_and_a_role(session) -> None:  # noqa: ANN001
     promoted.assert_clean()
 
 
-def test_provider_keys_are_write_only(session) -> None:  # noqa: ANN001
+def test_provider_keys_are_write_only(session) -> None:
     admin: Session = session("admin-provider")
     page = admin.login(email_of("admin"))
     admin.goto("/admin/provider")

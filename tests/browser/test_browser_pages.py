@@ -11,7 +11,7 @@ from tests.browser.conftest import email_of
 from tests.support.server import CatalystServer, example_brief
 
 
-def test_login_explains_failures_and_lockout(session) -> None:  # noqa: ANN001
+def test_login_explains_failures_and_lockout(session) -> None:
     visitor: Session = session("visitor")
     page = visitor.goto("/login")
     visitor.shoot("login")
@@ -41,7 +41,7 @@ def test_login_explains_failures_and_lockout(session) -> None:  # noqa: ANN001
     visitor.assert_clean()
 
 
-def test_member_watches_but_cannot_start_or_change_runs(session, server: CatalystServer) -> None:  # noqa: ANN001
+def test_member_watches_but_cannot_start_or_change_runs(session, server: CatalystServer) -> None:
     api = server.login(email_of("executive"))
     run = api.post_json("/api/runs", example_brief("Member View Co")).json()
 
@@ -82,7 +82,7 @@ def test_member_watches_but_cannot_start_or_change_runs(session, server: Catalys
     member.assert_clean()
 
 
-def test_history_filters_and_pages(session, server: CatalystServer) -> None:  # noqa: ANN001
+def test_history_filters_and_pages(session, server: CatalystServer) -> None:
     api = server.login(email_of("executive"))
     for index in range(22):
         response = api.post_json("/api/runs", example_brief(f"Paging Co {index:02d}", budget="2500"))
@@ -116,7 +116,7 @@ def test_history_filters_and_pages(session, server: CatalystServer) -> None:  # 
     executive.assert_clean()
 
 
-def test_executive_cancels_a_paused_run(session) -> None:  # noqa: ANN001
+def test_executive_cancels_a_paused_run(session) -> None:
     executive: Session = session("canceller")
     page = executive.login(email_of("executive"))
     executive.goto("/runs/new")
@@ -144,14 +144,14 @@ def test_executive_cancels_a_paused_run(session) -> None:  # noqa: ANN001
     expect(page.locator("#approval-panel")).to_be_hidden()
     expect(page.locator("#cancel-box")).to_be_hidden()
     expect(page.locator('#log .log-item[data-type="run.cancelled"]')).to_have_count(1)
-    executive.goto(f"/runs?status=cancelled")
+    executive.goto("/runs?status=cancelled")
     expect(page.locator(f'tr[data-run="{run_id}"]')).to_be_visible()
     executive.goto(f"/runs/{run_id}/report")
     expect(page.locator(".empty-state")).to_contain_text("ended as cancelled")
     executive.assert_clean()
 
 
-def test_an_ai_cap_of_zero_reads_as_zero_not_as_no_cap(session) -> None:  # noqa: ANN001
+def test_an_ai_cap_of_zero_reads_as_zero_not_as_no_cap(session) -> None:
     executive: Session = session("zero-cap")
     page = executive.login(email_of("executive"))
     executive.goto("/runs/new")

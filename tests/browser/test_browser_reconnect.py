@@ -13,7 +13,7 @@ from tests.browser.conftest import email_of
 from tests.support.server import CatalystServer, example_brief
 
 
-def test_live_view_reconnects_and_catches_up(session, server: CatalystServer) -> None:  # noqa: ANN001
+def test_live_view_reconnects_and_catches_up(session, server: CatalystServer) -> None:
     api = server.login(email_of("executive"))
     run = api.post_json("/api/runs", example_brief("Reconnect Co", budget="2500")).json()
     executive: Session = session("reconnect")

@@ -37,7 +37,7 @@ def assert_inert(page: Page) -> None:
     assert page.evaluate(INERT) == CLEAN, page.url
 
 
-def test_payloads_render_as_text_everywhere(session) -> None:  # noqa: ANN001
+def test_payloads_render_as_text_everywhere(session) -> None:
     hacker: Session = session("hacker")
     page = hacker.login(email_of("hacker"))
     hacker.goto("/runs/new")

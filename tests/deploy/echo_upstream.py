@@ -14,7 +14,8 @@ monkey.patch_all()
 
 import json  # noqa: E402
 import sys  # noqa: E402
-from typing import Any, Callable, Iterable  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
+from typing import Any  # noqa: E402
 
 from gevent import pywsgi  # noqa: E402
 from geventwebsocket.handler import WebSocketHandler  # noqa: E402

@@ -18,10 +18,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NGINX_BIN = Path("/usr/sbin/nginx")
@@ -188,7 +189,7 @@ class NginxProcess:
         self.layout = layout
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> "NginxProcess":
+    def start(self) -> NginxProcess:
         """Start nginx and wait until both listeners accept connections."""
         command = [
             str(ensure_nginx()),
@@ -233,7 +234,7 @@ class NginxProcess:
         """Plain http URL of the proxy (the redirecting listener)."""
         return f"http://127.0.0.1:{self.layout.http_port}{path}"
 
-    def __enter__(self) -> "NginxProcess":
+    def __enter__(self) -> NginxProcess:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -12,8 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import requests
 
@@ -41,7 +41,7 @@ class ServerProcess:
         self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 20.0) -> "ServerProcess":
+    def start(self, timeout: float = 20.0) -> ServerProcess:
         """Start and wait until the port (if any) accepts connections."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -97,7 +97,7 @@ class ServerProcess:
             return ""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def __enter__(self) -> "ServerProcess":
+    def __enter__(self) -> ServerProcess:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -218,7 +218,7 @@ def test_socketio_through_nginx_and_gunicorn(proxied_probes: tuple[NginxProcess,
         client = socketio.Client(http_session=session)
         client.connect(proxy.https_url("/"), transports=transports, wait_timeout=10)
         try:
-            wait_until(lambda: client.transport() == "websocket")
+            wait_until(lambda: client.transport() == "websocket")  # noqa: B023 - called in this iteration
             processes = {client.call("echo", n, timeout=10)["process"] for n in range(5)}
             assert len(processes) == 1
         finally:

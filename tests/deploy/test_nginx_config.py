@@ -22,7 +22,7 @@ SHIPPED_CONF = REPO_ROOT / "nginx" / "nginx.conf"
 
 
 @pytest.fixture(scope="module")
-def renderer():  # noqa: ANN201 - a module object
+def renderer():  # a module object
     return load_renderer()
 
 

@@ -35,10 +35,10 @@ class Stack:
     certificate: str
     static_root: Path
 
-    def get(self, path: str, **kwargs) -> requests.Response:  # noqa: ANN003
+    def get(self, path: str, **kwargs) -> requests.Response:
         return requests.get(self.proxy.https_url(path), verify=self.certificate, timeout=10, **kwargs)
 
-    def post(self, path: str, **kwargs) -> requests.Response:  # noqa: ANN003
+    def post(self, path: str, **kwargs) -> requests.Response:
         return requests.post(self.proxy.https_url(path), verify=self.certificate, timeout=10, **kwargs)
 
 

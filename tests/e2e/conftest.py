@@ -65,7 +65,7 @@ class TlsRunWatcher(RunWatcher):
         super().__init__(base_url, token=token, transports=("websocket",))
         self.disconnect_reasons: list[Any] = []
 
-    def connect(self, timeout: float = 10.0) -> "TlsRunWatcher":
+    def connect(self, timeout: float = 10.0) -> TlsRunWatcher:
         client = socketio.Client(reconnection=False, ssl_verify=False)
         client.on("event", self._on_event)
         client.on("watchers", self._on_watchers)

@@ -18,7 +18,7 @@ from tests.e2e.conftest import GRACE_SECONDS, SPECIALISTS, Stack, other_port, wa
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(240)]
 
 
-def ended_in(processes, run_id: str) -> list:  # noqa: ANN001
+def ended_in(processes, run_id: str) -> list:
     """The processes whose log says they finished the run."""
     line = f'"event": "run ended", "run_id": "{run_id}", "status": "completed"'
     return [process for process in processes if line in process.output()]

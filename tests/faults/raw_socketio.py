@@ -9,6 +9,7 @@ and Socket.IO connect, events with acks.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -100,7 +101,7 @@ class RawSocketIO:
 
     # --- Socket.IO ----------------------------------------------------------------------------
 
-    def connect(self, auth: dict[str, Any]) -> "RawSocketIO":
+    def connect(self, auth: dict[str, Any]) -> RawSocketIO:
         """Engine.IO open, then the Socket.IO connect packet with `auth`; raises when refused."""
         opened = self.recv_packet()
         if not opened.startswith("0"):
@@ -135,10 +136,8 @@ class RawSocketIO:
         return self.wait_ack(self.emit(event, data))
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.close()
-        except OSError:
-            pass
 
 
 def read_until_closed(sock: socket.socket, timeout: float) -> bytes:

@@ -24,7 +24,7 @@ PACE = "1.0"  # the offline provider's delay per call: the run lasts several sec
 
 @pytest.mark.redis
 @pytest.mark.slow
-def test_events_published_during_an_outage_reach_the_watcher(queue_stack) -> None:  # noqa: ANN001
+def test_events_published_during_an_outage_reach_the_watcher(queue_stack) -> None:
     stack: QueueStack = queue_stack(OFFLINE_PACE_SECONDS=PACE)
     watcher = RunWatcher(stack.web.base_url, token=stack.account.token).connect()
     try:

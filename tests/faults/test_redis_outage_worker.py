@@ -30,7 +30,7 @@ def finishes(stack: QueueStack, run_id: str, timeout: float = 90) -> None:
     wait_for(done, timeout, f"run {run_id} to complete")
 
 
-def test_worker_survives_an_idle_outage_and_takes_runs_after(queue_stack) -> None:  # noqa: ANN001
+def test_worker_survives_an_idle_outage_and_takes_runs_after(queue_stack) -> None:
     stack: QueueStack = queue_stack(OFFLINE_PACE_SECONDS=FAST)
     finishes(stack, stack.start_run("Before"))  # the worker is up and dequeuing
 
@@ -54,7 +54,7 @@ def test_worker_survives_an_idle_outage_and_takes_runs_after(queue_stack) -> Non
     assert worker.wait(timeout=60) == 0, worker.output()
 
 
-def test_worker_survives_a_job_finishing_during_an_outage(queue_stack) -> None:  # noqa: ANN001
+def test_worker_survives_a_job_finishing_during_an_outage(queue_stack) -> None:
     stack: QueueStack = queue_stack(OFFLINE_PACE_SECONDS=MIDRUN)
     first = stack.start_run("Midway")
     wait_for(lambda: stack.run_row(first)["last_seq"] >= 3, 60, "the run to be under way")

@@ -86,7 +86,7 @@ def outcomes(acks: list[dict[str, Any]]) -> Counter:
 
 def test_the_documented_defaults_are_the_shipped_ones(documented: dict[str, RateLimitItem]) -> None:
     fields = Settings.model_fields
-    PER_CONNECTION, PER_USER = documented["connection"], documented["user"]  # noqa: N806
+    PER_CONNECTION, PER_USER = documented["connection"], documented["user"]
     assert parse(fields["socket_event_limit"].default) == PER_CONNECTION
     assert parse(fields["socket_event_limit_per_user"].default) == PER_USER
     # Same window, and room for the fault report's 500 tabs several times over.
@@ -121,7 +121,7 @@ def test_many_tabs_of_one_user_all_join_the_same_run(
 def test_one_connection_flooding_gets_error_acks_and_stays_connected(
     defaults: Deployment, documented: dict[str, RateLimitItem]
 ) -> None:
-    PER_CONNECTION = documented["connection"]  # noqa: N806
+    PER_CONNECTION = documented["connection"]
     noisy = defaults.connect("noisy")
     other_tab = defaults.connect("noisy")
     try:
@@ -157,7 +157,7 @@ def test_the_per_user_ceiling_spans_all_of_a_users_connections_in_every_process(
         sockets = [(first, second)[n % 2].connect("team") for n in range(count)]
         batches = [[s.emit("watch", {"run_id": first.run_id, "after_seq": 10**6}) for _ in range(per_socket)]
                    for s in sockets]  # fmt: skip
-        acks = [s.wait_ack(i) for s, batch in zip(sockets, batches) for i in batch]
+        acks = [s.wait_ack(i) for s, batch in zip(sockets, batches, strict=True) for i in batch]
         over = count * per_socket - ceiling.amount
         assert outcomes(acks) == {"ok": ceiling.amount, "rate_limited:user": over}
         # Another user of the organisation is not held back by this account's ceiling.

@@ -58,7 +58,7 @@ def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
         try:
             if predicate():
                 return
-        except Exception:  # noqa: BLE001 - storage may still be coming back
+        except Exception:  # noqa: BLE001, S110 - storage may still be coming back
             pass
         time.sleep(0.2)
     raise TimeoutError(what)

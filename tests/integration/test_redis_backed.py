@@ -23,12 +23,12 @@ def redis_app(tmp_path, private_redis, backend, request):
     return build_app(tmp_path, backend, pg, redis_url=private_redis.url)
 
 
-def login(client, email):  # noqa: ANN001, ANN201
+def login(client, email):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": "correct horse battery staple", "csrf_token": token})
 
 
-def make_admin(app) -> str:  # noqa: ANN001
+def make_admin(app) -> str:
     from services import users as accounts
 
     with app.app_context():

@@ -76,7 +76,7 @@ def _bearer_token(app: Flask) -> str:
         return accounts.create_token(user, "anonymous-sessions")[1]
 
 
-def _session_cookies(response) -> list[str]:  # noqa: ANN001
+def _session_cookies(response) -> list[str]:
     return [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE}=")]
 
 

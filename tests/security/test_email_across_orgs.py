@@ -23,12 +23,12 @@ def flashes(html: str) -> list[tuple[str, str]]:
     return re.findall(r'<p class="flash flash-(\w+)">([^<]*)</p>', html)
 
 
-def create(client, email: str):  # noqa: ANN001, ANN201
+def create(client, email: str):
     csrf = csrf_from(client.get("/admin/users").get_data(as_text=True))
     return client.post("/admin/users", data={"email": email, "role": "member", "csrf_token": csrf})
 
 
-def answer(client, email: str) -> tuple[int, str, list[str]]:  # noqa: ANN001
+def answer(client, email: str) -> tuple[int, str, list[str]]:
     """What the admin sees, with the email and the one-time password masked."""
     response = create(client, email)
     page = client.get(response.headers["Location"]).get_data(as_text=True)

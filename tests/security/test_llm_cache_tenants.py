@@ -12,7 +12,14 @@ import redis
 
 from services.llm import build_llm_client
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.unit.llm.llm_support import REDIS_URL, FakeClock, SleepRecorder, config_for, make_request, plan_responder
+from tests.unit.llm.llm_support import (
+    REDIS_URL,
+    FakeClock,
+    SleepRecorder,
+    config_for,
+    make_request,
+    plan_responder,
+)
 
 KEY = b"0123456789abcdef0123456789abcdef"
 
@@ -22,7 +29,7 @@ def hostile(prompt: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def prefix():  # noqa: ANN201
+def prefix():
     name = f"catalyst-test:{uuid.uuid4().hex}"
     yield name
     connection = redis.Redis.from_url(REDIS_URL)
@@ -32,7 +39,7 @@ def prefix():  # noqa: ANN201
     connection.close()
 
 
-def _client(server: FakeOpenAIServer, tenant: str, prefix: str):  # noqa: ANN202
+def _client(server: FakeOpenAIServer, tenant: str, prefix: str):
     config = config_for(server, redis_url=REDIS_URL, cache_key=KEY, key_prefix=prefix, tenant=tenant)
     return build_llm_client(config, sleep=SleepRecorder(), clock=FakeClock())
 

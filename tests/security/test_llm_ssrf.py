@@ -78,7 +78,7 @@ def provider_form(provider: str, url: str) -> dict[str, str]:
     return {"provider": provider, "model": spec["model"], spec["url_field"]: url, spec["key_field"]: key}
 
 
-def save_form(admin: JsonClient, data: dict[str, str]):  # noqa: ANN201
+def save_form(admin: JsonClient, data: dict[str, str]):
     token = csrf_from(admin.get("/admin/provider").get_data(as_text=True))
     return admin.client.post("/admin/provider", data={**data, "csrf_token": token})
 
@@ -108,7 +108,7 @@ def assert_no_secret(*texts: str) -> None:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_the_admin_form_refuses_a_loopback_base_url(strict_app, internal, provider) -> None:  # noqa: ANN001
+def test_the_admin_form_refuses_a_loopback_base_url(strict_app, internal, provider) -> None:
     admin, _ = login(strict_app, "admin")
     url = f"{internal.url}{PROVIDERS[provider]['path']}"
     response = save_form(admin, provider_form(provider, url))
@@ -123,7 +123,7 @@ def test_the_admin_form_refuses_a_loopback_base_url(strict_app, internal, provid
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_stored_loopback_url_is_refused_when_connecting(
-    strict_app, internal, provider  # noqa: ANN001
+    strict_app, internal, provider
 ) -> None:
     """The URL was saved while the operator allowed loopback (or before this check): runs still refuse."""
     admin, admin_id = login(strict_app, "admin")
@@ -154,7 +154,7 @@ def test_a_stored_loopback_url_is_refused_when_connecting(
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_an_allowed_internal_host_is_called_but_its_body_stays_in_the_log(
-    lenient_app, internal, provider  # noqa: ANN001
+    lenient_app, internal, provider
 ) -> None:
     admin, _ = login(lenient_app, "admin")
     executive, _ = login(lenient_app, "executive")
@@ -170,7 +170,7 @@ def test_an_allowed_internal_host_is_called_but_its_body_stays_in_the_log(
     assert_no_secret(raw, json.dumps(events))
 
 
-def test_dns_rebinding_after_saving_is_refused(strict_app, internal, monkeypatch) -> None:  # noqa: ANN001
+def test_dns_rebinding_after_saving_is_refused(strict_app, internal, monkeypatch) -> None:
     """The name resolves public when saved and to loopback when the run connects (the resolver is
     simulated: real rebinding cannot run here)."""
     answers = {"count": 0}

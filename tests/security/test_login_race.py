@@ -17,7 +17,7 @@ def test_concurrent_attempts_never_exceed_the_account_limit(app, make_user) -> N
         token = csrf_from(client.get("/login").get_data(as_text=True))
         clients.append((client, token))
 
-    def attempt(pair):  # noqa: ANN001, ANN202
+    def attempt(pair):
         client, token = pair
         return client.post("/login", data={"email": user.email, "password": "wrong password here",
                                            "csrf_token": token}).status_code

@@ -11,14 +11,14 @@ REMEMBER = "remember_token"
 SESSION = "catalyst_session"
 
 
-def remembered_client(app, email: str) -> FlaskClient:  # noqa: ANN001
+def remembered_client(app, email: str) -> FlaskClient:
     device = app.test_client()
     assert Auth(device).login(email, remember="1").status_code == 302
     assert device.get_cookie(REMEMBER) is not None
     return device
 
 
-def with_cookie(app, value: str) -> FlaskClient:  # noqa: ANN001
+def with_cookie(app, value: str) -> FlaskClient:
     """A browser that has nothing but this remember cookie (the attacker's, say)."""
     other = app.test_client()
     other.set_cookie(REMEMBER, value)

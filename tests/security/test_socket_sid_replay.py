@@ -44,7 +44,7 @@ class PollingWatcher(RunWatcher):
 
     certificate = ""
 
-    def connect(self, timeout: float = 10.0) -> "PollingWatcher":
+    def connect(self, timeout: float = 10.0) -> PollingWatcher:
         http = requests.Session()
         http.trust_env = False  # REQUESTS_CA_BUNDLE would win over `verify`
         http.verify = self.certificate

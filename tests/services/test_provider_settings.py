@@ -28,7 +28,7 @@ OPENAI_KEY = "sk-test-0123456789abcdefghij"
 BASE = LLMConfig(provider="offline", model="offline")
 
 
-def change(app, admin_id: int, secret: str = SECRET, base: LLMConfig = BASE, **fields):  # noqa: ANN001, ANN201
+def change(app, admin_id: int, secret: str = SECRET, base: LLMConfig = BASE, **fields):
     with app.app_context():
         admin = db.session.get(User, admin_id)
         return update_provider_settings(
@@ -36,7 +36,7 @@ def change(app, admin_id: int, secret: str = SECRET, base: LLMConfig = BASE, **f
         )
 
 
-def config(app, org_id: int, secret: str = SECRET, base: LLMConfig = BASE) -> LLMConfig:  # noqa: ANN001
+def config(app, org_id: int, secret: str = SECRET, base: LLMConfig = BASE) -> LLMConfig:
     with app.app_context():
         return llm_config_for(org_id, base, secret_key=secret)
 
@@ -48,7 +48,7 @@ def test_key_box_is_derived_from_the_secret() -> None:
         key_box(SECRET + "x").decrypt(token)
 
 
-def test_nothing_set_means_the_environment_holds(app, make_user) -> None:  # noqa: ANN001
+def test_nothing_set_means_the_environment_holds(app, make_user) -> None:
     admin = make_user("admin")
     assert config(app, admin.org_id) == dataclasses.replace(BASE, tenant=f"org:{admin.org_id}")
     with app.app_context():
@@ -56,7 +56,7 @@ def test_nothing_set_means_the_environment_holds(app, make_user) -> None:  # noq
     assert view.provider is None and view.effective_provider == "offline" and not view.openai_key_set
 
 
-def test_keys_are_stored_encrypted_and_only_reported_as_set(app, make_user) -> None:  # noqa: ANN001
+def test_keys_are_stored_encrypted_and_only_reported_as_set(app, make_user) -> None:
     admin = make_user("admin")
     view = change(app, admin.id, provider="openai", model="gpt-4o-mini", openai_api_key=OPENAI_KEY)
     assert view.openai_key_set and not view.anthropic_key_set
@@ -71,7 +71,7 @@ def test_keys_are_stored_encrypted_and_only_reported_as_set(app, make_user) -> N
     assert (runs_get.provider, runs_get.model, runs_get.openai_api_key) == ("openai", "gpt-4o-mini", OPENAI_KEY)
 
 
-def test_blank_keeps_the_key_and_clear_removes_it(app, make_user) -> None:  # noqa: ANN001
+def test_blank_keeps_the_key_and_clear_removes_it(app, make_user) -> None:
     admin = make_user("admin")
     change(app, admin.id, provider="openai", model="gpt-4o-mini", openai_api_key=OPENAI_KEY)
     kept = change(app, admin.id, provider="openai", model="gpt-4.1-mini", openai_base_url="https://llm.example.com/v1/")
@@ -96,7 +96,7 @@ def test_blank_keeps_the_key_and_clear_removes_it(app, make_user) -> None:  # no
         ({"provider": "", "model": "gpt-4o-mini"}, "model"),
     ],
 )
-def test_settings_that_cannot_work_are_refused(app, make_user, fields, field) -> None:  # noqa: ANN001
+def test_settings_that_cannot_work_are_refused(app, make_user, fields, field) -> None:
     admin = make_user("admin")
     with pytest.raises(ProviderSettingsError) as refused:
         change(app, admin.id, **fields)
@@ -116,19 +116,19 @@ def test_settings_that_cannot_work_are_refused(app, make_user, fields, field) ->
         {"provider": "gemini"},
     ],
 )
-def test_form_values_are_validated(fields) -> None:  # noqa: ANN001
+def test_form_values_are_validated(fields) -> None:
     with pytest.raises(ValueError):
         ProviderChange(**fields)
 
 
-def test_an_environment_key_satisfies_the_provider(app, make_user) -> None:  # noqa: ANN001
+def test_an_environment_key_satisfies_the_provider(app, make_user) -> None:
     admin = make_user("admin")
     env = LLMConfig(provider="offline", model="offline", openai_api_key="sk-from-env-123456")
     change(app, admin.id, base=env, provider="openai", model="gpt-4o-mini")
     assert config(app, admin.org_id, base=env).openai_api_key == "sk-from-env-123456"
 
 
-def test_a_rotated_secret_drops_the_stored_key(app, make_user, caplog) -> None:  # noqa: ANN001
+def test_a_rotated_secret_drops_the_stored_key(app, make_user, caplog) -> None:
     admin = make_user("admin")
     change(app, admin.id, provider="openai", model="gpt-4o-mini", openai_api_key=OPENAI_KEY)
     with caplog.at_level(logging.WARNING, logger="services.provider_settings"):
@@ -137,14 +137,14 @@ def test_a_rotated_secret_drops_the_stored_key(app, make_user, caplog) -> None: 
     assert "cannot be decrypted" in caplog.text
 
 
-def test_each_organisation_has_its_own_settings(app, make_user) -> None:  # noqa: ANN001
+def test_each_organisation_has_its_own_settings(app, make_user) -> None:
     acme = make_user("admin", org="Acme")
     globex = make_user("admin", org="Globex")
     change(app, acme.id, provider="openai", model="gpt-4o-mini", openai_api_key=OPENAI_KEY)
     assert config(app, globex.org_id) == dataclasses.replace(BASE, tenant=f"org:{globex.org_id}")
 
 
-def test_environment_config_comes_from_settings(app) -> None:  # noqa: ANN001
+def test_environment_config_comes_from_settings(app) -> None:
     settings = app.extensions["catalyst.settings"]
     env = environment_llm_config(settings)
     assert env.provider == settings.provider and env.offline_pace_seconds == settings.offline_pace_seconds

@@ -42,7 +42,7 @@ def run_queue() -> Iterator[RunQueue]:
         connection.delete(key)
 
 
-def make_host(app, run_queue: RunQueue, service=None, **options) -> RunHost:  # noqa: ANN001, ANN003
+def make_host(app, run_queue: RunQueue, service=None, **options) -> RunHost:
     service = service or app.extensions["catalyst.runs"]
     from services import shutdown
 
@@ -51,7 +51,7 @@ def make_host(app, run_queue: RunQueue, service=None, **options) -> RunHost:  # 
     return host
 
 
-def another_process(app) -> RunService:  # noqa: ANN001
+def another_process(app) -> RunService:
     """A second run service on the same database, as another worker process has."""
     with app.app_context():
         engine = db.engine
@@ -59,21 +59,21 @@ def another_process(app) -> RunService:  # noqa: ANN001
     return RunService(engine, settings, publish=None, spawn=lambda fn, *a: None, context=app.app_context)
 
 
-def create_run(app, make_user, **extra) -> str:  # noqa: ANN001, ANN003
+def create_run(app, make_user, **extra) -> str:
     user = make_user("executive")
     with app.app_context():
         service = app.extensions["catalyst.runs"]
         return service.create(db.session.get(User, user.id), Brief.model_validate(brief(**extra))).id
 
 
-def run_row(app, run_id: str) -> Run:  # noqa: ANN001
+def run_row(app, run_id: str) -> Run:
     with app.app_context():
         run = db.session.get(Run, run_id)
         db.session.expunge(run)
         return run
 
 
-def events(app, run_id: str) -> list[dict]:  # noqa: ANN001
+def events(app, run_id: str) -> list[dict]:
     with app.app_context():
         return events_after(db.engine, run_id)
 
@@ -128,14 +128,14 @@ def test_a_drained_run_is_released_and_the_next_worker_finishes_it(app, make_use
     other.executor.close()
 
 
-def dead_owner(service) -> str:  # noqa: ANN001
+def dead_owner(service) -> str:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     host, pidns, _pid, _nonce = service.owner.split("|")
     return f"{host}|{pidns}|{child.pid}|deadbeef"
 
 
-def orphan(app, run_id: str, owner: str, recoveries: int = 0) -> None:  # noqa: ANN001
+def orphan(app, run_id: str, owner: str, recoveries: int = 0) -> None:
     with app.app_context():
         db.session.execute(
             update(Run)
@@ -165,7 +165,7 @@ def test_the_watch_enqueues_orphans_and_fails_crash_loops(app, make_user, run_qu
 
 def test_the_watch_enqueues_runs_that_wait_without_a_job(app, make_user, run_queue):
     host = make_host(app, run_queue, poll_seconds=0.0)
-    run_id = create_run(app, make_user)
+    create_run(app, make_user)
     host.tick()
     assert job_reasons(run_queue) == ["sweep"]
     host.tick()

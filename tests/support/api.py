@@ -17,17 +17,17 @@ class JsonClient:
         self.client = client
         self.csrf = ""
 
-    def login(self, email: str) -> "JsonClient":
+    def login(self, email: str) -> JsonClient:
         auth = Auth(self.client)
         response = auth.login(email)
         assert response.status_code == 302, response.status_code
         self.csrf = auth.csrf("/dashboard")
         return self
 
-    def get(self, path: str, **kwargs: Any):  # noqa: ANN201
+    def get(self, path: str, **kwargs: Any):
         return self.client.get(path, **kwargs)
 
-    def post(self, path: str, body: Any = None, **kwargs: Any):  # noqa: ANN201
+    def post(self, path: str, body: Any = None, **kwargs: Any):
         headers = {"X-CSRFToken": self.csrf, **kwargs.pop("headers", {})}
         if "data" in kwargs:
             return self.client.post(path, headers=headers, **kwargs)

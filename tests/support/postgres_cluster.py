@@ -50,6 +50,7 @@ migrates a fresh database and creates accounts with API tokens, like
 from __future__ import annotations
 
 import atexit
+import contextlib
 import glob
 import os
 import shutil
@@ -140,7 +141,7 @@ class PrivatePostgres:
 
     # --- lifecycle -----------------------------------------------------------------------------
 
-    def start(self, timeout: float = 60.0) -> "PrivatePostgres":
+    def start(self, timeout: float = 60.0) -> PrivatePostgres:
         """Create the cluster on first use, then start it and wait until it accepts connections."""
         if self._cleaned:
             raise RuntimeError("this cluster was cleaned up; create a new PrivatePostgres")
@@ -179,7 +180,7 @@ class PrivatePostgres:
         )
         self._running = False
 
-    def restart(self, mode: str = "fast", timeout: float = 60.0) -> "PrivatePostgres":
+    def restart(self, mode: str = "fast", timeout: float = 60.0) -> PrivatePostgres:
         self.stop(mode, timeout)
         return self.start(timeout)
 
@@ -199,16 +200,14 @@ class PrivatePostgres:
                 except (RuntimeError, subprocess.SubprocessError, OSError):
                     self._kill_postmaster()
             if self.root is not None and self.log_path.exists() and self.workdir.is_dir():
-                try:
+                with contextlib.suppress(OSError):
                     shutil.copyfile(self.log_path, self.workdir / f"postgres-{self.port}.log")
-                except OSError:
-                    pass
         finally:
             if self.root is not None:
                 shutil.rmtree(self.root, ignore_errors=True)
             atexit.unregister(self.cleanup)
 
-    def __enter__(self) -> "PrivatePostgres":
+    def __enter__(self) -> PrivatePostgres:
         try:
             return self.start()
         except BaseException:
@@ -220,7 +219,7 @@ class PrivatePostgres:
 
     # --- conveniences for outage tests -----------------------------------------------------------
 
-    def connect(self, dbname: str = "postgres", **kwargs) -> psycopg.Connection:  # noqa: ANN003
+    def connect(self, dbname: str = "postgres", **kwargs) -> psycopg.Connection:
         """An autocommit psycopg connection (close it, or use it as a context manager)."""
         return psycopg.connect(self.url(dbname), autocommit=True, connect_timeout=10, **kwargs)
 
@@ -366,14 +365,12 @@ class PrivatePostgres:
         pid = self.postmaster_pid()
         if pid is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, 9)
-        except ProcessLookupError:
-            pass
         self._running = False
 
 
-def seed_catalyst(cluster: PrivatePostgres, tmp_path: Path, accounts: dict[str, tuple[str, str]], dbname: str = "catalyst"):  # noqa: ANN201
+def seed_catalyst(cluster: PrivatePostgres, tmp_path: Path, accounts: dict[str, tuple[str, str]], dbname: str = "catalyst"):
     """Migrate a fresh `dbname` on the cluster and create accounts in-process; returns (Database, {name: Account}).
 
     `accounts` maps a short name to (role, organisation); every account gets an API token and the

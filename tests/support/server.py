@@ -126,7 +126,7 @@ class Client(requests.Session):
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def login(self, email: str, password: str = PASSWORD) -> "Client":
+    def login(self, email: str, password: str = PASSWORD) -> Client:
         page = self.get(self.url("/login"), timeout=10)
         token = _CSRF_META.search(page.text).group(1)
         response = self.post(
@@ -175,7 +175,7 @@ class CatalystServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "CatalystServer":
+    def start(self, timeout: float = 30.0) -> CatalystServer:
         env = base_env(self.database, HOST="127.0.0.1", PORT=str(self.port), **self.extra_env)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -209,7 +209,7 @@ class CatalystServer:
         except subprocess.TimeoutExpired:
             self.kill()
 
-    def restart(self) -> "CatalystServer":
+    def restart(self) -> CatalystServer:
         self.stop()
         return self.start()
 
@@ -222,7 +222,7 @@ class CatalystServer:
     def login(self, email: str, password: str = PASSWORD) -> Client:
         return self.client().login(email, password)
 
-    def __enter__(self) -> "CatalystServer":
+    def __enter__(self) -> CatalystServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -27,7 +27,7 @@ class SmallDisk:
         self.mounted = False
         self._ballast = self.path / "ballast"
 
-    def mount(self) -> "SmallDisk":
+    def mount(self) -> SmallDisk:
         self.path.mkdir(parents=True, exist_ok=True)
         try:
             done = subprocess.run(
@@ -74,7 +74,7 @@ class SmallDisk:
             subprocess.run(["umount", "-l", str(self.path)], capture_output=True, timeout=30)
         self.mounted = False
 
-    def __enter__(self) -> "SmallDisk":
+    def __enter__(self) -> SmallDisk:
         return self.mount()
 
     def __exit__(self, *exc: object) -> None:

@@ -53,7 +53,7 @@ class RunWatcher:
 
     # --- connection ----------------------------------------------------------------------------
 
-    def connect(self, timeout: float = 10.0) -> "RunWatcher":
+    def connect(self, timeout: float = 10.0) -> RunWatcher:
         # websocket-client always sends an Origin (its own URL's); a different one goes in its options,
         # as a header would be sent twice. Long-polling (requests) sends none unless told.
         ws_options = {"origin": self.origin} if self.origin else {}

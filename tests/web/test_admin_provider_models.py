@@ -34,7 +34,7 @@ def backend() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _release_run_resources(app) -> Iterator[None]:  # noqa: ANN001
+def _release_run_resources(app) -> Iterator[None]:
     yield
     app.extensions["catalyst.runs"].stop()
 
@@ -46,11 +46,11 @@ def pong(fake_openai: FakeOpenAIServer) -> FakeOpenAIServer:  # noqa: F811
     return fake_openai
 
 
-def login(app, make_user, role: str = "admin") -> JsonClient:  # noqa: ANN001
+def login(app, make_user, role: str = "admin") -> JsonClient:
     return JsonClient(app.test_client()).login(make_user(role).email)
 
 
-def submit(api: JsonClient, data: dict[str, object], path: str = PAGE):  # noqa: ANN201
+def submit(api: JsonClient, data: dict[str, object], path: str = PAGE):
     token = csrf_from(api.get(PAGE).get_data(as_text=True))
     return api.client.post(path, data={**data, "csrf_token": token})
 
@@ -81,7 +81,7 @@ def text_of(html: str, element_id: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 
 
-def org_settings(app, api: JsonClient):  # noqa: ANN001, ANN201
+def org_settings(app, api: JsonClient):
     org_id = api.get("/api/me").get_json()["organisation"]["id"]
     with app.app_context():
         return get_provider_settings(org_id, environment_llm_config(app.extensions["catalyst.settings"]))
@@ -94,7 +94,7 @@ def audit_page(api: JsonClient) -> str:
 # --- saving -----------------------------------------------------------------------------------
 
 
-def test_a_model_outside_the_registry_is_saved_with_a_base_url_and_shown(app, make_user, pong) -> None:  # noqa: ANN001
+def test_a_model_outside_the_registry_is_saved_with_a_base_url_and_shown(app, make_user, pong) -> None:
     api = login(app, make_user)
     response = submit(api, form(pong))
     assert response.status_code == 303, field_error(response.get_data(as_text=True), "model")
@@ -111,7 +111,7 @@ def test_a_model_outside_the_registry_is_saved_with_a_base_url_and_shown(app, ma
     assert 'id="timeout_seconds" name="timeout_seconds" value="" inputmode="decimal" placeholder="300"' in page
 
 
-def test_a_model_outside_the_registry_without_a_base_url_is_refused(app, make_user) -> None:  # noqa: ANN001
+def test_a_model_outside_the_registry_without_a_base_url_is_refused(app, make_user) -> None:
     api = login(app, make_user)
     response = submit(api, form(openai_api_key=SAVED_KEY))
     assert response.status_code == 422
@@ -122,7 +122,7 @@ def test_a_model_outside_the_registry_without_a_base_url_is_refused(app, make_us
     assert "provider.settings_changed" not in audit_page(api)
 
 
-def test_price_context_timeout_and_mode_are_saved_and_audited(app, make_user, pong) -> None:  # noqa: ANN001
+def test_price_context_timeout_and_mode_are_saved_and_audited(app, make_user, pong) -> None:
     api = login(app, make_user)
     changes = {
         "input_usd_per_mtok": "0.5",
@@ -160,7 +160,7 @@ def test_price_context_timeout_and_mode_are_saved_and_audited(app, make_user, po
         ({"timeout_seconds": "0"}, "timeout_seconds", "greater than 0"),
     ],
 )
-def test_bad_values_are_refused_next_to_their_field(app, make_user, pong, changes, field, words) -> None:  # noqa: ANN001
+def test_bad_values_are_refused_next_to_their_field(app, make_user, pong, changes, field, words) -> None:
     api = login(app, make_user)
     response = submit(api, form(pong, **changes))
     assert response.status_code == 422
@@ -168,7 +168,7 @@ def test_bad_values_are_refused_next_to_their_field(app, make_user, pong, change
 
 
 @pytest.mark.parametrize("role", ["executive", "member"])
-def test_only_admins_see_the_page_or_test_a_connection(app, make_user, role) -> None:  # noqa: ANN001
+def test_only_admins_see_the_page_or_test_a_connection(app, make_user, role) -> None:
     api = login(app, make_user, role)
     assert api.get(PAGE).status_code == 403
     token = csrf_from(api.get("/dashboard").get_data(as_text=True))
@@ -177,7 +177,7 @@ def test_only_admins_see_the_page_or_test_a_connection(app, make_user, role) -> 
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
 
 
-def test_the_test_connection_form_needs_its_csrf_token(app, make_user, pong) -> None:  # noqa: ANN001
+def test_the_test_connection_form_needs_its_csrf_token(app, make_user, pong) -> None:
     api = login(app, make_user)
     response = api.client.post(f"{PAGE}/test", data=form(pong))
     assert response.status_code == 400
@@ -187,7 +187,7 @@ def test_the_test_connection_form_needs_its_csrf_token(app, make_user, pong) -> 
 # --- the server's models ----------------------------------------------------------------------
 
 
-def test_the_models_datalist_has_what_the_server_reports(app, make_user, pong) -> None:  # noqa: ANN001
+def test_the_models_datalist_has_what_the_server_reports(app, make_user, pong) -> None:
     reported = [item["id"] for item in requests.get(f"{pong.base_url}/models", timeout=5).json()["data"]]
     assert reported  # the fake serves a list
     api = login(app, make_user)
@@ -200,7 +200,7 @@ def test_the_models_datalist_has_what_the_server_reports(app, make_user, pong) -
     assert f"Your server reports {len(reported)} models" in text_of(page, "server-models-hint")
 
 
-def test_a_server_that_cannot_list_is_a_hint_not_a_failure(app, make_user) -> None:  # noqa: ANN001
+def test_a_server_that_cannot_list_is_a_hint_not_a_failure(app, make_user) -> None:
     api = login(app, make_user)
     assert submit(api, form(openai_base_url="http://127.0.0.1:1/v1")).status_code == 303
     response = api.get(PAGE)
@@ -211,7 +211,7 @@ def test_a_server_that_cannot_list_is_a_hint_not_a_failure(app, make_user) -> No
     assert "Could not list your server's models" in page
 
 
-def test_a_server_that_does_not_answer_delays_the_page_only_briefly(app, make_user, monkeypatch) -> None:  # noqa: ANN001
+def test_a_server_that_does_not_answer_delays_the_page_only_briefly(app, make_user, monkeypatch) -> None:
     monkeypatch.setattr(admin_provider, "LISTING_TIMEOUT_SECONDS", 0.5)
     with socket.socket() as silent:  # accepts connections (the backlog) and never answers
         silent.bind(("127.0.0.1", 0))
@@ -229,7 +229,7 @@ def test_a_server_that_does_not_answer_delays_the_page_only_briefly(app, make_us
 # --- Test connection on the page --------------------------------------------------------------
 
 
-def test_test_connection_shows_the_mode_latency_and_tokens_without_saving(app, make_user, pong) -> None:  # noqa: ANN001
+def test_test_connection_shows_the_mode_latency_and_tokens_without_saving(app, make_user, pong) -> None:
     api = login(app, make_user)
     response = submit(api, form(pong, openai_api_key=TYPED_KEY), path=f"{PAGE}/test")
     assert response.status_code == 200
@@ -249,14 +249,14 @@ def test_test_connection_shows_the_mode_latency_and_tokens_without_saving(app, m
     assert "provider.settings_changed" not in audit_page(api)
 
 
-def test_test_connection_reports_the_mode_that_worked(app, make_user) -> None:  # noqa: ANN001
+def test_test_connection_reports_the_mode_that_worked(app, make_user) -> None:
     with FakeOpenAIServer(lambda prompt, data: {"reply": "pong"}, refused_formats=("json_schema",)) as fake:
         api = login(app, make_user)
         page = submit(api, form(fake), path=f"{PAGE}/test").get_data(as_text=True)
     assert text_of(page, "result-mode") == "json_object_schema"
 
 
-def test_test_connection_shows_the_servers_error_trimmed_and_without_keys(app, make_user, pong) -> None:  # noqa: ANN001
+def test_test_connection_shows_the_servers_error_trimmed_and_without_keys(app, make_user, pong) -> None:
     api = login(app, make_user)
     assert submit(api, form(pong, openai_api_key=SAVED_KEY)).status_code == 303
     said = f"The model 'my-local-model' does not exist (you sent {SAVED_KEY}) " + "because " * 80
@@ -272,7 +272,7 @@ def test_test_connection_shows_the_servers_error_trimmed_and_without_keys(app, m
     assert SAVED_KEY not in page and "saved-key" not in page
 
 
-def test_test_connection_validates_like_a_save(app, make_user) -> None:  # noqa: ANN001
+def test_test_connection_validates_like_a_save(app, make_user) -> None:
     api = login(app, make_user)
     response = submit(api, form(openai_api_key=TYPED_KEY), path=f"{PAGE}/test")
     assert response.status_code == 422
@@ -285,7 +285,7 @@ def test_test_connection_validates_like_a_save(app, make_user) -> None:  # noqa:
 
 
 @pytest.fixture
-def admin_token(app, make_user) -> str:  # noqa: ANN001
+def admin_token(app, make_user) -> str:
     api = login(app, make_user)
     return api.post("/api/tokens", {"name": "provider-test"}).get_json()["token"]
 
@@ -294,7 +294,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def document_check(client, status: int, body: object) -> None:  # noqa: ANN001
+def document_check(client, status: int, body: object) -> None:
     document = client.get("/api/openapi.json").get_json()
     operation = document["paths"]["/api/admin/provider/test"]["post"]
     assert str(status) in operation["responses"], status
@@ -304,7 +304,7 @@ def document_check(client, status: int, body: object) -> None:  # noqa: ANN001
     assert not errors, errors[0].message
 
 
-def test_the_api_tests_the_given_values_with_an_admin_token(app, admin_token, pong) -> None:  # noqa: ANN001
+def test_the_api_tests_the_given_values_with_an_admin_token(app, admin_token, pong) -> None:
     client = app.test_client()
     body = {k: v for k, v in form(pong, openai_api_key=TYPED_KEY).items() if v != ""}
     response = client.post("/api/admin/provider/test", json=body, headers=bearer(admin_token))
@@ -318,7 +318,7 @@ def test_the_api_tests_the_given_values_with_an_admin_token(app, admin_token, po
     document_check(client, 200, answer)
 
 
-def test_the_api_answers_the_error_shape_when_the_call_fails(app, admin_token, pong) -> None:  # noqa: ANN001
+def test_the_api_answers_the_error_shape_when_the_call_fails(app, admin_token, pong) -> None:
     client = app.test_client()
     pong.script(client_error(400, f"unknown model; key {TYPED_KEY}"))
     body = {k: v for k, v in form(pong, openai_api_key=TYPED_KEY).items() if v != ""}
@@ -331,7 +331,7 @@ def test_the_api_answers_the_error_shape_when_the_call_fails(app, admin_token, p
     document_check(client, 502, response.get_json())
 
 
-def test_the_api_refuses_invalid_values_with_field_details(app, admin_token) -> None:  # noqa: ANN001
+def test_the_api_refuses_invalid_values_with_field_details(app, admin_token) -> None:
     client = app.test_client()
     response = client.post(
         "/api/admin/provider/test", json={"provider": "openai", "model": "my-local-model"}, headers=bearer(admin_token)
@@ -343,7 +343,7 @@ def test_the_api_refuses_invalid_values_with_field_details(app, admin_token) -> 
     document_check(client, 422, response.get_json())
 
 
-def test_the_api_tests_the_saved_settings_given_an_empty_body(app, admin_token) -> None:  # noqa: ANN001
+def test_the_api_tests_the_saved_settings_given_an_empty_body(app, admin_token) -> None:
     client = app.test_client()
     response = client.post("/api/admin/provider/test", json={}, headers=bearer(admin_token))
     assert response.status_code == 200
@@ -352,7 +352,7 @@ def test_the_api_tests_the_saved_settings_given_an_empty_body(app, admin_token) 
     document_check(client, 200, answer)
 
 
-def test_connection_tests_are_rate_limited_per_organisation(app, make_user, admin_token, pong) -> None:  # noqa: ANN001
+def test_connection_tests_are_rate_limited_per_organisation(app, make_user, admin_token, pong) -> None:
     client = app.test_client()
     body = {k: v for k, v in form(pong).items() if v != ""}
     answers = [client.post("/api/admin/provider/test", json=body, headers=bearer(admin_token)) for _ in range(6)]

@@ -6,7 +6,7 @@ from services import users as accounts
 from tests.conftest import PASSWORD, with_user
 
 
-def session_cookie(client) -> str | None:  # noqa: ANN001
+def session_cookie(client) -> str | None:
     cookie = client.get_cookie("catalyst_session")
     return cookie.value if cookie else None
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.models import User
 from services.db import db
+from services.models import User
 
 
-def invoke(app, *args: str):  # noqa: ANN001, ANN201
+def invoke(app, *args: str):
     return app.test_cli_runner().invoke(args=list(args))
 
 

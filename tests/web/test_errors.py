@@ -15,7 +15,7 @@ def api_session(client, auth, make_user):
     return client, {"X-CSRFToken": csrf}
 
 
-def assert_error_shape(response, status: int, code: str | None = None) -> dict:  # noqa: ANN001
+def assert_error_shape(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()
     assert set(body) == {"error"}

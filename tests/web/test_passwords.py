@@ -17,20 +17,20 @@ REMEMBER = "remember_token"
 SESSION = "catalyst_session"
 
 
-def logged_in(app, email: str, **extra: str):  # noqa: ANN001, ANN201
+def logged_in(app, email: str, **extra: str):
     device = app.test_client()
     assert Auth(device).login(email, **extra).status_code == 302
     return device
 
 
-def change(device, current: str, new: str, confirm: str | None = None):  # noqa: ANN001, ANN201
+def change(device, current: str, new: str, confirm: str | None = None):
     csrf = csrf_from(device.get("/account/password").get_data(as_text=True))
     return device.post("/account/password", data={
         "current_password": current, "new_password": new,
         "confirm_password": new if confirm is None else confirm, "csrf_token": csrf})
 
 
-def audit_actions(app, target_id: int) -> list[AuditEntry]:  # noqa: ANN001
+def audit_actions(app, target_id: int) -> list[AuditEntry]:
     with app.app_context():
         rows = db.session.scalars(select(AuditEntry).where(AuditEntry.target_id == str(target_id))).all()
         db.session.expunge_all()
@@ -113,7 +113,7 @@ def test_the_change_page_has_no_inline_script_or_style(app, make_user):
 # --- admin reset -------------------------------------------------------------------------------
 
 
-def reset(admin_device, user_id: int):  # noqa: ANN001, ANN201
+def reset(admin_device, user_id: int):
     csrf = csrf_from(admin_device.get("/admin/users").get_data(as_text=True))
     return admin_device.post(f"/admin/users/{user_id}/password", data={"csrf_token": csrf})
 

@@ -12,7 +12,7 @@ PAGES_LOGGED_OUT = ["/login", "/does-not-exist"]
 PAGES_ADMIN = ["/dashboard", "/admin/users"]
 
 
-def csp_of(response) -> dict[str, str]:  # noqa: ANN001
+def csp_of(response) -> dict[str, str]:
     header = response.headers["Content-Security-Policy"]
     return {part.split()[0]: part for part in (p.strip() for p in header.split(";")) if part}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask, current_app
 from flask_login import current_user, login_required
 
@@ -12,7 +14,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/me")
 @login_required
-def me():  # noqa: ANN201
+def me() -> dict[str, Any]:
     return {
         "id": current_user.id,
         "email": current_user.email,
@@ -24,9 +26,9 @@ def me():  # noqa: ANN201
 
 def init_api(app: Flask) -> None:
     """Register the API blueprint with its rate limit; resource modules attach their routes to `bp`."""
-    from web.api import tokens  # noqa: F401 - registers routes
-    from web.api import agents, openapi, runs  # noqa: F401 - live runs: runs, catalogue, OpenAPI
-    from web.api import admin, admin_provider  # noqa: F401 - admin budget and provider routes
+    # Importing a resource module registers its routes: tokens; live runs (runs, catalogue, OpenAPI);
+    # admin budget and provider.
+    from web.api import admin, admin_provider, agents, openapi, runs, tokens  # noqa: F401
 
     settings = app.extensions["catalyst.settings"]
     limiter.limit(settings.api_rate_limit, key_func=_limit_key)(bp)

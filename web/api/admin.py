@@ -6,7 +6,7 @@ of another organisation is 404 whatever its id.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -40,9 +40,9 @@ def _moment(value: object) -> object:
     if not isinstance(value, str) or not value:
         return value
     if len(value) == 10:
-        return datetime.combine(date.fromisoformat(value), time(), tzinfo=timezone.utc)
+        return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
     moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 Moment = Annotated[datetime | None, BeforeValidator(_moment)]

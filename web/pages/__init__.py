@@ -12,13 +12,10 @@ admin_bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 
 
 def init_pages(app: Flask) -> None:
-    """Register the page blueprints, template filters, and serve the dashboard."""
-    from web.pages import admin_budget, admin_provider, admin_reports, dashboard, reports, runs  # noqa: F401
+    """Register the page blueprints and template filters."""
+    from web.pages import admin_budget, admin_provider, admin_reports, reports, runs  # noqa: F401
     from web.pages.formatting import usd
 
     app.add_template_filter(usd, "usd")
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
-    # The dashboard keeps its endpoint name (`dashboard.index`, used by url_for everywhere) but is
-    # rendered here, where the run and spend queries live.
-    app.view_functions["dashboard.index"] = dashboard.index

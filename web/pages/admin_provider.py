@@ -250,7 +250,7 @@ def _render(
     result: ProbeResult | None = None,
     refused: ConnectionTestRefused | None = None,
     status: int = 200,
-):  # noqa: ANN202
+) -> tuple[str, int, dict[str, str]]:
     """The page; `saved`: what new runs use, `config`: what the form was tested with (default: saved)."""
     config = config or saved
     registry = load_registry()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,14 +34,14 @@ def _date_arg(name: str, errors: dict[str, str]) -> date | None:
 
 
 def _utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 @admin_bp.get("/spend")
 @require_role("admin")
 def spend():  # noqa: ANN201
     errors: dict[str, str] = {}
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     date_from = _date_arg("from", errors) or today.replace(day=1)
     date_to = _date_arg("to", errors) or today
     group_by = request.args.get("group_by", "day")

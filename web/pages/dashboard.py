@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,10 +27,10 @@ class MonthSpend:
 
 def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
     """Settled AI spend this UTC month, cumulative per day for the chart, against the monthly cap."""
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     first = today.replace(day=1)
-    since = datetime.combine(first, time.min, tzinfo=timezone.utc)
-    until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    since = datetime.combine(first, time.min, tzinfo=UTC)
+    until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
     report = spend_report(org_id, group_by="day", since=since, until=until)
     usage = ai_ledger().org_usage(org_id)
     by_day = {row.key: row.cost_usd for row in report.rows}
@@ -45,7 +45,7 @@ def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
         day += timedelta(days=1)
     used = usage.settled
     cap = usage.cap
-    if cap is None:  # an admin chose no monthly cap
+    if cap is None:  # noqa: SIM108 - an admin chose no monthly cap
         fraction = 0.0
     else:
         fraction = float(min(Decimal("1"), used / cap)) if cap > 0 else 1.0  # a 0 cap leaves no room
@@ -66,7 +66,7 @@ def _provider(org_id: int) -> str:
 
 @login_required
 def index():  # noqa: ANN201
-    """Served as `dashboard.index` (see init_pages)."""
+    """Served as `dashboard.index` (see web/dashboard.py)."""
     org_id = current_user.org_id
     return render_template(
         "dashboard/index.html",

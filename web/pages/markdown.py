@@ -29,4 +29,5 @@ def render_markdown(text: str, *, shift_headings: int = 0) -> Markup:
             if token.type in ("heading_open", "heading_close"):
                 token.tag = f"h{min(6, int(token.tag[1]) + shift_headings)}"
     html = _md.renderer.render(tokens, _md.options, {})
-    return Markup(nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow"))
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow")
+    return Markup(clean)  # noqa: S704 - nh3 keeps only the allowed tags, attributes and URL schemes

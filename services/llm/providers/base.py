@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -65,7 +64,7 @@ class ProviderError(Exception):
         transient: bool,
         status: int | None = None,
         retry_after: float | None = None,
-        detail: str = "",
+        detail: object = "",
     ):
         super().__init__(message)
         self.kind = kind

@@ -99,7 +99,7 @@ export class RunStream {
       if (FINISHED.has(ack.status)) this.finished = true;
       this.acceptAll(replayOf(ack));
       if (typeof ack.watchers === "number") this.onWatchers(ack.watchers);
-      if (ack.more || ack.has_more || this.held.size) await this.fill();
+      if (ack.more || this.held.size) await this.fill();
       this.onState("live");
       this.quietMs = QUIET_MS;
       this.armQuiet();

@@ -79,7 +79,7 @@ def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 
 @pytest.fixture
-def sqlite_deployment_factory(tmp_path: Path):  # noqa: ANN201
+def sqlite_deployment_factory(tmp_path: Path):
     """Start a one-process SQLite deployment with extra environment (stopped after the test)."""
     started: list[Deployment] = []
 

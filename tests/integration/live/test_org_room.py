@@ -17,11 +17,11 @@ def _release_run_resources(app):
     app.extensions["catalyst.runs"].stop()
 
 
-def summaries(sock) -> list[dict]:  # noqa: ANN001
+def summaries(sock) -> list[dict]:
     return [item["args"][0] for item in sock.get_received() if item["name"] == "run.summary"]
 
 
-def dashboard_socket(app, email: str):  # noqa: ANN001, ANN201
+def dashboard_socket(app, email: str):
     api = JsonClient(app.test_client()).login(email)
     sock = socketio.test_client(app, flask_test_client=api.client)
     assert sock.is_connected()

@@ -19,7 +19,6 @@ from services.runs import RunInvalid
 from tests.support.api import JsonClient, brief
 from web.extensions import socketio
 
-
 OBJECTIVES = {
     1: "Register the company", 2: "Launch the website", 3: "Build the brand", 4: "Win first customers",
 }  # fmt: skip
@@ -76,7 +75,7 @@ def _release_run_resources(app):
 
 
 @pytest.fixture
-def executive(app, make_user):  # noqa: ANN201
+def executive(app, make_user):
     return make_user("executive")
 
 
@@ -85,7 +84,7 @@ def api(app, executive) -> JsonClient:
     return JsonClient(app.test_client()).login(executive.email)
 
 
-def paused_run(app, user, payload: dict | None = None) -> str:  # noqa: ANN001
+def paused_run(app, user, payload: dict | None = None) -> str:
     """A run of `user` paused for approval with `payload` (default: the engine's full payload)."""
     from agents.state import Brief
 
@@ -258,7 +257,7 @@ def test_the_default_audit_records_the_cut_too(app, executive):
 # --- Socket.IO -----------------------------------------------------------------------------------
 
 
-def socket_for(app, api: JsonClient):  # noqa: ANN001, ANN201
+def socket_for(app, api: JsonClient):
     return socketio.test_client(app, flask_test_client=api.client)
 
 

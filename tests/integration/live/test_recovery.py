@@ -20,7 +20,7 @@ def events_of(client: Client, run_id: str) -> list[dict]:
     return client.get_json(f"/api/runs/{run_id}/events?limit=1000")["events"]
 
 
-def wait_for(predicate, timeout: float, what: str, every: float = 0.05):  # noqa: ANN001, ANN201
+def wait_for(predicate, timeout: float, what: str, every: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

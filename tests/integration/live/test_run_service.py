@@ -19,7 +19,7 @@ from tests.support.api import brief
 
 
 @pytest.fixture
-def service(app):  # noqa: ANN201
+def service(app):
     runs = app.extensions["catalyst.runs"]
     runs.scheduler.spawn = lambda fn, *args: fn(*args)  # execute inline: deterministic
     yield runs
@@ -27,11 +27,11 @@ def service(app):  # noqa: ANN201
 
 
 @pytest.fixture
-def executive(app, make_user):  # noqa: ANN201
+def executive(app, make_user):
     return make_user("executive")
 
 
-def create(app, service, user, **extra) -> str:  # noqa: ANN001
+def create(app, service, user, **extra) -> str:
     with app.app_context():
         return service.create(db.session.get(User, user.id), Brief.model_validate(brief(**extra))).id
 
@@ -66,7 +66,7 @@ def dead_pid() -> int:
     return child.pid
 
 
-def owner_like_us(service, pid: int) -> str:  # noqa: ANN001
+def owner_like_us(service, pid: int) -> str:
     host, pidns, _pid, _nonce = service.owner.split("|")
     return f"{host}|{pidns}|{pid}|0badc0de"
 
@@ -126,10 +126,10 @@ def test_a_run_that_keeps_crashing_its_process_is_failed(app, service, executive
 class CancelAfterFirstCall:
     """Answers offline, and after the first call asks for a cancel the way another process would."""
 
-    def __init__(self, inner, engine, run_id):  # noqa: ANN001
+    def __init__(self, inner, engine, run_id):
         self.inner, self.engine, self.run_id, self.calls = inner, engine, run_id, 0
 
-    def generate(self, request):  # noqa: ANN001, ANN201
+    def generate(self, request):
         self.calls += 1
         if self.calls == 2:
             with self.engine.begin() as conn:
@@ -150,10 +150,10 @@ def test_cancel_of_a_running_run_is_cooperative(app, service, executive):
 
 
 class FailingSpecialist:
-    def __init__(self, inner):  # noqa: ANN001
+    def __init__(self, inner):
         self.inner = inner
 
-    def generate(self, request):  # noqa: ANN001, ANN201
+    def generate(self, request):
         if request.agent == "legal":
             raise LLMError("provider said no", code="provider_error")
         return self.inner.generate(request)
@@ -171,7 +171,7 @@ def test_llm_failure_fails_the_run_visibly(app, service, executive):
 
 
 def test_a_broken_hook_fails_the_run_instead_of_the_scheduler(app, service, executive):
-    def broken(run, sink):  # noqa: ANN001, ANN202
+    def broken(run, sink):
         raise RuntimeError("no ledger today")
 
     service.make_ledger = broken

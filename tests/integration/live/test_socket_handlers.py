@@ -18,15 +18,15 @@ def _release_run_resources(app):
     app.extensions["catalyst.runs"].stop()
 
 
-def socket_for(app, flask_client=None, token: str | None = None):  # noqa: ANN001, ANN201
+def socket_for(app, flask_client=None, token: str | None = None):
     return socketio.test_client(app, flask_test_client=flask_client, auth={"token": token} if token else None)
 
 
-def ack(client, event: str, data=None) -> dict:  # noqa: ANN001
+def ack(client, event: str, data=None) -> dict:
     return client.emit(event, data, callback=True)
 
 
-def new_run(app, make_user, org: str = "Acme") -> tuple[JsonClient, str]:  # noqa: ANN001
+def new_run(app, make_user, org: str = "Acme") -> tuple[JsonClient, str]:
     api = JsonClient(app.test_client()).login(make_user("executive", org=org).email)
     return api, api.post("/api/runs", brief()).get_json()["id"]
 

@@ -17,7 +17,7 @@ from tests.support.watch import RunWatcher, WatchRefused
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 
-def start_run(deployment: Deployment, **brief) -> str:  # noqa: ANN001
+def start_run(deployment: Deployment, **brief) -> str:
     client = deployment.login("exec")
     response = client.post_json("/api/runs", example_brief(**brief))
     assert response.status_code == 201, response.text
@@ -81,7 +81,7 @@ def test_reconnecting_watchers_end_with_every_event_once(deployment):
         except BaseException as exc:  # noqa: BLE001 - reported below with the run
             errors.append(exc)
 
-    threads = [threading.Thread(target=follow, args=args) for args in zip(watchers, runs, drop_after)]
+    threads = [threading.Thread(target=follow, args=args) for args in zip(watchers, runs, drop_after, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -89,7 +89,7 @@ def test_reconnecting_watchers_end_with_every_event_once(deployment):
     try:
         assert not errors, errors
         reconnected_mid_run = 0
-        for watcher, run_id, drop_at in zip(watchers, runs, drop_after):
+        for watcher, run_id, drop_at in zip(watchers, runs, drop_after, strict=True):
             stored = stored_events(deployment, run_id)
             assert watcher.delivered[run_id] == stored, run_id
             assert watcher.seqs(run_id) == list(range(1, len(stored) + 1))

@@ -22,7 +22,7 @@ HERE = process_owner()
 
 
 @pytest.fixture
-def run_id(app, make_user) -> str:  # noqa: ANN001
+def run_id(app, make_user) -> str:
     user = make_user("executive")
     with app.app_context():
         service = app.extensions["catalyst.runs"]
@@ -30,19 +30,19 @@ def run_id(app, make_user) -> str:  # noqa: ANN001
 
 
 @pytest.fixture
-def engine(app):  # noqa: ANN001, ANN201
+def engine(app):
     with app.app_context():
         return db.engine
 
 
-def row(app, run_id: str) -> Run:  # noqa: ANN001
+def row(app, run_id: str) -> Run:
     with app.app_context():
         run = db.session.get(Run, run_id)
         db.session.expunge(run)
         return run
 
 
-def set_run(app, run_id: str, **values) -> None:  # noqa: ANN001, ANN003
+def set_run(app, run_id: str, **values) -> None:
     with app.app_context():
         db.session.execute(update(Run).where(Run.id == run_id).values(**values))
         db.session.commit()
@@ -103,7 +103,7 @@ def test_renew_touches_only_runs_still_held(app, engine, run_id):
         (lambda: "not-an-owner-id", 0, False),
     ],
 )
-def test_holder_gone(holder, age, gone):  # noqa: ANN001
+def test_holder_gone(holder, age, gone):
     now = utcnow()
     heartbeat = now - timedelta(seconds=age)
     assert lease.holder_gone(holder(), heartbeat, here=HERE, stale_after=STALE, now=now) is gone

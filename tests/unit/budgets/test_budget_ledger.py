@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -84,12 +84,12 @@ def test_org_monthly_cap_spans_runs(bapp, admin, ledger):
     with pytest.raises(CapReached) as refused:
         ledger.reserve(second, "a", D("0.4"))
     assert refused.value.scope == "org" and refused.value.used == D("0.7") and refused.value.cap == D("1")
-    assert refused.value.org.month == datetime.now(timezone.utc).strftime("%Y-%m")
+    assert refused.value.org.month == datetime.now(UTC).strftime("%Y-%m")
     ledger.reserve(second, "b", D("0.3"))
 
 
 def test_months_reset_the_org_cap_but_not_the_run_cap(bapp, admin):
-    now = [datetime(2026, 1, 31, 23, 59, tzinfo=timezone.utc)]
+    now = [datetime(2026, 1, 31, 23, 59, tzinfo=UTC)]
     with bapp.app_context():
         ledger = AILedger(db.engine, default_monthly_cap=D("1"), clock=lambda: now[0])
     run_a, run_b = make_run(bapp, admin, "5"), make_run(bapp, admin, "5")
@@ -97,13 +97,13 @@ def test_months_reset_the_org_cap_but_not_the_run_cap(bapp, admin):
     ledger.settle(run_a, "jan", D("0.9"))
     with pytest.raises(CapReached):
         ledger.reserve(run_b, "jan", D("0.2"))
-    now[0] = datetime(2026, 2, 1, 0, 0, tzinfo=timezone.utc)
+    now[0] = datetime(2026, 2, 1, 0, 0, tzinfo=UTC)
     feb = ledger.reserve(run_b, "feb", D("0.9"))
     assert feb.org.month == "2026-02" and feb.org.committed == D("0.9")
     assert ledger.org_usage(admin.org_id, "2026-01").settled == D("0.9")
     # A settlement counts in the month the call was reserved in.
     ledger.reserve(run_a, "late", D("0.05"))
-    now[0] = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    now[0] = datetime(2026, 3, 1, tzinfo=UTC)
     ledger.settle(run_a, "late", D("0.05"))
     assert ledger.org_usage(admin.org_id, "2026-02").settled == D("0.05")
     assert ledger.org_usage(admin.org_id, "2026-03").committed == 0
@@ -141,7 +141,7 @@ def test_settling_an_unknown_call_fails_loudly(bapp, admin, ledger):
 
 
 def test_a_call_released_as_stale_that_finishes_still_counts(bapp, admin):
-    now = [datetime(2026, 5, 1, tzinfo=timezone.utc)]
+    now = [datetime(2026, 5, 1, tzinfo=UTC)]
     with bapp.app_context():
         ledger = AILedger(db.engine, default_monthly_cap=D("100"), clock=lambda: now[0])
     run_id = make_run(bapp, admin, "1")

@@ -201,7 +201,7 @@ class YieldingSink(MemoryEventSink):
         super().__init__(run_id)
         self.writes = 0
 
-    def emit(self, type, data, *, phase=None, agent=None, key=None):  # noqa: A002, ANN001, ANN201
+    def emit(self, type, data, *, phase=None, agent=None, key=None):
         self.writes += 1
         gevent.sleep(0.02 if self.writes % 2 == 0 else 0.001)
         super().emit(type, data, phase=phase, agent=agent, key=key)

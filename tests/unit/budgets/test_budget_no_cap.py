@@ -16,12 +16,12 @@ from tests.unit.budgets.budget_support import make_run
 D = Decimal
 
 
-def settle(ledger, run_id: str, key: str, amount: str) -> None:  # noqa: ANN001
+def settle(ledger, run_id: str, key: str, amount: str) -> None:
     ledger.reserve(run_id, key, D(amount))
     ledger.settle(run_id, key, D(amount))
 
 
-def save(bapp, admin, patch: dict) -> None:  # noqa: ANN001
+def save(bapp, admin, patch: dict) -> None:
     with bapp.app_context():
         update_budget_settings(admin.org_id, patch, db.session.get(User, admin.user_id))
 

@@ -6,7 +6,7 @@ import csv
 import io
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ from services.models.budgets import AICall
 from tests.unit.budgets.budget_support import make_member, make_run
 
 D = Decimal
-START = datetime(2026, 10, 28, 22, 0, tzinfo=timezone.utc)
+START = datetime(2026, 10, 28, 22, 0, tzinfo=UTC)
 
 
 def seed_calls(app, admin, rng: random.Random) -> None:
@@ -67,7 +67,7 @@ def test_report_totals_equal_the_ledger_for_every_grouping(bapp, admin, group_by
     expected: dict[str, int] = defaultdict(int)
     for row in rows:
         key = {
-            "day": row.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+            "day": row.created_at.astimezone(UTC).strftime("%Y-%m-%d"),
             "run": row.run_id,
             "agent": row.agent,
             "model": row.model,
@@ -98,7 +98,7 @@ def test_report_respects_the_date_range_and_the_organisation(bapp, admin):
     ledger.reserve(foreign, "x", D("1"))
     ledger.settle(foreign, "x", D("0.777"))
 
-    since, until = datetime(2026, 10, 30, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc)
+    since, until = datetime(2026, 10, 30, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
     rows = [r for r in settled_rows(bapp, admin.org_id) if since <= r.created_at < until]
     with bapp.app_context():
         report = spend_report(admin.org_id, group_by="day", since=since, until=until)

@@ -42,7 +42,7 @@ class RawServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def __enter__(self) -> "RawServer":
+    def __enter__(self) -> RawServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,9 +60,9 @@ class RawServer:
                 self.end_headers()
                 self.wfile.write(owner.body)
 
-            do_GET = do_POST = _answer  # noqa: N815
+            do_GET = do_POST = _answer
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._server = ThreadingHTTPServer((self.host, 0), Handler)

@@ -11,7 +11,7 @@ import pytest
 
 from services.llm import LLMConfig, build_llm_client
 from services.llm.errors import LLMCallError
-from tests.unit.llm.llm_support import FakeClock, MODELS, SleepRecorder, make_request
+from tests.unit.llm.llm_support import MODELS, FakeClock, SleepRecorder, make_request
 from tests.unit.llm.raw_server import RawServer
 
 SECRET = "db_password=hunter2"
@@ -85,13 +85,13 @@ def _config(provider: str, url: str, guarded: bool) -> LLMConfig:
     )
 
 
-def _client(provider: str, url: str, guarded: bool):  # noqa: ANN202
+def _client(provider: str, url: str, guarded: bool):
     return build_llm_client(_config(provider, url, guarded), sleep=SleepRecorder(), clock=FakeClock())
 
 
 @pytest.mark.parametrize("guarded", [False, True], ids=["sdk-client", "checked-client"])
 @pytest.mark.parametrize(("provider", "name", "answer"), CASES, ids=[f"{p}-{n}" for p, n, _ in CASES])
-def test_no_upstream_text_in_the_error(provider, name, answer, guarded, caplog) -> None:  # noqa: ANN001
+def test_no_upstream_text_in_the_error(provider, name, answer, guarded, caplog) -> None:
     status, content_type, body = answer
     with RawServer(status, body, content_type=content_type) as server:
         client = _client(provider, server.url, guarded)
@@ -108,7 +108,7 @@ def test_no_upstream_text_in_the_error(provider, name, answer, guarded, caplog) 
         assert any(request_id in record.getMessage() for record in caplog.records)
 
 
-def test_a_refusal_is_reported_in_fixed_words(caplog) -> None:  # noqa: ANN001
+def test_a_refusal_is_reported_in_fixed_words(caplog) -> None:
     _status, content_type, body = PROVIDER_ANSWERS["openai"]["200 refusal"]
     with RawServer(200, body, content_type=content_type) as server:
         client = _client("openai", server.url, False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ def load(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def run(name: str) -> DryRun:
     case = load(BRIEFS / name)
     return run_brief(case["brief"], policy=case.get("policy", "approve"), run_id=Path(name).stem)

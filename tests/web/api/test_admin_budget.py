@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -82,7 +82,7 @@ def test_admin_reads_and_partially_updates_settings_with_audit(client, auth, mak
     before = client.get("/api/admin/budget").get_json()
     assert before["thresholds"] == [50, 80, 100] and before["overrun_policy"] in ("approve", "trim")
     assert before["usage"]["used"] == "0.000000" and before["usage"]["month"] == datetime.now(
-        timezone.utc
+        UTC
     ).strftime("%Y-%m")
 
     response = client.put(
@@ -189,7 +189,7 @@ def seed_spend(app, admin, other) -> None:
         new_run(app, other, "100", company="@SUM(A1)"),
         new_run(app, admin, "100"),
     ]
-    start = datetime(2026, 9, 29, 21, 30, tzinfo=timezone.utc)
+    start = datetime(2026, 9, 29, 21, 30, tzinfo=UTC)
     now = [start]
     with app.app_context():
         ledger = AILedger(db.engine, default_monthly_cap=D("1000"), clock=lambda: now[0])
@@ -254,7 +254,7 @@ def test_spend_report_date_range_and_bad_queries(app, client, auth, make_user):
     login(client, auth, admin)
     report = client.get("/api/admin/spend?group_by=day&from=2026-09-30&to=2026-10-01").get_json()
     assert [row["key"] for row in report["rows"]] == ["2026-09-30", "2026-10-01"]
-    since, until = datetime(2026, 9, 30, tzinfo=timezone.utc), datetime(2026, 10, 2, tzinfo=timezone.utc)
+    since, until = datetime(2026, 9, 30, tzinfo=UTC), datetime(2026, 10, 2, tzinfo=UTC)
     assert D(report["total"]["cost_usd"]) == D(ledger_micros(app, admin.org_id, since, until)) / D(1_000_000)
     for query in (
         "group_by=planet",

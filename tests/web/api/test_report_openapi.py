@@ -7,7 +7,7 @@ from jsonschema import Draft202012Validator
 from tests.web.pages.test_report_structured import structured
 
 
-def test_the_report_operation_lists_format_json_with_the_structured_schema(client) -> None:  # noqa: ANN001
+def test_the_report_operation_lists_format_json_with_the_structured_schema(client) -> None:
     document = client.get("/api/openapi.json").get_json()
     operation = document["paths"]["/api/runs/{run_id}/report"]["get"]
     (fmt,) = [p for p in operation["parameters"] if p["name"] == "format"]

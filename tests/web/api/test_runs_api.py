@@ -251,7 +251,7 @@ def test_cancel_paused_run(app, executive):
 class CapOnce:
     """An LLM client whose first call hits the AI cap; later calls answer offline."""
 
-    def __init__(self, inner):  # noqa: ANN001
+    def __init__(self, inner):
         self.inner = inner
         self.refused = False
 

@@ -12,10 +12,10 @@ from tests.support.api import JsonClient, brief
 
 
 @contextmanager
-def counted(app):  # noqa: ANN001, ANN202
+def counted(app):
     statements: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+    def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     with app.app_context():
@@ -27,14 +27,14 @@ def counted(app):  # noqa: ANN001, ANN202
         event.remove(engine, "before_cursor_execute", record)
 
 
-def _list(app, api: JsonClient) -> list[str]:  # noqa: ANN001
+def _list(app, api: JsonClient) -> list[str]:
     with counted(app) as statements:
         response = api.get("/api/runs?per_page=50")
     assert response.status_code == 200
     return statements
 
 
-def test_the_query_count_does_not_grow_with_the_runs_listed(app, make_user) -> None:  # noqa: ANN001
+def test_the_query_count_does_not_grow_with_the_runs_listed(app, make_user) -> None:
     api = JsonClient(app.test_client()).login(make_user("executive").email)
     for n in range(2):
         api.post("/api/runs", brief(f"Few {n}"))

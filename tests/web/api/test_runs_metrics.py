@@ -40,7 +40,7 @@ def test_metrics_need_the_token(app, client, make_user):
     assert response.status_code == 200 and response.mimetype == "text/plain"
 
 
-def scrape(app) -> str:  # noqa: ANN001
+def scrape(app) -> str:
     app.extensions["catalyst.settings"].metrics_token = METRICS_TOKEN
     response = app.test_client().get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert response.status_code == 200

@@ -23,7 +23,7 @@ def document(client) -> dict:
     return response.get_json()
 
 
-def operations(document: dict):  # noqa: ANN201
+def operations(document: dict):
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             yield path, method, operation

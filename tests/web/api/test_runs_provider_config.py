@@ -41,7 +41,7 @@ def _org_provider(app, org_name: str, **values) -> None:
         db.session.commit()
 
 
-def test_a_run_on_a_model_without_a_price_says_so(app, client, make_user, fake_openai):
+def test_a_run_on_a_model_without_a_price_says_so(app, client, make_user, fake_openai):  # noqa: F811
     executive = JsonClient(client).login(make_user("executive").email)
     _org_provider(app, "Acme", provider="openai", model="served-model", openai_base_url=fake_openai.base_url)
     created = executive.post("/api/runs", brief()).get_json()
@@ -72,7 +72,7 @@ def test_a_provider_that_cannot_work_is_refused_before_a_run_is_queued(tmp_path)
         broken.extensions["catalyst.runs"].stop()
 
 
-def test_a_provider_broken_after_queueing_fails_the_run_with_a_clear_error(app, client, make_user, fake_openai,
+def test_a_provider_broken_after_queueing_fails_the_run_with_a_clear_error(app, client, make_user, fake_openai,  # noqa: F811
                                                                           caplog):
     executive = JsonClient(client).login(make_user("executive").email)
     _org_provider(app, "Acme", provider="openai", model="served-model", openai_base_url=fake_openai.base_url)

@@ -15,16 +15,16 @@ SECRET_KEY_VALUE = "sk-page-test-0123456789abcdef"
 
 
 @pytest.fixture(autouse=True)
-def _release_run_resources(app):  # noqa: ANN001
+def _release_run_resources(app):
     yield
     app.extensions["catalyst.runs"].stop()
 
 
-def login(app, make_user, role: str = "admin", org: str = "Acme") -> JsonClient:  # noqa: ANN001
+def login(app, make_user, role: str = "admin", org: str = "Acme") -> JsonClient:
     return JsonClient(app.test_client()).login(make_user(role, org=org).email)
 
 
-def submit(api: JsonClient, path: str, data: dict[str, object]):  # noqa: ANN201
+def submit(api: JsonClient, path: str, data: dict[str, object]):
     token = csrf_from(api.get(path).get_data(as_text=True))
     return api.client.post(path, data={**data, "csrf_token": token})
 
@@ -49,7 +49,7 @@ def budget_form(**changes: object) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("role", ["executive", "member"])
-def test_admin_pages_are_for_admins(app, make_user, role) -> None:  # noqa: ANN001
+def test_admin_pages_are_for_admins(app, make_user, role) -> None:
     api = login(app, make_user, role)
     for path in ADMIN_PAGES:
         assert api.get(path).status_code == 403, path
@@ -58,7 +58,7 @@ def test_admin_pages_are_for_admins(app, make_user, role) -> None:  # noqa: ANN0
         assert anonymous.get(path).status_code == 302, path
 
 
-def test_budgets_are_saved_and_audited(app, make_user) -> None:  # noqa: ANN001
+def test_budgets_are_saved_and_audited(app, make_user) -> None:
     api = login(app, make_user)
     response = submit(api, "/admin/budgets", budget_form())
     assert response.status_code == 303
@@ -73,7 +73,7 @@ def test_budgets_are_saved_and_audited(app, make_user) -> None:  # noqa: ANN001
     assert "budget.settings_updated" in audit and "250" in audit
 
 
-def test_no_monthly_cap_is_an_explicit_choice_shown_as_such(app, make_user) -> None:  # noqa: ANN001
+def test_no_monthly_cap_is_an_explicit_choice_shown_as_such(app, make_user) -> None:
     api = login(app, make_user)
     assert 'id="no-monthly-cap"' not in api.get("/dashboard").get_data(as_text=True)
     assert submit(api, "/admin/budgets", budget_form(monthly_ai_cap_usd="0", run_ai_cap_max_usd="0",
@@ -102,7 +102,7 @@ def test_no_monthly_cap_is_an_explicit_choice_shown_as_such(app, make_user) -> N
         ({"overrun_policy": "ignore"}, "overrun_policy", "approve"),
     ],
 )
-def test_bad_budget_values_are_refused_next_to_their_field(app, make_user, changes, field, words) -> None:  # noqa: ANN001
+def test_bad_budget_values_are_refused_next_to_their_field(app, make_user, changes, field, words) -> None:
     api = login(app, make_user)
     response = submit(api, "/admin/budgets", budget_form(**changes))
     assert response.status_code == 422
@@ -111,7 +111,7 @@ def test_bad_budget_values_are_refused_next_to_their_field(app, make_user, chang
     assert "budget.settings_updated" not in api.get("/admin/audit").get_data(as_text=True)
 
 
-def test_provider_keys_never_come_back(app, make_user) -> None:  # noqa: ANN001
+def test_provider_keys_never_come_back(app, make_user) -> None:
     api = login(app, make_user)
     response = submit(
         api,
@@ -130,7 +130,7 @@ def test_provider_keys_never_come_back(app, make_user) -> None:  # noqa: ANN001
     assert SECRET_KEY_VALUE not in html
 
 
-def test_spend_page_has_a_chart_and_csv_link(app, make_user) -> None:  # noqa: ANN001
+def test_spend_page_has_a_chart_and_csv_link(app, make_user) -> None:
     api = login(app, make_user)
     html = api.get("/admin/spend?from=2026-01-01&to=2026-01-31&group_by=agent").get_data(as_text=True)
     assert "No AI spend in this period" in html and 'id="spend-data"' in html
@@ -139,7 +139,7 @@ def test_spend_page_has_a_chart_and_csv_link(app, make_user) -> None:  # noqa: A
     assert field_error(bad, "to") and field_error(bad, "group_by")
 
 
-def test_audit_log_filters(app, make_user) -> None:  # noqa: ANN001
+def test_audit_log_filters(app, make_user) -> None:
     api = login(app, make_user)
     other = make_user("member")
     token = csrf_from(api.get("/admin/users").get_data(as_text=True))

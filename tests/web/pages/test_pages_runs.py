@@ -15,12 +15,12 @@ PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="x()">'
 
 
 @pytest.fixture(autouse=True)
-def _release_run_resources(app):  # noqa: ANN001
+def _release_run_resources(app):
     yield
     app.extensions["catalyst.runs"].stop()
 
 
-def login(app, make_user, role: str = "executive", org: str = "Acme") -> JsonClient:  # noqa: ANN001
+def login(app, make_user, role: str = "executive", org: str = "Acme") -> JsonClient:
     return JsonClient(app.test_client()).login(make_user(role, org=org).email)
 
 
@@ -38,7 +38,7 @@ def form(**changes: object) -> dict[str, object]:
     return data
 
 
-def post_form(api: JsonClient, data: dict[str, object]):  # noqa: ANN201
+def post_form(api: JsonClient, data: dict[str, object]):
     token = csrf_from(api.get("/runs/new").get_data(as_text=True))
     return api.client.post("/runs/new", data={**data, "csrf_token": token})
 
@@ -48,7 +48,7 @@ def field_error(html: str, field: str) -> str:
     return match.group(1) if match else ""
 
 
-def test_a_valid_form_starts_a_run_and_lands_on_its_live_view(app, make_user) -> None:  # noqa: ANN001
+def test_a_valid_form_starts_a_run_and_lands_on_its_live_view(app, make_user) -> None:
     api = login(app, make_user)
     response = post_form(api, form())
     assert response.status_code == 303
@@ -61,7 +61,7 @@ def test_a_valid_form_starts_a_run_and_lands_on_its_live_view(app, make_user) ->
     assert 'id="run-data"' in page and 'id="offline-label"' in page and 'id="cancel-start"' in page
 
 
-def test_the_form_puts_messages_next_to_fields(app, make_user) -> None:  # noqa: ANN001
+def test_the_form_puts_messages_next_to_fields(app, make_user) -> None:
     api = login(app, make_user)
     response = post_form(
         api, form(company_name="", budget_usd="50", timeline_days="3", objectives=[""], agents=[], ai_cap_usd="-1")
@@ -80,20 +80,20 @@ def test_the_form_puts_messages_next_to_fields(app, make_user) -> None:  # noqa:
         assert db.session.query(Run).count() == 0
 
 
-def test_the_service_refusal_shows_next_to_its_field(app, make_user) -> None:  # noqa: ANN001
+def test_the_service_refusal_shows_next_to_its_field(app, make_user) -> None:
     api = login(app, make_user)
     response = post_form(api, form(ai_cap_usd="100000"))
     assert response.status_code == 422
     assert "at most" in field_error(response.get_data(as_text=True), "ai_cap_usd")
 
 
-def test_members_cannot_start_runs(app, make_user) -> None:  # noqa: ANN001
+def test_members_cannot_start_runs(app, make_user) -> None:
     member = login(app, make_user, "member")
     assert member.get("/runs/new").status_code == 403
     assert "New run" not in member.get("/dashboard").get_data(as_text=True)
 
 
-def test_runs_of_other_organisations_do_not_exist(app, make_user) -> None:  # noqa: ANN001
+def test_runs_of_other_organisations_do_not_exist(app, make_user) -> None:
     outsider = login(app, make_user, "executive", org="Globex")
     run = outsider.post("/api/runs", brief("Globex")).get_json()
     api = login(app, make_user)
@@ -102,7 +102,7 @@ def test_runs_of_other_organisations_do_not_exist(app, make_user) -> None:  # no
     assert "Globex" not in api.get("/runs").get_data(as_text=True)
 
 
-def test_controls_follow_the_role(app, make_user) -> None:  # noqa: ANN001
+def test_controls_follow_the_role(app, make_user) -> None:
     creator = login(app, make_user)
     run = creator.post("/api/runs", brief()).get_json()
     other_exec = login(app, make_user)
@@ -117,7 +117,7 @@ def test_controls_follow_the_role(app, make_user) -> None:  # noqa: ANN001
     assert 'id="raise-cap-form"' in pages["admin"] and 'id="raise-cap-form"' not in pages["creator"]
 
 
-def test_history_filters_and_pages(app, make_user) -> None:  # noqa: ANN001
+def test_history_filters_and_pages(app, make_user) -> None:
     api = login(app, make_user)
     for index in range(23):
         assert api.post("/api/runs", brief(f"Paging {index:02d}")).status_code == 201
@@ -136,7 +136,7 @@ def test_history_filters_and_pages(app, make_user) -> None:  # noqa: ANN001
     assert "No runs match" in api.get("/runs?to=2000-01-01").get_data(as_text=True)
 
 
-def test_report_page_downloads_and_print(app, make_user) -> None:  # noqa: ANN001
+def test_report_page_downloads_and_print(app, make_user) -> None:
     api = login(app, make_user)
     run = api.post("/api/runs", brief(PAYLOAD)).get_json()
     waiting = api.get(f"/runs/{run['id']}/report").get_data(as_text=True)
@@ -162,7 +162,7 @@ def test_report_page_downloads_and_print(app, make_user) -> None:  # noqa: ANN00
     assert saved.headers["Content-Disposition"].endswith('.html"')
 
 
-def test_dashboard_lists_active_and_recent_runs(app, make_user) -> None:  # noqa: ANN001
+def test_dashboard_lists_active_and_recent_runs(app, make_user) -> None:
     api = login(app, make_user)
     done = api.post("/api/runs", brief("Done Co")).get_json()
     execute_queued(app)

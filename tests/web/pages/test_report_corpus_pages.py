@@ -15,12 +15,12 @@ NAMES = [path.name for path in brief_files()]
 
 
 @pytest.fixture(autouse=True)
-def _release_run_resources(app):  # noqa: ANN001
+def _release_run_resources(app):
     yield
     app.extensions["catalyst.runs"].stop()
 
 
-def test_corpus_reports_agree_across_renderings(app, make_user) -> None:  # noqa: ANN001
+def test_corpus_reports_agree_across_renderings(app, make_user) -> None:
     api = login(app, make_user)
     for name in NAMES:
         outcome = run(name).outcome

@@ -45,12 +45,12 @@ MONEY_METADATA = list(typing.get_args(Money)[1:])
 
 
 @pytest.fixture(autouse=True)
-def _release_run_resources(app):  # noqa: ANN001
+def _release_run_resources(app):
     yield
     app.extensions["catalyst.runs"].stop()
 
 
-def login(app, make_user, org: str = "Acme") -> JsonClient:  # noqa: ANN001
+def login(app, make_user, org: str = "Acme") -> JsonClient:
     return JsonClient(app.test_client()).login(make_user("executive", org=org).email)
 
 
@@ -351,7 +351,7 @@ def money_values(model: BaseModel) -> list[Decimal]:
 
 def store(
     app, run_id: str, report: StructuredReport | None, markdown: str = "# Executive report: Acme\n"
-) -> None:  # noqa: ANN001
+) -> None:
     with app.app_context():
         run = db.session.get(Run, run_id)
         run.status = RunStatus.completed
@@ -362,7 +362,7 @@ def store(
 
 
 @pytest.fixture
-def stored(app, make_user):  # noqa: ANN001, ANN201
+def stored(app, make_user):
     api = login(app, make_user)
     run = api.post("/api/runs", brief("Acme Rockets")).get_json()
     report = structured()
@@ -370,7 +370,7 @@ def stored(app, make_user):  # noqa: ANN001, ANN201
     return api, run["id"], report
 
 
-def test_the_json_api_returns_the_stored_report_exactly(stored) -> None:  # noqa: ANN001
+def test_the_json_api_returns_the_stored_report_exactly(stored) -> None:
     api, run_id, report = stored
     response = api.get(f"/api/runs/{run_id}/report?format=json")
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -382,7 +382,7 @@ def test_the_json_api_returns_the_stored_report_exactly(stored) -> None:  # noqa
     assert api.get(f"/api/runs/{run_id}/report").mimetype == "text/markdown"  # markdown stays the default
 
 
-def test_json_is_not_ready_before_completion_or_for_old_runs(app, make_user) -> None:  # noqa: ANN001
+def test_json_is_not_ready_before_completion_or_for_old_runs(app, make_user) -> None:
     api = login(app, make_user)
     queued = api.post("/api/runs", brief()).get_json()
     response = api.get(f"/api/runs/{queued['id']}/report?format=json")
@@ -395,7 +395,7 @@ def test_json_is_not_ready_before_completion_or_for_old_runs(app, make_user) -> 
     assert api.get(f"/api/runs/{old['id']}/report?format=pdf").status_code == 422
 
 
-def test_every_money_figure_appears_verbatim_on_the_page_and_in_print(stored) -> None:  # noqa: ANN001
+def test_every_money_figure_appears_verbatim_on_the_page_and_in_print(stored) -> None:
     api, run_id, report = stored
     page = api.get(f"/runs/{run_id}/report").get_data(as_text=True)
     printed = api.get(f"/runs/{run_id}/report/print").get_data(as_text=True)
@@ -413,7 +413,7 @@ def test_every_money_figure_appears_verbatim_on_the_page_and_in_print(stored) ->
         assert "3 concept × " in html and "40 hour × " in html  # quantity × unit = amount
 
 
-def test_the_page_lays_out_every_section(stored) -> None:  # noqa: ANN001
+def test_the_page_lays_out_every_section(stored) -> None:
     api, run_id, _ = stored
     page = api.get(f"/runs/{run_id}/report").get_data(as_text=True)
     order = [
@@ -461,7 +461,7 @@ def test_the_page_lays_out_every_section(stored) -> None:  # noqa: ANN001
     assert re.search(r'<span class="task-id">T5</span> Paid campaign</li>', page)
 
 
-def test_the_offline_label_appears_once(app, make_user, stored) -> None:  # noqa: ANN001
+def test_the_offline_label_appears_once(app, make_user, stored) -> None:
     api, run_id, _ = stored
     for path in (f"/runs/{run_id}/report", f"/runs/{run_id}/report/print"):
         html = api.get(path).get_data(as_text=True)
@@ -473,7 +473,7 @@ def test_the_offline_label_appears_once(app, make_user, stored) -> None:  # noqa
     assert "offline provider" not in html.lower() and "Prepared with OpenAI gpt-5" in html
 
 
-def test_a_failed_check_is_shown_as_a_finding(app, make_user, stored) -> None:  # noqa: ANN001
+def test_a_failed_check_is_shown_as_a_finding(app, make_user, stored) -> None:
     api, run_id, _ = stored
     for path in (f"/runs/{run_id}/report", f"/runs/{run_id}/report/print"):
         html = api.get(path).get_data(as_text=True)
@@ -488,7 +488,7 @@ def test_a_failed_check_is_shown_as_a_finding(app, make_user, stored) -> None:  
     assert 'id="checks-finding"' not in api.get(f"/runs/{passing['id']}/report").get_data(as_text=True)
 
 
-def test_the_print_view_draws_a_static_gantt(stored) -> None:  # noqa: ANN001
+def test_the_print_view_draws_a_static_gantt(stored) -> None:
     api, run_id, _ = stored
     printed = api.get(f"/runs/{run_id}/report/print").get_data(as_text=True)
     assert "<h1>Executive report: Acme Rockets</h1>" in printed and "<script" not in printed.replace(
@@ -501,7 +501,7 @@ def test_the_print_view_draws_a_static_gantt(stored) -> None:  # noqa: ANN001
     assert 'class="gantt-bar gl-0 gw-16"' in printed  # T3, not critical
 
 
-def test_the_pdf_has_the_report_and_its_totals(stored) -> None:  # noqa: ANN001
+def test_the_pdf_has_the_report_and_its_totals(stored) -> None:
     api, run_id, report = stored
     response = api.get(f"/runs/{run_id}/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -521,7 +521,7 @@ def test_the_pdf_has_the_report_and_its_totals(stored) -> None:  # noqa: ANN001
         assert task_id in flat
 
 
-def test_an_old_run_without_a_structured_report_renders_its_markdown(app, make_user) -> None:  # noqa: ANN001
+def test_an_old_run_without_a_structured_report_renders_its_markdown(app, make_user) -> None:
     api = login(app, make_user)
     run = api.post("/api/runs", brief("Old Co")).get_json()
     store(
@@ -541,7 +541,7 @@ def test_an_old_run_without_a_structured_report_renders_its_markdown(app, make_u
     assert not text or "$12.00" in text
 
 
-def test_a_report_that_does_not_validate_falls_back_to_markdown(app, make_user) -> None:  # noqa: ANN001
+def test_a_report_that_does_not_validate_falls_back_to_markdown(app, make_user) -> None:
     api = login(app, make_user)
     run = api.post("/api/runs", brief()).get_json()
     store(app, run["id"], None, markdown="# Executive report: Acme\n")
@@ -553,13 +553,13 @@ def test_a_report_that_does_not_validate_falls_back_to_markdown(app, make_user) 
     assert page.status_code == 200 and "<h2>Executive report: Acme</h2>" in page.get_data(as_text=True)
 
 
-def test_no_pdf_before_the_report_exists(app, make_user) -> None:  # noqa: ANN001
+def test_no_pdf_before_the_report_exists(app, make_user) -> None:
     api = login(app, make_user)
     run = api.post("/api/runs", brief()).get_json()
     assert api.get(f"/runs/{run['id']}/report.pdf").status_code == 404
 
 
-def test_other_organisations_get_404_everywhere(app, make_user, stored) -> None:  # noqa: ANN001
+def test_other_organisations_get_404_everywhere(app, make_user, stored) -> None:
     _, run_id, _ = stored
     outsider = login(app, make_user, org="Globex")
     for path in (
@@ -574,7 +574,7 @@ def test_other_organisations_get_404_everywhere(app, make_user, stored) -> None:
     assert body["error"]["code"] == "not_found" and "4321" not in json.dumps(body)
 
 
-def test_the_pdf_renderer_fetches_nothing_from_outside(app, tmp_path) -> None:  # noqa: ANN001
+def test_the_pdf_renderer_fetches_nothing_from_outside(app, tmp_path) -> None:
     from web.pages.reports import local_fetcher
 
     static = tmp_path / "static"
