@@ -9,7 +9,7 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 
 from services.db import db
 from services.storage_errors import reason as storage_reason
@@ -72,7 +72,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
+def _http_error(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]]:
     status = exc.code or 500
     # Flask wraps errors raised outside the view (opening or saving an SQL-backed session) in a 500.
     original = getattr(exc, "original_exception", None)
@@ -86,12 +86,11 @@ def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
         headers["Retry-After"] = retry_after
     valid_methods = getattr(exc, "valid_methods", None)
     if status == 405 and valid_methods:
-        headers["Allow"] = ", ".join(valid_methods)
+        headers["Allow"] = ", ".join(sorted(valid_methods))
     message = exc.description if status < 500 else "Something went wrong on our side."
     if wants_json():
         return error_response(status, message, headers=headers)
-    page = render_template("errors/error.html", status=status, message=message), status
-    return page
+    return render_template("errors/error.html", status=status, message=message), status, headers
 
 
 def _api_error(exc: ApiError) -> Response:
@@ -162,6 +161,15 @@ def _session_store_gate() -> Response | tuple[str, int, dict] | None:
 
 
 _UNGATED_ENDPOINTS = frozenset({"health.live", "health.ready", "static"})
+
+
+def reject_unrouted() -> None:
+    """A path no route has, or a method its route lacks: 404, or 405 with Allow, before a CSRF or
+    login check can answer something else about a request that cannot succeed (web/security.py
+    registers it after Talisman, whose nonce the error page needs)."""
+    found = request.routing_exception
+    if isinstance(found, (NotFound, MethodNotAllowed)):
+        raise found
 
 
 def init_errors(app: Flask) -> None:

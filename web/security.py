@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings
+from web.errors import reject_unrouted
 from web.extensions import csrf, limiter, talisman
 
 CSP = {
@@ -67,6 +68,7 @@ def init_security(app: Flask, settings: Settings) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    app.before_request(reject_unrouted)
     app.before_request(_csrf_unless_bearer)
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
