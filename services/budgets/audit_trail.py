@@ -52,8 +52,7 @@ def audit_entries(
     query = select(AuditEntry).where(AuditEntry.org_id == org_id)
     if action:
         if action.endswith("*"):
-            prefix = action[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(AuditEntry.action.like(prefix + "%", escape="\\"))
+            query = query.where(AuditEntry.action.startswith(action[:-1], autoescape=True))
         else:
             query = query.where(AuditEntry.action == action)
     if actor:

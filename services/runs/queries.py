@@ -38,21 +38,19 @@ class RunPage:
     per_page: int
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20) -> RunPage:
     """Newest first, filtered by status, company/objective text and creation dates."""
     query = select(Run).where(Run.org_id == org_id)
     if filters.status is not None:
         query = query.where(Run.status == filters.status)
     if filters.text:
-        pattern = f"%{_escape_like(filters.text.lower())}%"
+        needle = filters.text.lower()
         # The brief is JSON; its text form contains the objectives, whatever the backend.
         brief_text = func.lower(cast(Run.brief, String))
         company = func.lower(Run.company_name)
-        query = query.where(or_(company.like(pattern, escape="\\"), brief_text.like(pattern, escape="\\")))
+        query = query.where(
+            or_(company.contains(needle, autoescape=True), brief_text.contains(needle, autoescape=True))
+        )
     if filters.date_from is not None:
         start = datetime.combine(filters.date_from, time.min, tzinfo=UTC)
         query = query.where(Run.created_at >= start)
