@@ -71,11 +71,7 @@ def checked_model(config: LLMConfig, registry: ModelRegistry | None = None) -> t
 
 
 def build_provider(config: LLMConfig, model: ModelInfo, mode: str) -> Provider:
-    """The bare provider adapter (no retries, breaker or cache), for one-off admin checks."""
-    return _provider(config, model, mode)
-
-
-def _provider(config: LLMConfig, model: ModelInfo, mode: str) -> Provider:
+    """The bare provider adapter; `build_llm_client` wraps it in retries, breaker and cache."""
     if config.provider == "openai":
         from services.llm.providers.openai import OpenAIProvider
 
@@ -165,7 +161,7 @@ def build_llm_client(
     else:
         breaker, limiter = _new_guards(config, sleep, clock)
     return ResilientLLMClient(
-        provider=_provider(config, model, mode),
+        provider=build_provider(config, model, mode),
         model=model,
         policy=RetryPolicy(
             max_retries=config.max_retries,

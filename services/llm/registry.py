@@ -23,7 +23,7 @@ _MILLION = Decimal(1_000_000)
 # small enough for the small models people serve locally.
 DEFAULT_CONTEXT_WINDOW = 8192
 _PROVIDERS = ("openai", "anthropic", "offline")
-# How each provider can be asked for an answer that matches a JSON schema (see `structured`).
+# How each provider can be asked for an answer that matches a JSON schema (see `structured_mode`).
 STRUCTURED_OUTPUT_MODES = {
     "openai": ("auto", "json_schema", "json_object_schema", "json_object", "prompt"),
     "anthropic": ("tool", "output_format"),
