@@ -9,8 +9,11 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from services.budgets import ai_ledger, spend_report
+from services.db import db
+from services.models import Run
 from services.provider_settings import environment_llm_config, get_provider_settings
 from web.pages.queries import active_runs, recent_runs
 
@@ -23,6 +26,7 @@ class MonthSpend:
     days: int
     chart: dict[str, Any]
     offline: bool
+    unpriced_runs: int = 0  # runs this month on a model without a price: their spend is unknown
 
 
 def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
@@ -56,7 +60,16 @@ def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
         days=len(report.rows),
         chart={"labels": labels, "cumulative": cumulative, "cap": None if cap is None else str(cap)},
         offline=_provider(org_id) == "offline",
+        unpriced_runs=_unpriced_runs(org_id, since, until),
     )
+
+
+def _unpriced_runs(org_id: int, since: datetime, until: datetime) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Run).where(
+            Run.org_id == org_id, Run.ai_price_set.is_(False), Run.created_at >= since, Run.created_at < until
+        )
+    ) or 0
 
 
 def _provider(org_id: int) -> str:

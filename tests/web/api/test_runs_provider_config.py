@@ -46,6 +46,8 @@ def test_a_run_on_a_model_without_a_price_says_so(app, client, make_user, fake_o
     _org_provider(app, "Acme", provider="openai", model="served-model", openai_base_url=fake_openai.base_url)
     created = executive.post("/api/runs", brief()).get_json()
     assert created["model"] == "served-model" and created["ai_price_set"] is False
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="unpriced-runs"' in page and "of 1 run this month" in page
     _org_provider(app, "Acme", input_usd_per_mtok=1, output_usd_per_mtok=2)
     priced = executive.post("/api/runs", brief(name="Beta")).get_json()
     assert priced["ai_price_set"] is True
