@@ -17,7 +17,7 @@ from flask import Flask  # noqa: E402
 
 from config.logging import configure_logging  # noqa: E402
 from config.settings import ConfigError, Settings, load_settings  # noqa: E402
-from services import passwords  # noqa: E402
+from services import holdings, passwords  # noqa: E402
 from services.db import db  # noqa: E402
 from services.throttle import Throttle  # noqa: E402
 from web.extensions import migrate, socketio  # noqa: E402
@@ -38,13 +38,15 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         PERMANENT_SESSION_LIFETIME=settings.session_lifetime_hours * 3600,
         TESTING=settings.app_env == "test",
     )
-    app.extensions["catalyst.settings"] = settings
-    app.extensions["catalyst.redis"] = (
-        redis.Redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
-        if settings.redis_url
-        else None
-    )
-    app.extensions["catalyst.throttle"] = Throttle(settings.redis_url)
+    holdings.install(app, holdings.Holdings(
+        settings=settings,
+        redis=(
+            redis.Redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+            if settings.redis_url
+            else None
+        ),
+        throttle=Throttle(settings.redis_url),
+    ))  # fmt: skip
 
     import services.models  # noqa: F401 - registers every model with the metadata
 
@@ -109,7 +111,9 @@ def main() -> None:
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
     app = create_app(settings)
-    app.extensions["catalyst.start_live"]()  # execute runs (and recover orphaned ones) from start-up
+    start_live = holdings.holdings(app).start_live
+    assert start_live is not None  # noqa: S101 - init_sockets sets it
+    start_live()  # execute runs (and recover orphaned ones) from start-up
     gevent.signal_handler(signal.SIGTERM, gevent.spawn, _stop_serving, app)
     log.info("serving", extra={"url": f"http://{settings.host}:{settings.port}", "provider": settings.provider})
     socketio.run(app, host=settings.host, port=settings.port, log_output=False)

@@ -136,10 +136,12 @@ class CatalystWebSocketWorker(GeventWebSocketWorker):
 def _stop_catalyst(app: Any, drained: threading.Event) -> None:
     """SIGTERM: drain the app's runs, then drop its Socket.IO transports so browsers reconnect to
     another process (services/shutdown.py). Other WSGI apps (benchmarks, probes) are left alone."""
-    if "catalyst.settings" not in getattr(app, "extensions", {}):
+    from services.holdings import holdings_of
+    from services.shutdown import stop_web_process
+
+    if holdings_of(app) is None:
         drained.set()
         return
-    from services.shutdown import stop_web_process
 
     stop_web_process(app, drained=drained)
 

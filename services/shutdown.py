@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agents.ports import EventSink, LLMClient, LLMRequest, LLMResponse
+from services.holdings import holdings
 from services.runs import lease
 
 log = logging.getLogger(__name__)
@@ -154,12 +155,12 @@ def close_connections(websockets: Any) -> int:
 
 def release_runs(app: Any) -> None:
     """Stop this process's runs at their next step and release them to resume elsewhere."""
-    service = app.extensions.get("catalyst.runs")
+    service = holdings(app).runs
     if service is None:
         return
     try:
         with app.app_context():
-            released = stop_runs(service, app.extensions["catalyst.settings"].shutdown_grace_seconds)
+            released = stop_runs(service, holdings(app).settings.shutdown_grace_seconds)
         log.info("web process stopped executing runs", extra={"released": released})
     except Exception:  # the process exits anyway; runs recover from their lease
         log.exception("stopping runs at shutdown failed")
@@ -182,7 +183,7 @@ def stop_web_process(
         drained.set()
     socketio = app.extensions.get("socketio")
     server = getattr(socketio, "server", None)
-    websockets = app.extensions.get("catalyst.websockets")
+    websockets = holdings(app).websockets
     sleep(max(0.0, LISTENER_CLOSED_AFTER_SECONDS - (time.monotonic() - started)))
     while True:
         closed = close_transports(server)

@@ -43,6 +43,7 @@ from rq.worker import WorkerStatus
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
 from services import shutdown
+from services.holdings import holdings
 from services.runs import lease
 from services.runs.queue import RunQueue
 from services.shutdown import Drain, ShutdownRequested
@@ -382,10 +383,10 @@ def build_worker(
     stale_after_seconds: float = 30.0,
 ) -> RunWorker:
     """A worker for the app's run service, draining on SIGTERM (the app must have REDIS_URL)."""
-    settings = app.extensions["catalyst.settings"]
+    settings = holdings(app).settings
     if not settings.redis_url:
         raise RuntimeError("a run worker needs REDIS_URL (the job queue and the Socket.IO message queue)")
-    service = app.extensions["catalyst.runs"]
+    service = holdings(app).run_service()
     drain = shutdown.install(service)
     queue = RunQueue.from_url(settings.redis_url)
     host = RunHost(

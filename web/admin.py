@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from services import users as accounts
 from services.db import db
+from services.holdings import holdings
 from services.models import ApiToken, Role, User
 from web.auth import require_role, unlock_login
 
@@ -73,7 +74,7 @@ def set_active(user_id: int):  # noqa: ANN201
     try:
         accounts.set_active(user, active, actor=current_user._get_current_object())
         if not active:
-            current_app.extensions["catalyst.disconnect_user"](user.id)
+            holdings().disconnect_user(user.id)
         flash(f"{user.email} is {'active' if active else 'deactivated'}.", "success")
     except accounts.AccountError as exc:
         db.session.rollback()
@@ -94,7 +95,7 @@ def reset_password(user_id: int):  # noqa: ANN201
         flash(str(exc), "error")
         return redirect(url_for("admin.users"))
     unlock_login(user.email)
-    current_app.extensions["catalyst.disconnect_user"](user.id)
+    holdings().disconnect_user(user.id)
     flash(f"New password for {user.email} (shown once, hand it over privately): {password}",
           "success")
     return redirect(url_for("admin.users"))
@@ -105,7 +106,7 @@ def reset_password(user_id: int):  # noqa: ANN201
 def revoke_sessions(user_id: int):  # noqa: ANN201
     user = _org_user(user_id)
     accounts.logout_everywhere(user, actor=current_user._get_current_object())
-    current_app.extensions["catalyst.disconnect_user"](user.id)
+    holdings().disconnect_user(user.id)
     flash(f"{user.email} is logged out everywhere.", "success")
     return redirect(url_for("admin.users"))
 

@@ -27,6 +27,7 @@ from flask_login.utils import decode_cookie, encode_cookie
 
 from services import users as accounts
 from services.db import db, utcnow
+from services.holdings import holdings
 from services.models import User
 from services.passwords import hash_password, needs_rehash, verify_password
 from web.extensions import login_manager
@@ -146,8 +147,8 @@ def _login_keys(email: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def unlock_login(email: str) -> None:
     """Forget the account's failed logins, so "ask an admin" is true: the admin's reset unlocks it."""
-    settings = current_app.extensions["catalyst.settings"]
-    current_app.extensions["catalyst.throttle"].clear(settings.login_limit_per_account, *_account_key(email))
+    settings = holdings().settings
+    holdings().throttle.clear(settings.login_limit_per_account, *_account_key(email))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -157,8 +158,8 @@ def login():  # noqa: ANN201
     if request.method == "GET":
         return render_template("auth/login.html", email="", next=request.args.get("next", ""))
 
-    settings = current_app.extensions["catalyst.settings"]
-    throttle = current_app.extensions["catalyst.throttle"]
+    settings = holdings().settings
+    throttle = holdings().throttle
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")[:1024]
     ip_key, account_key = _login_keys(email)
@@ -221,7 +222,7 @@ def logout():  # noqa: ANN201
 @login_required
 def logout_everywhere():  # noqa: ANN201
     accounts.logout_everywhere(current_user._get_current_object(), actor=current_user._get_current_object())
-    current_app.extensions["catalyst.disconnect_user"](current_user.id)
+    holdings().disconnect_user(current_user.id)
     logout_user()
     session.clear()
     flash("You are logged out on every device.", "info")
@@ -244,8 +245,8 @@ def change_password():  # noqa: ANN201
         abort(403)  # a browser page: an API token alone does not change the password
     if request.method == "GET":
         return render_template("auth/password.html", errors={})
-    settings = current_app.extensions["catalyst.settings"]
-    throttle = current_app.extensions["catalyst.throttle"]
+    settings = holdings().settings
+    throttle = holdings().throttle
     user = current_user._get_current_object()
     key = ("password-change", str(user.id))
     verdict = throttle.check(settings.login_limit_per_account, *key)
@@ -270,7 +271,7 @@ def change_password():  # noqa: ANN201
     throttle.clear(settings.login_limit_per_account, *key)
     # Every session and remembered device of the user ended with the change; this one goes on
     # under a new session id. Its remember cookie went with the others.
-    current_app.extensions["catalyst.disconnect_user"](user.id)
+    holdings().disconnect_user(user.id)
     _start_session(user)
     log.info("password changed", extra={"user_id": user.id})
     flash("Your password is changed. You are logged out on every other device.", "success")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -21,6 +20,7 @@ from agents.terminal import TerminalDisplay, resume_in_terminal, run_in_terminal
 from agents.workflow import Outcome, Workflow
 from services.db import db
 from services.events import Publish
+from services.holdings import holdings
 from services.llm import LLMConfig, LLMConfigError, build_llm_client, checked_model
 from services.models import Run, User
 from services.runs import RunConflict, RunForbidden, RunInvalid, lease
@@ -64,7 +64,7 @@ def start(
     database, event log, ledgers and report), so the team sees it live in the web app. Without it,
     the run is a local dry run in memory, and the CLI says so.
     """
-    settings = current_app.extensions["catalyst.settings"]
+    settings = holdings().settings
     try:
         brief = Brief.model_validate(
             {
@@ -147,7 +147,7 @@ def _stored_run(
     cut: tuple[str, ...],
 ) -> tuple[str, Outcome]:
     """Create the run as `email` and execute it here, through the same service as the web app."""
-    service = current_app.extensions["catalyst.runs"]
+    service = holdings().runs
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.is_active:
         click.echo(f"error: no active user {email}", err=True)

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from services.holdings import holdings
 from services.worker import build_worker, run_worker
 
 
@@ -19,7 +20,7 @@ from services.worker import build_worker, run_worker
 def worker_command(burst: bool, poll_seconds: float, stale_after_seconds: float) -> None:
     """Execute runs from the Redis job queue, one at a time; SIGTERM drains and exits 0."""
     app = current_app._get_current_object()
-    settings = app.extensions["catalyst.settings"]
+    settings = holdings(app).settings
     try:
         worker = build_worker(app, poll_seconds=poll_seconds, stale_after_seconds=stale_after_seconds)
     except RuntimeError as exc:

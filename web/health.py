@@ -6,11 +6,12 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import false, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.db import db
+from services.holdings import holdings
 from services.models import Run
 from services.storage_errors import reason as storage_reason
 from web.extensions import talisman
@@ -35,7 +36,7 @@ def live():  # noqa: ANN201
 def ready():  # noqa: ANN201
     """Ready means requests can succeed, writes included: a read-only or full database is not ready."""
     checks: dict[str, dict[str, str]] = {"database": _database_check()}
-    redis_client = current_app.extensions.get("catalyst.redis")
+    redis_client = holdings().redis
     if redis_client is not None:
         try:
             redis_client.ping()
@@ -86,7 +87,7 @@ def _sqlite_directories() -> list[Path]:
     database = db.engine.url.database
     if database and database != ":memory:" and not database.startswith("file:"):
         directories.append(Path(database).resolve().parent)
-    settings = current_app.extensions.get("catalyst.settings")
+    settings = holdings().settings
     instance = getattr(settings, "instance_path", None)
     if instance is not None:
         directories.append(Path(instance))

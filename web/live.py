@@ -28,6 +28,7 @@ from werkzeug.http import parse_cookie
 
 from services import budgets, shutdown
 from services.db import db
+from services.holdings import holdings
 from services.runs import RunService
 from services.runs.queue import install_queue
 from web.extensions import socketio
@@ -292,14 +293,14 @@ class UserDisconnects:
 
 def start_live(app: Flask) -> None:
     """Start this process's background work: executing runs (inline mode) and disconnect relays."""
-    state = app.extensions["catalyst.live"]
+    state = holdings(app).live
     if state["started"]:
         return
     state["started"] = True
-    settings = app.extensions["catalyst.settings"]
+    settings = holdings(app).settings
     state["disconnects"].start(socketio.start_background_task)
     if settings.run_executor == "inline":
-        app.extensions["catalyst.runs"].start()
+        holdings(app).runs.start()
 
 
 def init_live(app: Flask) -> None:
@@ -307,7 +308,7 @@ def init_live(app: Flask) -> None:
     from web.metrics import bp as metrics_bp
     from web.sockets import publish_event, register_namespace
 
-    settings = app.extensions["catalyst.settings"]
+    settings = holdings(app).settings
     with app.app_context():
         engine = db.engine
     service = RunService(
@@ -324,17 +325,17 @@ def init_live(app: Flask) -> None:
     shutdown.install(service)
     install_queue(service, settings)
     _announce_queued_runs(service)
-    app.extensions["catalyst.runs"] = service
+    holdings(app).runs = service
     disconnects = register_namespace(app)
-    app.extensions["catalyst.live"] = {"started": False, "disconnects": disconnects}
+    holdings(app).live = {"started": False, "disconnects": disconnects}
     # Outside Socket.IO's middleware: the session id is checked before Engine.IO sees the request.
     app.wsgi_app = SocketBinding(app.wsgi_app, socketio.server, app.config)
     # Outside Socket.IO's middleware, so it sees every WebSocket Engine.IO serves (shutdown closes them).
     websockets = WebSocketConnections(app.wsgi_app)
     app.wsgi_app = websockets
-    app.extensions["catalyst.websockets"] = websockets
+    holdings(app).websockets = websockets
     app.register_blueprint(metrics_bp)
-    app.extensions["catalyst.start_live"] = lambda: start_live(app)
+    holdings(app).start_live = lambda: start_live(app)
     app.before_request(lambda: start_when_serving(app, request.environ))
 
 
@@ -354,5 +355,5 @@ def _announce_queued_runs(service: RunService) -> None:
 
 def start_when_serving(app: Flask, environ: dict[str, Any]) -> None:
     """Start background work on the first request a real server hands us (not a test client's)."""
-    if not app.extensions["catalyst.live"]["started"] and environ.get("SERVER_SOFTWARE"):
+    if not holdings(app).live["started"] and environ.get("SERVER_SOFTWARE"):
         start_live(app)

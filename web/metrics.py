@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from flask_login import current_user
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.db import db
+from services.holdings import holdings
 from services.metrics import exposition
 from web.errors import error_response
 
@@ -26,7 +27,7 @@ def _bearer() -> str | None:
 
 @bp.get("/metrics")
 def scrape() -> Response:
-    settings = current_app.extensions["catalyst.settings"]
+    settings = holdings().settings
     token = _bearer()
     expected = settings.metrics_token
     if token is not None and expected and hmac.compare_digest(token.encode(), expected.encode()):

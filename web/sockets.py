@@ -45,6 +45,7 @@ from services import metrics
 from services import users as accounts
 from services.db import db
 from services.events import MAX_REPLAY, events_after
+from services.holdings import holdings, holdings_of
 from services.models import Run, User
 from services.runs import RunActionError, RunInvalid, run_for_org
 from web.extensions import socketio
@@ -168,8 +169,8 @@ def _rate_limited(sid: str, user_id: int) -> SocketError | None:
     sockets, while leaving room for a team on one account watching from hundreds of tabs. An
     event refused by its connection's limit does not count against the user's.
     """
-    settings = current_app.extensions["catalyst.settings"]
-    throttle = current_app.extensions["catalyst.throttle"]
+    settings = holdings().settings
+    throttle = holdings().throttle
     scope = "connection"
     verdict = throttle.hit(settings.socket_event_limit, "socket-connection", sid)
     if verdict.allowed:
@@ -353,7 +354,7 @@ class LiveNamespace(Namespace):
         if run is None:
             raise SocketError("not_found", "No such run.")
         try:
-            service = current_app.extensions["catalyst.runs"]
+            service = holdings().runs
             run = service.decide(run, user, data.decision, data.note, data.cut)
         except RunInvalid as exc:
             # Same details as the HTTP API, so a client can point at the field (usually `cut`).
@@ -367,7 +368,7 @@ class LiveNamespace(Namespace):
         run = run_for_org(data.run_id, user.org_id)
         if run is None:
             raise SocketError("not_found", "No such run.")
-        run = current_app.extensions["catalyst.runs"].cancel(run, user)
+        run = holdings().runs.cancel(run, user)
         return {"run_id": run.id, "status": run.status.value, "cancel_requested": run.cancel_requested}
 
     # --- watchers ------------------------------------------------------------------------------
@@ -516,7 +517,8 @@ def _still_entitled(user: User | None, ident: dict[str, Any]) -> bool:
 
 def _on_logout(sender: Flask, user: Any = None, **_extra: Any) -> None:
     """Flask-Login's `user_logged_out`: the sockets opened with this session close, in every process."""
-    end_session = getattr(sender, "extensions", {}).get("catalyst.end_socket_session")
+    held = holdings_of(sender)
+    end_session = held.end_socket_session if held else None
     if end_session is None or user is None or not has_request_context():
         return
     cookie = request.cookies.get(sender.config.get("SESSION_COOKIE_NAME", "session"))
@@ -537,14 +539,14 @@ def init_sockets(app: Any) -> None:
 
 def register_namespace(app: Any) -> UserDisconnects:
     """The Socket.IO side of `init_live`: the namespace, watcher counts, forced disconnects."""
-    redis_client = app.extensions.get("catalyst.redis")
+    redis_client = holdings(app).redis
     namespace = LiveNamespace(NAMESPACE, Watchers(redis_client))
     socketio.on_namespace(namespace)
     namespace.access = SocketAccess(app, socketio.server, namespace._identity).install()
     disconnects = UserDisconnects(
-        app.extensions["catalyst.settings"].redis_url, _disconnect_local, namespace.access.end_session
+        holdings(app).settings.redis_url, _disconnect_local, namespace.access.end_session
     )
-    app.extensions["catalyst.disconnect_user"] = disconnects.disconnect_user
-    app.extensions["catalyst.end_socket_session"] = disconnects.end_session
-    app.extensions["catalyst.socket_access"] = namespace.access
+    holdings(app).disconnect_user = disconnects.disconnect_user
+    holdings(app).end_socket_session = disconnects.end_session
+    holdings(app).socket_access = namespace.access
     return disconnects

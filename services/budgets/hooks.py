@@ -13,7 +13,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Engine
 
 from agents.ports import EventSink, LLMClient, LLMRequest
@@ -22,6 +21,7 @@ from services.budgets.business import SqlBudgetLedger, record_overrun_decision
 from services.budgets.metered import Estimator, MeteredLLMClient
 from services.budgets.settings import check_run_budget, get_budget_settings, resolve_run_ai_cap
 from services.db import db
+from services.holdings import holdings
 from services.models import Run
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ MakeLLM = Callable[[Run, EventSink], LLMClient]
 
 def ai_ledger(engine: Engine | None = None) -> AILedger:
     """The AI-spend ledger on the app's database (org caps not yet saved use the app default)."""
-    settings = current_app.extensions["catalyst.settings"]
+    settings = holdings().settings
     return AILedger(engine or db.engine, default_monthly_cap=settings.monthly_ai_cap_usd)
 
 
@@ -58,7 +58,7 @@ def _configured_client(run: Run, sink: EventSink) -> LLMClient:
     from services.llm import build_llm_client
     from services.wiring import llm_config
 
-    return build_llm_client(llm_config(current_app.extensions["catalyst.settings"]))
+    return build_llm_client(llm_config(holdings().settings))
 
 
 def make_llm(run: Run, sink: EventSink, inner: LLMClient | None = None) -> MeteredLLMClient:

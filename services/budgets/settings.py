@@ -10,13 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from config.settings import Settings
 from services import audit
 from services.budgets.money import MICRO, plain
 from services.db import db
+from services.holdings import holdings
 from services.models import Run, User
 from services.models.budgets import OrgBudgetSettings
 
@@ -129,7 +130,7 @@ class BudgetSettingsPatch(BaseModel):
 
 def _app_settings() -> Settings:
     if has_app_context():
-        return current_app.extensions["catalyst.settings"]
+        return holdings().settings
     return Settings()
 
 

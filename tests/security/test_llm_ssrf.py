@@ -19,6 +19,7 @@ from flask import Flask
 
 from services import users as accounts
 from services.db import db
+from services.holdings import holdings
 from services.llm import egress
 from services.models import User
 from services.provider_settings import ProviderChange, environment_llm_config, update_provider_settings
@@ -52,7 +53,7 @@ def strict_app(tmp_path: Path) -> Iterator[Flask]:
     """Loopback not allow-listed (as in production by default)."""
     app = make_app(tmp_path, "")
     yield app
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def lenient_app(tmp_path: Path) -> Iterator[Flask]:
     """The operator allow-listed 127.0.0.1 (a local model server)."""
     app = make_app(tmp_path, "127.0.0.1")
     yield app
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def login(app: Flask, role: str) -> tuple[JsonClient, int]:
@@ -131,7 +132,7 @@ def test_a_stored_loopback_url_is_refused_when_connecting(
     url = f"{internal.url}{PROVIDERS[provider]['path']}"
     with strict_app.app_context():
         actor = db.session.get(User, admin_id)
-        settings = strict_app.extensions["catalyst.settings"]
+        settings = holdings(strict_app).settings
         then = dataclasses.replace(environment_llm_config(settings), allowed_hosts=("127.0.0.1",))
         update_provider_settings(
             actor.org_id,

@@ -3,13 +3,14 @@ never an org admin's session (issue 12, finding 8)."""
 
 from __future__ import annotations
 
+from services.holdings import holdings
 from tests.support.api import JsonClient
 
 METRICS_TOKEN = "m" * 40
 
 
 def test_an_org_admin_session_is_refused(app, make_user):
-    app.extensions["catalyst.settings"].metrics_token = METRICS_TOKEN
+    holdings(app).settings.metrics_token = METRICS_TOKEN
     admin = JsonClient(app.test_client()).login(make_user("admin").email)
     response = admin.get("/metrics")
     assert response.status_code == 403
@@ -22,6 +23,6 @@ def test_an_org_admin_session_is_refused_without_a_configured_token(app, make_us
 
 
 def test_the_operator_token_reads_metrics(app, client):
-    app.extensions["catalyst.settings"].metrics_token = METRICS_TOKEN
+    holdings(app).settings.metrics_token = METRICS_TOKEN
     response = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert response.status_code == 200 and b"catalyst_runs" in response.data

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from services.holdings import holdings
 from tests.conftest import PASSWORD, csrf_from
 from tests.support.api import brief
 
@@ -56,7 +57,7 @@ def test_remember_me_lasts_a_session_lifetime_and_logout_clears_it(client, make_
     response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token,
                                            "remember": "1"})
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
-    hours = client.application.extensions["catalyst.settings"].session_lifetime_hours
+    hours = holdings(client.application).settings.session_lifetime_hours
     expires = parsedate_to_datetime(cookie.split("Expires=", 1)[1].split(";", 1)[0])
     assert expires <= datetime.now(UTC) + timedelta(hours=hours, minutes=5)  # not Flask-Login's year
     page = client.get("/dashboard").get_data(as_text=True)

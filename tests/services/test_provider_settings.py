@@ -10,6 +10,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import select
 
 from services.db import db
+from services.holdings import holdings
 from services.llm.config import LLMConfig
 from services.models import AuditEntry, User
 from services.models.provider import ProviderSetting
@@ -145,6 +146,6 @@ def test_each_organisation_has_its_own_settings(app, make_user) -> None:
 
 
 def test_environment_config_comes_from_settings(app) -> None:
-    settings = app.extensions["catalyst.settings"]
+    settings = holdings(app).settings
     env = environment_llm_config(settings)
     assert env.provider == settings.provider and env.offline_pace_seconds == settings.offline_pace_seconds

@@ -20,6 +20,7 @@ from sqlalchemy import update
 from agents.state import Brief
 from services.db import db, utcnow
 from services.events import events_after
+from services.holdings import holdings
 from services.models import Run, RunStatus, User
 from services.runs import RunService
 from services.runs.queue import RunQueue
@@ -43,7 +44,7 @@ def run_queue() -> Iterator[RunQueue]:
 
 
 def make_host(app, run_queue: RunQueue, service=None, **options) -> RunHost:
-    service = service or app.extensions["catalyst.runs"]
+    service = service or holdings(app).runs
     from services import shutdown
 
     host = RunHost(app, service, run_queue, shutdown.install(service, Drain()), **options)
@@ -55,14 +56,14 @@ def another_process(app) -> RunService:
     """A second run service on the same database, as another worker process has."""
     with app.app_context():
         engine = db.engine
-    settings = app.extensions["catalyst.settings"]
+    settings = holdings(app).settings
     return RunService(engine, settings, publish=None, spawn=lambda fn, *a: None, context=app.app_context)
 
 
 def create_run(app, make_user, **extra) -> str:
     user = make_user("executive")
     with app.app_context():
-        service = app.extensions["catalyst.runs"]
+        service = holdings(app).runs
         return service.create(db.session.get(User, user.id), Brief.model_validate(brief(**extra))).id
 
 

@@ -13,6 +13,7 @@ from agents.workflow import Workflow
 from services import shutdown
 from services.db import db
 from services.events import RunEventSink, events_after
+from services.holdings import holdings
 from services.models import Run, RunStatus, User
 from services.shutdown import Drain, ShutdownRequested
 from tests.services.llm_support import CountingLLM
@@ -34,7 +35,7 @@ def test_a_draining_llm_refuses_new_calls_without_looking_like_a_failure():
 
 def test_a_drained_run_keeps_finished_work_and_resumes_elsewhere(app, make_user):
     user = make_user("executive")
-    service = app.extensions["catalyst.runs"]
+    service = holdings(app).runs
     drain = shutdown.install(service)
     assert shutdown.install(service) is drain, "installing twice wraps once"
     calls: Counter = Counter()
@@ -63,7 +64,7 @@ def test_a_drained_run_keeps_finished_work_and_resumes_elsewhere(app, make_user)
 
 
 def test_stop_runs_on_an_idle_process_releases_nothing(app):
-    service = app.extensions["catalyst.runs"]
+    service = holdings(app).runs
     assert shutdown.stop_runs(service, 0.1) == []
     assert service.drain.active
 

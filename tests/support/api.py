@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from services.holdings import holdings
 from tests.conftest import Auth
 
 
@@ -40,7 +41,7 @@ class JsonClient:
 def execute_queued(app: Flask) -> list[str]:
     """Run every queued run to its end (or pause) in the test's own greenlet."""
     with app.app_context():
-        return app.extensions["catalyst.runs"].scheduler.drain()
+        return holdings(app).runs.scheduler.drain()
 
 
 def brief(name: str = "Acme", budget: str = "5000", **extra: Any) -> dict[str, Any]:

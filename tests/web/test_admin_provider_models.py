@@ -14,6 +14,7 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
+from services.holdings import holdings
 from services.provider_settings import environment_llm_config, get_provider_settings
 from tests.conftest import csrf_from
 from tests.fakes.fixtures import fake_openai  # noqa: F401
@@ -36,7 +37,7 @@ def backend() -> str:
 @pytest.fixture(autouse=True)
 def _release_run_resources(app) -> Iterator[None]:
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def text_of(html: str, element_id: str) -> str:
 def org_settings(app, api: JsonClient):
     org_id = api.get("/api/me").get_json()["organisation"]["id"]
     with app.app_context():
-        return get_provider_settings(org_id, environment_llm_config(app.extensions["catalyst.settings"]))
+        return get_provider_settings(org_id, environment_llm_config(holdings(app).settings))
 
 
 def audit_page(api: JsonClient) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 from flask_login import current_user, login_required
 
+from services.holdings import holdings
 from web.extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -30,7 +31,7 @@ def init_api(app: Flask) -> None:
     # admin budget and provider.
     from web.api import admin, admin_provider, agents, openapi, runs, tokens  # noqa: F401
 
-    settings = app.extensions["catalyst.settings"]
+    settings = holdings(app).settings
     limiter.limit(settings.api_rate_limit, key_func=_limit_key)(bp)
     app.register_blueprint(bp)
 

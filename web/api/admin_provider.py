@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import current_app
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
+from services.holdings import holdings
 from services.llm.probe import ProbeResult
 from services.provider_settings import (
     ProviderChange,
@@ -61,7 +61,7 @@ def _failed(result: ProbeResult, tested: str, provider: str) -> ApiError:
 @bp.post("/admin/provider/test")
 @require_role("admin")
 def post_provider_test():  # noqa: ANN201
-    settings = current_app.extensions["catalyst.settings"]
+    settings = holdings().settings
     base = environment_llm_config(settings)
     org_id = current_user.org_id
     change = json_body(ProviderChange)

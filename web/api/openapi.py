@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import models_json_schema
 
 from agents.report_model import StructuredReport
 from agents.state import Brief
+from services.holdings import holdings
 from web.api import bp
 from web.api.agents import AgentList
 from web.api.runs import DecisionIn, EventPage, EventsQuery, ReportQuery, RunList, RunListQuery, RunOut
@@ -220,7 +220,7 @@ def document() -> dict[str, Any]:
         if op.public:
             entry["security"] = []
         paths.setdefault(op.path, {})[op.method] = entry
-    settings = current_app.extensions["catalyst.settings"]
+    settings = holdings().settings
     return {
         "openapi": "3.1.0",
         "info": {

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from agents.state import Brief
 from services.db import db
 from services.events import events_after
+from services.holdings import holdings
 from services.models import Run, RunStatus
 from services.runs import RunActionError, RunFilter, RunService, list_runs, queue_positions, run_for_org
 from web.api import bp
@@ -169,7 +170,7 @@ def _control_characters(value: Any, path: str = "") -> str | None:
 
 
 def _service() -> RunService:
-    return current_app.extensions["catalyst.runs"]
+    return holdings().runs
 
 
 def _run_or_404(run_id: str) -> Run:

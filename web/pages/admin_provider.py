@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from pydantic import ValidationError
 
 from services.db import db
+from services.holdings import holdings
 from services.llm.config import HOSTED_TIMEOUT_SECONDS, LOCAL_TIMEOUT_SECONDS, LLMConfig, LLMConfigError
 from services.llm.factory import checked_model
 from services.llm.probe import ProbeResult, probe_connection, server_models
@@ -155,7 +156,7 @@ def run_connection_test(org_id: int, config: LLMConfig) -> ProbeResult:
     """One tiny structured call with `config`; raises ConnectionTestRefused beyond the limit."""
     if config.provider == "offline":  # no call is made: nothing to limit
         return probe_connection(config)
-    throttle = current_app.extensions["catalyst.throttle"]
+    throttle = holdings().throttle
     verdict = throttle.hit(CONNECTION_TEST_LIMIT, "provider-test", str(org_id))
     if not verdict.allowed:
         raise ConnectionTestRefused(verdict.retry_after)
@@ -302,7 +303,7 @@ def _render(
 @admin_bp.route("/provider", methods=["GET", "POST"])
 @require_role("admin")
 def provider():  # noqa: ANN201
-    settings = current_app.extensions["catalyst.settings"]
+    settings = holdings().settings
     base = environment_llm_config(settings)
     org_id = current_user.org_id
     view = get_provider_settings(org_id, base)
@@ -334,7 +335,7 @@ def provider():  # noqa: ANN201
 @require_role("admin")
 def provider_test():  # noqa: ANN201
     """Test connection: the values in the form, unsaved; the result is shown above the form."""
-    settings = current_app.extensions["catalyst.settings"]
+    settings = holdings().settings
     base = environment_llm_config(settings)
     org_id = current_user.org_id
     view = get_provider_settings(org_id, base)

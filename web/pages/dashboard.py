@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from services.budgets import ai_ledger, spend_report
 from services.db import db
+from services.holdings import holdings
 from services.models import Run
 from services.provider_settings import environment_llm_config, get_provider_settings
 from web.pages.queries import active_runs, recent_runs
@@ -73,7 +74,7 @@ def _unpriced_runs(org_id: int, since: datetime, until: datetime) -> int:
 
 
 def _provider(org_id: int) -> str:
-    base = environment_llm_config(current_app.extensions["catalyst.settings"])
+    base = environment_llm_config(holdings().settings)
     return get_provider_settings(org_id, base).effective_provider
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from agents.state import Brief
 from services.db import db
+from services.holdings import holdings
 from services.models import Run, User
 from services.runs.errors import RunActionError
 
@@ -24,7 +23,7 @@ class RunNotStarted(Exception):
 def start_run(brief: Brief, user: User) -> Run:
     """Queue a run for a validated brief; raises RunNotStarted with field errors."""
     try:
-        return current_app.extensions["catalyst.runs"].create(user, brief)
+        return holdings().runs.create(user, brief)
     except RunActionError as exc:
         db.session.rollback()
         details = [{"field": exc.field, "message": exc.message}] if exc.field else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.holdings import holdings
 from tests.support.api import JsonClient, brief
 from web.extensions import socketio
 
@@ -14,7 +15,7 @@ SUMMARY_KEYS = {"run_id", "company", "status", "reason", "created_by", "created_
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def summaries(sock) -> list[dict]:
@@ -58,7 +59,7 @@ def test_a_socket_that_lost_access_gets_no_org_events(app, make_user):
     api, _ = dashboard_socket(app, starter.email)
     _, watching = dashboard_socket(app, colleague.email)
     with_user(app, colleague.id, lambda u: accounts.set_active(u, False))
-    app.extensions["catalyst.socket_access"].ttl = 0  # re-check now, not after the cache's seconds
+    holdings(app).socket_access.ttl = 0  # re-check now, not after the cache's seconds
     api.post("/api/runs", brief(name="Northwind"))
     if watching.is_connected():  # the refusal may already have closed it (then nothing can arrive)
         assert summaries(watching) == []

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from services.db import db
+from services.holdings import holdings
 from services.models import AuditEntry, Run, RunStatus, User
 from services.models.budgets import OverrunDecision
 from services.runs import RunInvalid
@@ -71,7 +72,7 @@ PAYLOAD = {
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def paused_run(app, user, payload: dict | None = None) -> str:
     from agents.state import Brief
 
     with app.app_context():
-        service = app.extensions["catalyst.runs"]
+        service = holdings(app).runs
         run = service.create(db.session.get(User, user.id), Brief.model_validate(brief(budget="300")))
         db.session.execute(
             update(Run)
@@ -225,7 +226,7 @@ def test_an_old_payload_without_tasks_can_be_approved_but_not_edited(app, execut
     old = {"reason": "approval_required", "amount": "700.00", "plan_total": "1700.00", "budget": "1000.00",
            "rules": [], "tasks_to_trim": ["T3"], "dropped_for_caps": []}  # fmt: skip
     run_id = paused_run(app, executive, old)
-    service = app.extensions["catalyst.runs"]
+    service = holdings(app).runs
     with app.app_context():
         run, user = db.session.get(Run, run_id), db.session.get(User, executive.id)
         with pytest.raises(RunInvalid) as refused:
@@ -238,7 +239,7 @@ def test_an_old_payload_without_tasks_can_be_approved_but_not_edited(app, execut
 
 def test_the_default_audit_records_the_cut_too(app, executive):
     run_id = paused_run(app, executive)
-    service = app.extensions["catalyst.runs"]
+    service = holdings(app).runs
     installed, service.record_decision = service.record_decision, None
     try:
         with app.app_context():

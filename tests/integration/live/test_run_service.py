@@ -14,13 +14,14 @@ from agents.ports import LLMError
 from agents.state import Brief
 from services.db import db, utcnow
 from services.events import events_after
+from services.holdings import holdings
 from services.models import Run, RunStatus, User
 from tests.support.api import brief
 
 
 @pytest.fixture
 def service(app):
-    runs = app.extensions["catalyst.runs"]
+    runs = holdings(app).runs
     runs.scheduler.spawn = lambda fn, *args: fn(*args)  # execute inline: deterministic
     yield runs
     runs.stop()

@@ -6,6 +6,7 @@ import pytest
 
 from services import users as accounts
 from services.db import db
+from services.holdings import holdings
 from services.models import ApiToken
 from tests.conftest import with_user
 from tests.support.api import JsonClient, brief
@@ -15,7 +16,7 @@ from web.extensions import socketio
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def socket_for(app, flask_client=None, token: str | None = None):
@@ -105,6 +106,6 @@ def test_disconnect_user_closes_every_socket_of_that_user_only(app, make_user):
     first = socket_for(app, JsonClient(app.test_client()).login(user.email).client)
     second = socket_for(app, JsonClient(app.test_client()).login(user.email).client)
     bystander = socket_for(app, JsonClient(app.test_client()).login(other.email).client)
-    app.extensions["catalyst.disconnect_user"](user.id)
+    holdings(app).disconnect_user(user.id)
     assert not first.is_connected() and not second.is_connected()
     assert bystander.is_connected()

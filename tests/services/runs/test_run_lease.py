@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from agents.state import Brief
 from services.db import db, utcnow
+from services.holdings import holdings
 from services.models import Run, RunStatus, User
 from services.runs import lease
 from services.runs.scheduler import process_owner
@@ -25,7 +26,7 @@ HERE = process_owner()
 def run_id(app, make_user) -> str:
     user = make_user("executive")
     with app.app_context():
-        service = app.extensions["catalyst.runs"]
+        service = holdings(app).runs
         return service.create(db.session.get(User, user.id), Brief.model_validate(brief())).id
 
 
@@ -112,7 +113,7 @@ def test_holder_gone(holder, age, gone):
 def test_orphans_are_released_once_and_counted(app, engine, run_id, make_user):
     user = make_user("executive")
     with app.app_context():
-        service = app.extensions["catalyst.runs"]
+        service = holdings(app).runs
         alive_id = service.create(db.session.get(User, user.id), Brief.model_validate(brief(name="Alive"))).id
     dead = owner(dead_pid())
     set_run(app, run_id, status=RunStatus.running, owner=dead, heartbeat_at=utcnow(), recoveries=1)

@@ -18,6 +18,7 @@ from services.budgets import (
     update_budget_settings,
 )
 from services.db import db
+from services.holdings import holdings
 from services.models import AuditEntry, Run, RunStatus, User
 from tests.unit.budgets.budget_support import make_member, make_run
 
@@ -27,7 +28,7 @@ D = Decimal
 def test_defaults_come_from_app_settings_and_the_catalogue(bapp, admin):
     with bapp.app_context():
         settings = get_budget_settings(admin.org_id)
-        app_settings = bapp.extensions["catalyst.settings"]
+        app_settings = holdings(bapp).settings
     assert settings.monthly_ai_cap_usd == app_settings.monthly_ai_cap_usd
     assert settings.run_ai_cap_default_usd == app_settings.run_ai_cap_default_usd
     assert settings.overrun_policy == app_settings.overrun_policy

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from services.budgets import install
 from services.db import db
+from services.holdings import holdings
 from services.llm import LLMConfig, load_registry
 from services.models.budgets import AICall
 from tests.fakes.openai_server import FakeOpenAIServer
@@ -32,7 +33,7 @@ def server():
 
 @pytest.fixture
 def service(app, server):
-    runs = app.extensions["catalyst.runs"]
+    runs = holdings(app).runs
     runs.llm_config = lambda org_id: LLMConfig(
         provider="openai", model=MODEL, openai_api_key="sk-test", openai_base_url=server.base_url,
         timeout_seconds=5, max_retries=0, rate_limit="1000/second", breaker_failure_threshold=50,

@@ -9,6 +9,7 @@ import pytest
 
 from agents.ports import AIBudgetExhausted, LLMRequest, LLMResponse
 from services.db import db
+from services.holdings import holdings
 from services.models import Run
 from tests.support.api import JsonClient, brief, execute_queued
 
@@ -16,7 +17,7 @@ from tests.support.api import JsonClient, brief, execute_queued
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()  # closes the shared checkpointer (its pool, its file)
+    holdings(app).runs.stop()  # closes the shared checkpointer (its pool, its file)
 
 
 @pytest.fixture
@@ -263,7 +264,7 @@ class CapOnce:
 
 
 def test_admin_resumes_a_run_paused_at_its_ai_cap(app, executive, make_user):
-    service = app.extensions["catalyst.runs"]
+    service = holdings(app).runs
     default_llm = service.make_llm
     capped = {}
     service.make_llm = lambda run, sink: capped.setdefault(run.id, CapOnce(default_llm(run, sink)))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from services.db import db
+from services.holdings import holdings
 from tests.support.api import JsonClient, brief
 
 
@@ -46,4 +47,4 @@ def test_the_query_count_does_not_grow_with_the_runs_listed(app, make_user) -> N
     assert len(many) == len(few), (few, many)
     loading_reports = [s for s in many if "runs.report," in s or "runs.report " in s.replace("\n", " ")]
     assert not loading_reports, loading_reports
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()

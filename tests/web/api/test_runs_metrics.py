@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from services.holdings import holdings
 from tests.support.api import JsonClient, brief, execute_queued
 
 METRICS_TOKEN = "m" * 40
@@ -13,7 +14,7 @@ METRICS_TOKEN = "m" * 40
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def samples(text: str) -> dict[tuple[str, tuple], float]:
@@ -27,7 +28,7 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
 def test_metrics_need_the_token(app, client, make_user):
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).status_code == 401
-    app.extensions["catalyst.settings"].metrics_token = METRICS_TOKEN
+    holdings(app).settings.metrics_token = METRICS_TOKEN
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong-token"}).status_code == 401
     assert client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).status_code == 200
     member = JsonClient(app.test_client()).login(make_user("member").email)
@@ -41,7 +42,7 @@ def test_metrics_need_the_token(app, client, make_user):
 
 
 def scrape(app) -> str:
-    app.extensions["catalyst.settings"].metrics_token = METRICS_TOKEN
+    holdings(app).settings.metrics_token = METRICS_TOKEN
     response = app.test_client().get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert response.status_code == 200
     return response.get_data(as_text=True)

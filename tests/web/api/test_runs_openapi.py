@@ -7,13 +7,14 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
+from services.holdings import holdings
 from tests.support.api import JsonClient, brief
 
 
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 @pytest.fixture

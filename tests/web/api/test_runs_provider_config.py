@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from services.db import db
+from services.holdings import holdings
 from services.models import Organisation, Run
 from services.models.provider import ProviderSetting
 from tests.conftest import build_app
@@ -26,7 +27,7 @@ def backend(request):  # the provider wiring does not depend on the database
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def _org_provider(app, org_name: str, **values) -> None:
@@ -71,7 +72,7 @@ def test_a_provider_that_cannot_work_is_refused_before_a_run_is_queued(tmp_path)
         with broken.app_context():
             assert db.session.scalar(select(Run)) is None
     finally:
-        broken.extensions["catalyst.runs"].stop()
+        holdings(broken).runs.stop()
 
 
 def test_a_provider_broken_after_queueing_fails_the_run_with_a_clear_error(app, client, make_user, fake_openai,  # noqa: F811

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from services.budgets import get_budget_settings
+from services.holdings import holdings
 from tests.conftest import csrf_from
 from tests.support.api import JsonClient
 
@@ -17,7 +18,7 @@ SECRET_KEY_VALUE = "sk-page-test-0123456789abcdef"
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def login(app, make_user, role: str = "admin", org: str = "Acme") -> JsonClient:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from services.db import db
+from services.holdings import holdings
 from services.models import Run
 from tests.conftest import csrf_from
 from tests.support.api import JsonClient, brief, execute_queued
@@ -17,7 +18,7 @@ PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="x()">'
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def login(app, make_user, role: str = "executive", org: str = "Acme") -> JsonClient:

@@ -6,6 +6,7 @@ import pytest
 
 from agents.report_markdown import usd as markdown_usd
 from agents.report_model import StructuredReport
+from services.holdings import holdings
 from tests.support.api import brief
 from tests.unit.report.corpus import brief_files, run
 from tests.web.pages.test_report_structured import login, money_values, store
@@ -17,7 +18,7 @@ NAMES = [path.name for path in brief_files()]
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def test_corpus_reports_agree_across_renderings(app, make_user) -> None:

@@ -35,6 +35,7 @@ from agents.report_model import (
     TaskRow,
 )
 from services.db import db, utcnow
+from services.holdings import holdings
 from services.models import Run, RunStatus
 from tests.support.api import JsonClient, brief
 from web.pages.formatting import usd
@@ -47,7 +48,7 @@ MONEY_METADATA = list(typing.get_args(Money)[1:])
 @pytest.fixture(autouse=True)
 def _release_run_resources(app):
     yield
-    app.extensions["catalyst.runs"].stop()
+    holdings(app).runs.stop()
 
 
 def login(app, make_user, org: str = "Acme") -> JsonClient:
