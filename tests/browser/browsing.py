@@ -3,12 +3,14 @@ and dialogs on every page they visit, and screenshots at desktop and phone width
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.support.server import PASSWORD
 
@@ -90,9 +92,12 @@ class Session:
         assert not self.dialogs, f"{self.name}: dialogs opened {self.dialogs}"
 
     def no_horizontal_scroll(self) -> None:
-        overflow = self.page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        """After a resize, charts re-layout in their own time (later on a loaded machine): the
+        page must settle without sideways scroll; what it still overflows by then is the failure."""
+        overflow_js = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        with contextlib.suppress(PlaywrightTimeoutError):
+            self.page.wait_for_function(f"({overflow_js}) <= 1", timeout=10_000)
+        overflow = self.page.evaluate(overflow_js)
         assert overflow <= 1, f"{self.name}: page {self.page.url} scrolls sideways by {overflow}px"
 
     def shoot(self, name: str, *, check_phone_layout: bool = True) -> None:
