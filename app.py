@@ -53,16 +53,16 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
 
-    from web import admin, dashboard, health
+    from web import admin, health
     from web.api import init_api
     from web.auth import init_auth
     from web.cli import init_cli
     from web.errors import init_errors
+    from web.live import init_live
     from web.observability import init_observability
     from web.pages import init_pages
     from web.security import init_security, origin_allowed
     from web.sessions import init_sessions
-    from web.sockets import init_sockets
     from web.static_files import init_static
 
     init_observability(app)
@@ -71,7 +71,6 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     init_auth(app)
     init_errors(app)
     app.register_blueprint(health.bp)
-    app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
     init_api(app)
     init_pages(app)
@@ -88,7 +87,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         logger=False,
         engineio_logger=False,
     )
-    init_sockets(app)
+    init_live(app)
     # Last, so ProxyFix wraps the Socket.IO middleware too and its Origin check sees the truth.
     init_security(app, settings)
     return app
@@ -111,9 +110,9 @@ def main() -> None:
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
     app = create_app(settings)
-    start_live = holdings.holdings(app).start_live
-    assert start_live is not None  # noqa: S101 - init_sockets sets it
-    start_live()  # execute runs (and recover orphaned ones) from start-up
+    from web.live import start_live
+
+    start_live(app)  # execute runs (and recover orphaned ones) from start-up
     gevent.signal_handler(signal.SIGTERM, gevent.spawn, _stop_serving, app)
     log.info("serving", extra={"url": f"http://{settings.host}:{settings.port}", "provider": settings.provider})
     socketio.run(app, host=settings.host, port=settings.port, log_output=False)
@@ -122,7 +121,7 @@ def main() -> None:
 
 def _stop_serving(app: Flask) -> None:
     """SIGTERM: runs stop at their next step and are released to resume, then the server stops."""
-    from services.shutdown import release_runs
+    from web.shutdown import release_runs
 
     release_runs(app)
     socketio.stop()

@@ -135,9 +135,9 @@ class CatalystWebSocketWorker(GeventWebSocketWorker):
 
 def _stop_catalyst(app: Any, drained: threading.Event) -> None:
     """SIGTERM: drain the app's runs, then drop its Socket.IO transports so browsers reconnect to
-    another process (services/shutdown.py). Other WSGI apps (benchmarks, probes) are left alone."""
+    another process (web/shutdown.py). Other WSGI apps (benchmarks, probes) are left alone."""
     from services.holdings import holdings_of
-    from services.shutdown import stop_web_process
+    from web.shutdown import stop_web_process
 
     if holdings_of(app) is None:
         drained.set()

@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic.json_schema import JsonDict
 from typing_extensions import TypedDict
 
 SPECIALISTS: tuple[str, ...] = ("branding", "legal", "webdev", "martech", "content", "campaigns")
@@ -41,6 +42,15 @@ class _Model(BaseModel):
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
+_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f" + "".join(f"\\u{ord(ch):04x}" for ch in sorted(BIDI_CONTROLS))
+_STRIPPED = r"[^\S\x1c-\x1f]*"  # what str_strip_whitespace cuts: Python's \s less \x1c-\x1f
+PLAIN_TEXT_PATTERN = rf"^{_STRIPPED}[^{_REFUSED}\s](?:[^{_REFUSED}]*[^{_REFUSED}\s])?{_STRIPPED}$"
+"""JSON Schema of a brief's text: not blank once stripped; no text-direction controls (refused
+below) and no control characters but tab and line breaks (the runs API refuses them: databases
+refuse NUL)."""
+_PLAIN_TEXT: JsonDict = {"pattern": PLAIN_TEXT_PATTERN}
+
+
 def no_bidi_controls(value: str) -> str:
     if any(ch in BIDI_CONTROLS for ch in value):
         raise ValueError("remove the invisible text-direction characters")
@@ -48,9 +58,9 @@ def no_bidi_controls(value: str) -> str:
 
 
 class Company(_Model):
-    name: str = Field(min_length=1, max_length=120)
-    industry: str = Field(min_length=1, max_length=80)
-    location: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, json_schema_extra=_PLAIN_TEXT)
+    industry: str = Field(min_length=1, max_length=80, json_schema_extra=_PLAIN_TEXT)
+    location: str = Field(min_length=1, max_length=120, json_schema_extra=_PLAIN_TEXT)
 
     @field_validator("name", "industry", "location")
     @classmethod
@@ -62,13 +72,24 @@ class Brief(_Model):
     """What the executive asked for; validated once at the edge of the engine."""
 
     company: Company
-    objectives: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+    objectives: list[Annotated[str, Field(min_length=1, max_length=300, json_schema_extra=_PLAIN_TEXT)]] = Field(
         min_length=1, max_length=10
     )
     budget_usd: Decimal = Field(ge=Decimal("100"), le=Decimal("1000000"))
     timeline_days: int = Field(ge=7, le=730)
-    agents: list[str] | None = None
-    ai_cap_usd: Decimal | None = Field(default=None, ge=0)
+    # The schema says what the validator below accepts (it also names the unknown ones).
+    agents: Annotated[
+        list[str] | None,
+        WithJsonSchema({
+            "anyOf": [
+                {"type": "array", "items": {"enum": list(SPECIALISTS)}, "minItems": 1},
+                {"type": "null"},
+            ],
+            "description": "The specialists to run (default: all of them).",
+        }),
+    ] = None
+    # Six places: the AI ledger counts micro-dollars (the run service refused more places anyway).
+    ai_cap_usd: Decimal | None = Field(default=None, ge=0, decimal_places=6)
 
     @field_validator("budget_usd")
     @classmethod

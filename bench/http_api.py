@@ -116,7 +116,7 @@ def seed(database_url: str, instance: Path, runs: int) -> str:
 
     from app import create_app
     from config.settings import load_settings
-    from services import users
+    from services import accounts, users
     from services.db import db, utcnow
     from services.models import Run, RunStatus
 
@@ -124,7 +124,7 @@ def seed(database_url: str, instance: Path, runs: int) -> str:
                                    secret_key=SECRET_KEY, log_level="WARNING"))  # fmt: skip
     with app.app_context():
         upgrade(revision="heads")
-        user = users.create_user(email=EMAIL, role="executive", org_name="Acme", password=PASSWORD).user
+        user = accounts.create_user(email=EMAIL, role="executive", org_name="Acme", password=PASSWORD).user
         _token, plain = users.create_token(user, "bench")
         now = utcnow()
         for n in range(runs):

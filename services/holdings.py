@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # annotations only: the services never import the web layer
     import redis
 
     from config.settings import Settings
+    from services.budgets.ai_ledger import AILedger
     from services.runs import RunService
     from services.throttle import Throttle
 
@@ -33,7 +34,7 @@ class Holdings:
     # The live layer (web/live.py, web/sockets.py): whether it has started, its socket hooks.
     live: dict[str, Any] = field(default_factory=dict)
     websockets: Any = None
-    start_live: Callable[[], None] | None = None
+    start_when_serving: Callable[[dict[str, Any]], None] | None = None
     disconnect_user: Callable[..., Any] | None = None
     end_socket_session: Callable[..., Any] | None = None
     socket_access: Any = None
@@ -43,6 +44,10 @@ class Holdings:
         if self.runs is None:
             raise RuntimeError("the run service is not set up (web/live.py init_live)")
         return self.runs
+
+    def ai_ledger(self) -> AILedger:
+        """The AI-spend ledger every run of this app meters against (the run wiring's)."""
+        return self.run_service().wiring.ai_ledger
 
 
 def install(app: Flask, held: Holdings) -> Holdings:

@@ -12,19 +12,19 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, field_validator
 from sqlalchemy import select
 
-from config.settings import Settings
 from services import audit
 from services.db import db
 from services.llm.config import LLMConfig
@@ -32,7 +32,6 @@ from services.llm.egress import AddressNotAllowed, AllowList, check_base_url
 from services.llm.registry import STRUCTURED_OUTPUT_MODES, ModelRegistry, load_registry
 from services.models import User
 from services.models.provider import ProviderSetting
-from services.wiring import llm_config
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +49,36 @@ class ProviderSettingsError(ValueError):
         self.errors = errors
 
 
+# Blank (keep the stored key), or 8 to 500 characters without spaces, around which spaces are cut.
+API_KEY_PATTERN = r"^\s*(\S{8,500})?\s*$"
+
+
+# A base URL as `ProviderChange` takes it: blank, or http(s)://host[:port][path] with no credentials,
+# spaces or control characters; the host a name or a bracketed IPv6 address, the port 1 to 65535.
+# The validator holds values to it too, so the schema is exactly what is accepted.
+_H16 = "[0-9A-Fa-f]{1,4}"
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_LS32 = rf"(?:{_H16}:{_H16}|{_OCTET}(?:\.{_OCTET}){{3}})"
+_IPV6 = "|".join(  # RFC 3986's IPv6address, which is what `ipaddress` parses (without a zone)
+    [rf"(?:{_H16}:){{6}}{_LS32}", rf"::(?:{_H16}:){{5}}{_LS32}", rf"(?:{_H16})?::(?:{_H16}:){{4}}{_LS32}"]
+    + [rf"(?:(?:{_H16}:){{0,{n - 1}}}{_H16})?::(?:{_H16}:){{{4 - n}}}{_LS32}" for n in (2, 3, 4)]
+    + [rf"(?:(?:{_H16}:){{0,4}}{_H16})?::{_LS32}", rf"(?:(?:{_H16}:){{0,5}}{_H16})?::{_H16}"]
+    + [rf"(?:(?:{_H16}:){{0,6}}{_H16})?::"]
+)
+_PORT = "0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+_EDGE = r"[^\S\x1c-\x1f]*"  # the whitespace pydantic strips (Python's \s less \x1c-\x1f)
+BASE_URL_PATTERN = (
+    rf"^{_EDGE}(?:[Hh][Tt][Tt][Pp][Ss]?://(?:[\w.~%!$&'()*+,;=-]+|\[(?:{_IPV6})\])(?::{_PORT})?"
+    rf"(?:[/?#][^\s\x00-\x1f\x7f]*)?)?{_EDGE}$"
+)
+_BASE_URL = re.compile(BASE_URL_PATTERN)
+
+
+def _or_blank(schema: dict[str, Any]) -> None:
+    """The JSON Schema of an optional number that a blank string also sets to "unset" (a form's empty field)."""
+    schema["anyOf"] = [*schema.get("anyOf", []), {"type": "string", "pattern": r"^\s*$"}]
+
+
 class ProviderChange(BaseModel):
     """What an admin submits. Blank key fields keep the stored key; `clear_*` removes it."""
 
@@ -57,20 +86,21 @@ class ProviderChange(BaseModel):
 
     provider: Literal["", "openai", "anthropic", "offline"] = ""
     model: str = Field("", max_length=100)
-    openai_base_url: str = Field("", max_length=300)
-    anthropic_base_url: str = Field("", max_length=300)
-    openai_api_key: SecretStr = SecretStr("")
-    anthropic_api_key: SecretStr = SecretStr("")
-    clear_openai_api_key: bool = False
-    clear_anthropic_api_key: bool = False
+    openai_base_url: str = Field("", max_length=300, json_schema_extra={"pattern": BASE_URL_PATTERN})
+    anthropic_base_url: str = Field("", max_length=300, json_schema_extra={"pattern": BASE_URL_PATTERN})
+    openai_api_key: SecretStr = Field(SecretStr(""), json_schema_extra={"pattern": API_KEY_PATTERN})
+    anthropic_api_key: SecretStr = Field(SecretStr(""), json_schema_extra={"pattern": API_KEY_PATTERN})
+    # Strict: "false" or 0 must not clear a key (the HTML form sends its checkbox as a real bool).
+    clear_openai_api_key: StrictBool = False
+    clear_anthropic_api_key: StrictBool = False
     # Blank: the registry entry's (or the environment's) value.
     structured_output: Literal[
         "", "auto", "json_schema", "json_object_schema", "json_object", "prompt", "tool", "output_format"
     ] = ""
-    input_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000, decimal_places=6)
-    output_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000, decimal_places=6)
-    context_window: int | None = Field(None, ge=256, le=100_000_000)
-    timeout_seconds: float | None = Field(None, gt=0, le=3600)
+    input_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000, decimal_places=6, json_schema_extra=_or_blank)
+    output_usd_per_mtok: Decimal | None = Field(None, ge=0, le=10_000, decimal_places=6, json_schema_extra=_or_blank)
+    context_window: int | None = Field(None, ge=256, le=100_000_000, json_schema_extra=_or_blank)
+    timeout_seconds: float | None = Field(None, gt=0, le=3600, json_schema_extra=_or_blank)
 
     @field_validator("input_usd_per_mtok", "output_usd_per_mtok", "context_window", "timeout_seconds", mode="before")
     @classmethod
@@ -88,9 +118,13 @@ class ProviderChange(BaseModel):
         if parts.username or parts.password:
             raise ValueError("put credentials in the API key field, not in the URL")
         try:
-            parts.port  # noqa: B018 - urlsplit checks the port only when asked
+            port = parts.port  # urlsplit checks the port only when asked
         except ValueError:
-            raise ValueError("the port must be a number from 1 to 65535") from None
+            port = 0
+        if port == 0:
+            raise ValueError("the port must be a number from 1 to 65535")
+        if not _BASE_URL.fullmatch(value):
+            raise ValueError("enter a URL like https://host:port/path, without spaces or control characters")
         return value.rstrip("/")
 
     @field_validator("openai_api_key", "anthropic_api_key")
@@ -286,11 +320,6 @@ def _decrypt(box: Fernet, token: str | None, org_id: int, name: str) -> str | No
         # SECRET_KEY changed since the key was saved: the admin has to enter it again.
         log.warning("stored API key cannot be decrypted", extra={"org_id": org_id, "key": name})
         return None
-
-
-def environment_llm_config(settings: Settings) -> LLMConfig:
-    """The LLM configuration from the environment alone (what holds when no admin set anything)."""
-    return llm_config(settings)
 
 
 def llm_config_for(org_id: int, base: LLMConfig, *, secret_key: str) -> LLMConfig:

@@ -14,7 +14,7 @@ backoff instead of exiting, since a run's state is in the database, not in Redis
 of a job that ended during the outage is lost (harmless), and the watch's sweep enqueues again what
 waits when Redis comes back empty.
 
-On SIGTERM (or SIGINT) the worker stops dequeuing and drains (`services.shutdown`): the run stops
+On SIGTERM (or SIGINT) the worker stops dequeuing and drains (`services/runs/drain.py`): the run stops
 at its next LLM call, is released and enqueued for another worker, and the process exits 0. A run
 that has not stopped when `shutdown_grace_seconds` are over is released anyway; a second signal
 does that at once.
@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import logging
 import signal
-import time
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import timedelta
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import gevent
 import redis
-from flask import Flask, current_app
+from flask import Flask
 from rq import SimpleWorker, get_current_job
 from rq.exceptions import StopRequested
 from rq.job import Job
@@ -42,15 +41,15 @@ from rq.utils import now as rq_now
 from rq.worker import WorkerStatus
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
-from services import shutdown
 from services.holdings import holdings
-from services.runs import lease
+from services.runs.drain import ShutdownRequested
+from services.runs.host import RunHost
 from services.runs.queue import RunQueue
-from services.shutdown import Drain, ShutdownRequested
 
 log = logging.getLogger(__name__)
 
-HOST_KEY = "catalyst.worker"
+# The host of the worker executing a job in this greenlet (set around each job by RunWorker).
+_executing_host: ContextVar[RunHost | None] = ContextVar("executing_host", default=None)
 # Redis is away (refused, reset, or no answer): wait for it. Other Redis errors are bugs and surface.
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
 REDIS_WAIT_MAX_SECONDS = 5.0
@@ -87,150 +86,11 @@ def until_redis_answers(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def perform_run(run_id: str) -> str:
     """The RQ job: execute one run in this worker. Returns executed, skipped, released or deferred."""
-    host: RunHost | None = current_app.extensions.get(HOST_KEY)
+    host = _executing_host.get()
     if host is None:
         raise RuntimeError("perform_run executes inside `flask --app app worker` only")
     job = get_current_job()
     return host.perform(run_id, job.id if job is not None else None)
-
-
-class RunHost:
-    """Executes runs in this process: claim, keep the lease, execute, release at shutdown."""
-
-    def __init__(
-        self,
-        app: Flask,
-        service: Any,
-        queue: RunQueue,
-        drain: Drain,
-        *,
-        heartbeat_seconds: float = 5.0,
-        stale_after_seconds: float = 30.0,
-        poll_seconds: float = 2.0,
-        max_recoveries: int = 3,
-        maintenance_seconds: float = 300.0,
-    ) -> None:
-        self.app = app
-        self.service = service
-        self.queue = queue
-        self.drain = drain
-        # Several heartbeats per stale period, or a live worker could lose its run to another.
-        self.heartbeat_seconds = min(heartbeat_seconds, stale_after_seconds / 3)
-        self.stale_after = timedelta(seconds=stale_after_seconds)
-        self.poll_seconds = poll_seconds
-        self.max_recoveries = max_recoveries
-        self.maintenance_seconds = maintenance_seconds
-        self.held: set[str] = set()
-        self._watcher: gevent.Greenlet | None = None
-        self._last_beat = self._last_look = self._last_maintenance = -1e9
-
-    @property
-    def owner(self) -> str:
-        return self.service.owner
-
-    @property
-    def engine(self) -> Any:
-        return self.service.engine
-
-    # --- one job -------------------------------------------------------------------------------
-
-    def perform(self, run_id: str, job_id: str | None = None) -> str:
-        try:
-            self.queue.taken(run_id, job_id)
-        except redis.RedisError as exc:  # the marker only dedupes enqueues; the claim below decides
-            log.warning("could not clear the run's queue marker", extra={"run_id": run_id, "error": str(exc)})
-        if self.drain.active:
-            self.queue.notify(run_id, reason="deferred", replace_marker=True)  # leave it to another worker
-            return "deferred"
-        # Busy before the claim lands: the watch greenlet releases runs held here but not busy.
-        self.held.add(run_id)
-        if not lease.claim(self.engine, run_id, self.owner):
-            self.held.discard(run_id)
-            log.info("run not claimable (another worker has it, or it ended)", extra={"run_id": run_id})
-            return "skipped"
-        try:
-            with self.app.app_context():
-                self.service.executor.execute(run_id)
-            return "executed"
-        except ShutdownRequested:
-            self.hand_on(run_id)
-            return "released"
-        finally:
-            self.held.discard(run_id)
-
-    def hand_on(self, run_id: str) -> bool:
-        """Release a run this worker holds and enqueue it for the next worker."""
-        if not lease.release(self.engine, run_id, self.owner):
-            return False
-        log.info("run released for another worker", extra={"run_id": run_id})
-        self.queue.notify(run_id, reason="released", replace_marker=True)
-        return True
-
-    def hand_on_all(self) -> list[str]:
-        return [run_id for run_id in sorted(self.held) if self.hand_on(run_id)]
-
-    # --- the watch greenlet --------------------------------------------------------------------
-
-    def start(self) -> None:
-        if self._watcher is None:
-            self._watcher = gevent.spawn(self._watch)
-
-    def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.kill(block=False)
-            self._watcher = None
-
-    def _watch(self) -> None:
-        while True:
-            try:
-                self.tick()
-            except (redis.RedisError, OSError) as exc:
-                log.warning("worker watch pass failed; retrying", extra={"error": str(exc)})
-            except Exception:  # a database blip must not end the watch
-                log.exception("worker watch pass failed; retrying")
-            gevent.sleep(min(self.poll_seconds, self.heartbeat_seconds))
-
-    def tick(self) -> None:
-        """Renew the lease when due; every poll, recover orphaned runs and runs without a job."""
-        now = time.monotonic()
-        if self.held and now - self._last_beat >= self.heartbeat_seconds:
-            lease.renew(self.engine, self.held, self.owner)
-            self._last_beat = now
-        if self.drain.active or now - self._last_look < self.poll_seconds:
-            return
-        self._last_look = now
-        orphans = lease.take_back_orphans(
-            self.engine, here=self.owner, stale_after=self.stale_after, busy=self.held
-        )
-        for orphan in orphans:
-            log.warning(
-                "recovering a run whose worker is gone",
-                extra={
-                    "run_id": orphan.run_id,
-                    "previous_owner": orphan.previous_owner,
-                    "recoveries": orphan.recoveries,
-                },
-            )
-            if orphan.recoveries > self.max_recoveries:
-                self._fail_crash_loop(orphan.run_id)
-            else:
-                self.queue.notify(orphan.run_id, reason="recovered", replace_marker=True)
-        waiting = lease.waiting_runs(self.engine, settled_for=timedelta(seconds=2 * self.poll_seconds))
-        for run_id in self.queue.unqueued(waiting):
-            log.info("run waits without a job in the queue; enqueueing it", extra={"run_id": run_id})
-            self.queue.notify(run_id, reason="sweep", replace_marker=True)
-        maintenance = getattr(self.service.scheduler, "maintenance", None)
-        if maintenance is not None and now - self._last_maintenance >= self.maintenance_seconds:
-            self._last_maintenance = now
-            with self.app.app_context():
-                maintenance()
-
-    def _fail_crash_loop(self, run_id: str) -> None:
-        if lease.claim(self.engine, run_id, self.owner):
-            with self.app.app_context():
-                self.service.executor.fail(
-                    run_id, "crash_loop", "the run stopped its worker repeatedly and was not restarted"
-                )
 
 
 class RunWorker(SimpleWorker):
@@ -354,6 +214,7 @@ class RunWorker(SimpleWorker):
         enqueued again by the watch's sweep. The worker then waits for Redis and dequeues on.
         """
         keep_alive = gevent.spawn(self._keep_alive, job)
+        executing = _executing_host.set(self.host)
         try:
             super().execute_job(job, queue)
         except REDIS_DOWN as exc:
@@ -364,6 +225,7 @@ class RunWorker(SimpleWorker):
             with suppress(*REDIS_DOWN):
                 self.set_state(WorkerStatus.IDLE)  # sets the local state before it writes to Redis
         finally:
+            _executing_host.reset(executing)
             keep_alive.kill(block=False)
 
     def _keep_alive(self, job: Job) -> None:
@@ -387,18 +249,15 @@ def build_worker(
     if not settings.redis_url:
         raise RuntimeError("a run worker needs REDIS_URL (the job queue and the Socket.IO message queue)")
     service = holdings(app).run_service()
-    drain = shutdown.install(service)
     queue = RunQueue.from_url(settings.redis_url)
     host = RunHost(
         app,
         service,
         queue,
-        drain,
         heartbeat_seconds=heartbeat_seconds,
         stale_after_seconds=stale_after_seconds,
         poll_seconds=poll_seconds,
     )
-    app.extensions[HOST_KEY] = host
     # Its own connection: RQ raises the socket timeout of its pool for the blocking dequeue.
     connection = redis.Redis.from_url(settings.redis_url)
     return RunWorker(

@@ -7,24 +7,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
 from config.settings import load_settings
-from services import users as accounts
+from services import accounts
 from services.db import db
 from services.models import User
+from tests.support import sharding
+from tests.support.databases import fresh_postgres, fresh_sqlite
+from tests.support.isolation import pg_database, pg_url, redis_url
 
-PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-# The web tests reset their own database; the engine tests share `catalyst_test` by thread id.
-PG_DB = "catalyst_test_app"
-PG_URL = os.environ.get("TEST_DATABASE_URL", f"postgresql://postgres@127.0.0.1:5432/{PG_DB}")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# The web tests get a fresh database each (tests/support/databases.py); the engine tests share
+# `catalyst_test` by thread id. Names and indexes depend on the run and worker (isolation.py).
+PG_DB = pg_database("catalyst_test_app")
+PG_URL = os.environ.get("TEST_DATABASE_URL", pg_url("catalyst_test_app"))
+REDIS_URL = os.environ.get("TEST_REDIS_URL", redis_url(15))
 PASSWORD = "correct horse battery staple"
 BACKENDS = ["sqlite", "postgres"]
 
@@ -50,24 +51,16 @@ def llama_base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
-    """The test database, created when missing."""
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        if not conn.execute("select 1 from pg_database where datname = %s", (PG_DB,)).fetchone():
-            conn.execute(f"create database {PG_DB}")
+    """The test database's URL (each app gets it fresh, see `build_app`)."""
     return PG_URL
 
 
-def reset_postgres(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("drop schema if exists public cascade")
-        conn.execute("create schema public")
-
-
 def build_app(tmp_path: Path, backend: str, postgres_url: str | None = None, **overrides: object) -> Flask:
-    """A test app whose schema comes from the real migrations."""
-    database_url = f"sqlite:///{tmp_path / 'test.db'}" if backend == "sqlite" else postgres_url
+    """A test app on a fresh database migrated to heads (a copy of a template: support/databases.py)."""
     if backend == "postgres":
-        reset_postgres(postgres_url)
+        database_url = fresh_postgres(postgres_url or PG_URL)
+    else:
+        database_url = fresh_sqlite(tmp_path / "test.db")
     settings = load_settings(
         app_env="test",
         instance_path=tmp_path / "instance",
@@ -75,10 +68,7 @@ def build_app(tmp_path: Path, backend: str, postgres_url: str | None = None, **o
         log_level="WARNING",
         **overrides,
     )
-    app = create_app(settings)
-    with app.app_context():
-        upgrade(revision="heads")
-    return app
+    return create_app(settings)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -161,3 +151,11 @@ def auth(client: FlaskClient) -> Auth:
 
 def db_count(table: str) -> int:
     return db.session.execute(text(f"select count(*) from {table}")).scalar_one()  # noqa: S608 - test helper
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    sharding.add_option(parser)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    sharding.select(config, items)

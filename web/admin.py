@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from services import users as accounts
+from services import accounts
+from services import users as credentials  # `users` is a view here
 from services.db import db
 from services.holdings import holdings
 from services.models import ApiToken, Role, User
-from web.auth import require_role, unlock_login
+from web.auth import unlock_login
+from web.lookups import get_or_404
+from web.permissions import require_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _org_user(user_id: int) -> User:
-    """A user of the admin's own organisation, else 404 (ids of other tenants do not exist)."""
-    user = db.session.get(User, user_id)
-    if user is None or user.org_id != current_user.org_id:
-        abort(404)
-    return user
-
-
 @bp.get("/users")
-@require_role("admin")
+@require_admin
 def users():  # noqa: ANN201
     rows = db.session.scalars(select(User).where(User.org_id == current_user.org_id).order_by(User.email)).all()
     tokens = db.session.scalars(
@@ -34,7 +29,7 @@ def users():  # noqa: ANN201
 
 
 @bp.post("/users")
-@require_role("admin")
+@require_admin
 def create_user():  # noqa: ANN201
     form = request.form
     try:
@@ -54,9 +49,9 @@ def create_user():  # noqa: ANN201
 
 
 @bp.post("/users/<int:user_id>/role")
-@require_role("admin")
+@require_admin
 def set_role(user_id: int):  # noqa: ANN201
-    user = _org_user(user_id)
+    user = get_or_404(User, user_id)
     try:
         accounts.set_role(user, request.form.get("role", ""), actor=current_user._get_current_object())
         flash(f"{user.email} is now {user.role.value}.", "success")
@@ -67,9 +62,9 @@ def set_role(user_id: int):  # noqa: ANN201
 
 
 @bp.post("/users/<int:user_id>/active")
-@require_role("admin")
+@require_admin
 def set_active(user_id: int):  # noqa: ANN201
-    user = _org_user(user_id)
+    user = get_or_404(User, user_id)
     active = request.form.get("active") == "1"
     try:
         accounts.set_active(user, active, actor=current_user._get_current_object())
@@ -83,13 +78,13 @@ def set_active(user_id: int):  # noqa: ANN201
 
 
 @bp.post("/users/<int:user_id>/password")
-@require_role("admin")
+@require_admin
 def reset_password(user_id: int):  # noqa: ANN201
     """A generated password, shown once to the admin; it also unlocks the account (the lockout
     message tells the user to ask an admin) and ends every session and remembered device."""
-    user = _org_user(user_id)
+    user = get_or_404(User, user_id)
     try:
-        password = accounts.reset_password(user, actor=current_user._get_current_object())
+        password = credentials.reset_password(user, actor=current_user._get_current_object())
     except accounts.AccountError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -102,20 +97,20 @@ def reset_password(user_id: int):  # noqa: ANN201
 
 
 @bp.post("/users/<int:user_id>/sessions")
-@require_role("admin")
+@require_admin
 def revoke_sessions(user_id: int):  # noqa: ANN201
-    user = _org_user(user_id)
-    accounts.logout_everywhere(user, actor=current_user._get_current_object())
+    user = get_or_404(User, user_id)
+    credentials.logout_everywhere(user, actor=current_user._get_current_object())
     holdings().disconnect_user(user.id)
     flash(f"{user.email} is logged out everywhere.", "success")
     return redirect(url_for("admin.users"))
 
 
 @bp.post("/tokens")
-@require_role("admin")
+@require_admin
 def create_token():  # noqa: ANN201
     try:
-        _token, plain = accounts.create_token(
+        _token, plain = credentials.create_token(
             current_user._get_current_object(), request.form.get("name", ""), actor=current_user._get_current_object()
         )
     except accounts.AccountError as exc:
@@ -126,11 +121,9 @@ def create_token():  # noqa: ANN201
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-@require_role("admin")
+@require_admin
 def revoke_token(token_id: int):  # noqa: ANN201
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user.org_id != current_user.org_id:
-        abort(404)
-    accounts.revoke_token(token, actor=current_user._get_current_object())
+    token = get_or_404(ApiToken, token_id)
+    credentials.revoke_token(token, actor=current_user._get_current_object())
     flash(f"Token {token.name} revoked.", "success")
     return redirect(url_for("admin.users"))

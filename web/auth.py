@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import timedelta
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,7 +24,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import decode_cookie, encode_cookie
 
-from services import users as accounts
+from services import users
 from services.db import db, utcnow
 from services.holdings import holdings
 from services.models import User
@@ -54,9 +53,9 @@ def init_auth(app: Flask) -> None:
 
 def _load_user(identity: str) -> User | None:
     """Flask-Login's loader, for the session's identity and for the remember cookie's."""
-    if accounts.is_remember_identity(identity):
+    if users.is_remember_identity(identity):
         return _restore_remembered(identity)
-    return accounts.load_session_user(identity)
+    return users.load_session_user(identity)
 
 
 def _restore_remembered(identity: str) -> User | None:
@@ -71,8 +70,8 @@ def _restore_remembered(identity: str) -> User | None:
         return None
     if decode_cookie(request.cookies.get(_remember_cookie_name(), "")) != identity:
         return None
-    outcome = accounts.restore_remembered(identity)
-    if isinstance(outcome, accounts.RememberRefused):
+    outcome = users.restore_remembered(identity)
+    if isinstance(outcome, users.RememberRefused):
         g.forget_remember_cookie = outcome.forget
         return None
     _start_session(outcome.user, fresh=False)
@@ -123,7 +122,7 @@ def _user_from_bearer(req) -> User | None:  # noqa: ANN001 - flask.Request
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    user = accounts.authenticate_token(token.strip())
+    user = users.authenticate_token(token.strip())
     if user is not None:
         g.auth_via_token = True
     return user
@@ -187,7 +186,7 @@ def login():  # noqa: ANN201
     _start_session(user)
     if request.form.get("remember"):
         # Our own per-device token, not Flask-Login's cookie (which is the session identity itself).
-        g.remember_cookie = accounts.remember_device(user, _remember_lifetime())
+        g.remember_cookie = users.remember_device(user, _remember_lifetime())
     log.info("login", extra={"user_id": user.id})
     return redirect(safe_next(request.form.get("next")) or url_for("dashboard.index"))
 
@@ -211,7 +210,7 @@ def _locked_out(email: str, retry_after: int):  # noqa: ANN202
 @bp.post("/logout")
 @login_required
 def logout():  # noqa: ANN201
-    accounts.forget_remembered(current_user._get_current_object())  # every device's, not only this one
+    users.forget_remembered(current_user._get_current_object())  # every device's, not only this one
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -221,7 +220,7 @@ def logout():  # noqa: ANN201
 @bp.post("/logout-everywhere")
 @login_required
 def logout_everywhere():  # noqa: ANN201
-    accounts.logout_everywhere(current_user._get_current_object(), actor=current_user._get_current_object())
+    users.logout_everywhere(current_user._get_current_object(), actor=current_user._get_current_object())
     holdings().disconnect_user(current_user.id)
     logout_user()
     session.clear()
@@ -257,13 +256,13 @@ def change_password():  # noqa: ANN201
         return page, 429, {"Retry-After": str(verdict.retry_after)}
     form = request.form
     try:
-        accounts.change_password(
+        users.change_password(
             user,
             current=form.get("current_password", "")[:1024],
             new=form.get("new_password", "")[:1025],  # one over the limit, so an overlong one is refused
             confirm=form.get("confirm_password", "")[:1025],
         )
-    except accounts.AccountError as exc:
+    except users.AccountError as exc:
         db.session.rollback()
         if exc.field == "current_password":
             throttle.hit(settings.login_limit_per_account, *key)
@@ -277,19 +276,3 @@ def change_password():  # noqa: ANN201
     flash("Your password is changed. You are logged out on every other device.", "success")
     return _forget_remembered(redirect(url_for("dashboard.index")))
 
-
-def require_role(*roles: str):  # noqa: ANN201
-    """View decorator: 403 unless the current user has one of the roles."""
-    from functools import wraps
-
-    def decorator(view):  # noqa: ANN001, ANN202
-        @wraps(view)
-        @login_required
-        def wrapper(*args: Any, **kwargs: Any):  # noqa: ANN202
-            if current_user.role.value not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
-from services import users as accounts
+from services import accounts, users
 from services.db import db
 from services.models import User
 
@@ -73,7 +73,7 @@ def users_deactivate(email: str, org_name: str | None) -> None:
 @click.option("--org", "org_name", default=None, help="When the email has accounts in several organisations.")
 def tokens_create(email: str, name: str, org_name: str | None) -> None:
     try:
-        _token, plain = accounts.create_token(_user_or_fail(email, org_name), name)
+        _token, plain = users.create_token(_user_or_fail(email, org_name), name)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(plain)

@@ -21,10 +21,9 @@ from agents.workflow import Outcome, Workflow
 from services.db import db
 from services.events import Publish
 from services.holdings import holdings
-from services.llm import LLMConfig, LLMConfigError, build_llm_client, checked_model
+from services.llm import LLMConfig, LLMConfigError, checked_model
 from services.models import Run, User
 from services.runs import RunConflict, RunForbidden, RunInvalid, lease
-from services.wiring import llm_config
 
 runs_cli = AppGroup("runs", help="Run the agent workflow from the terminal.")
 
@@ -81,11 +80,10 @@ def start(
         raise SystemExit(2) from None
 
     display = TerminalDisplay(click.echo)
-    provider = _provider_line(llm_config(settings))
     if as_email:
-        run_id, outcome = _stored_run(as_email, brief, display, provider, approve_overrun, cut)
+        run_id, outcome = _stored_run(as_email, brief, display, approve_overrun, cut)
     else:
-        run_id, outcome = _dry_run(settings, brief, policy, display, provider, approve_overrun, cut)
+        run_id, outcome = _dry_run(settings, brief, policy, display, approve_overrun, cut)
 
     if outcome.status == "completed":
         path = out or Path(f"report-{run_id}.md")
@@ -118,13 +116,17 @@ def _provider_line(config: LLMConfig) -> str:
 
 
 def _dry_run(
-    settings: Any, brief: Brief, policy: str | None, display: TerminalDisplay, provider: str,
-    approve: bool | None, cut: tuple[str, ...],
+    settings: Any, brief: Brief, policy: str | None, display: TerminalDisplay, approve: bool | None,
+    cut: tuple[str, ...],
 ) -> tuple[str, Outcome]:
-    """The workflow in memory: nothing is stored, nothing appears in the web app."""
+    """The workflow in memory, on the environment's provider: nothing is stored or metered, nothing
+    appears in the web app (no organisation: its settings and caps do not apply)."""
     run_id = f"cli-{uuid.uuid4().hex[:12]}"
+    wiring = holdings().run_service().wiring
+    config = wiring.llm_config(None)
+    provider = _provider_line(config)
     try:
-        llm = build_llm_client(llm_config(settings))
+        llm = wiring.client(config, run_id)
     except LLMConfigError as exc:
         click.echo(f"error: the AI provider is not set up correctly: {exc}", err=True)
         raise SystemExit(2) from None
@@ -143,8 +145,7 @@ def _dry_run(
 
 
 def _stored_run(
-    email: str, brief: Brief, display: TerminalDisplay, provider: str, approve: bool | None,
-    cut: tuple[str, ...],
+    email: str, brief: Brief, display: TerminalDisplay, approve: bool | None, cut: tuple[str, ...]
 ) -> tuple[str, Outcome]:
     """Create the run as `email` and execute it here, through the same service as the web app."""
     service = holdings().runs
@@ -158,6 +159,7 @@ def _stored_run(
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
     run_id = run.id
+    provider = _provider_line(service.wiring.llm_config(user.org_id))
     click.echo(f"run {run_id} · {provider} · stored as {user.email}; in the web app at /runs/{run_id}")
     service.executor.publish = _shown(display, service.executor.publish)
     while True:

@@ -30,114 +30,40 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, or_, select, update
+from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from agents.ports import AIBudgetExhausted
-from services.budgets.money import MICRO, micros_to_usd, month_of, usd_to_micros
-from services.db import table_of, utcnow
-from services.models import Run, RunStatus
-from services.models.budgets import AICall, AIOrgMonthSpend, AIRunSpend, AIThresholdClaim, OrgBudgetSettings
+from services.budgets.ai_usage import (
+    CALLS,
+    CLAIMS,
+    ORG_SPEND,
+    RELEASED,
+    RESERVED,
+    RUN_SPEND,
+    RUNS,
+    SETTLED,
+    CallRecord,
+    CapReached,
+    Counters,
+    LedgerReads,
+    ScopeUsage,
+    UnknownCall,
+)
+from services.budgets.money import micros_to_usd, month_of, usd_to_micros
+from services.db import utcnow
+from services.models import RunStatus
 
 log = logging.getLogger(__name__)
 
-CALLS = table_of(AICall)
-RUN_SPEND = table_of(AIRunSpend)
-ORG_SPEND = table_of(AIOrgMonthSpend)
-CLAIMS = table_of(AIThresholdClaim)
-ORG_SETTINGS = table_of(OrgBudgetSettings)
-RUNS = table_of(Run)
 
-RESERVED, SETTLED, RELEASED = "reserved", "settled", "released"
-
-
-@dataclass(frozen=True)
-class ScopeUsage:
-    """AI spend against one cap: the run's, or the organisation's for one month."""
-
-    scope: str  # "run" | "org"
-    settled: Decimal
-    reserved: Decimal
-    cap: Decimal | None  # None: an admin chose no monthly cap (a run always has a cap)
-    month: str | None = None
-
-    @property
-    def committed(self) -> Decimal:
-        """What counts against the cap: settled spend plus reservations of calls in flight."""
-        return self.settled + self.reserved
-
-    def to_json(self) -> dict[str, Any]:
-        data = {
-            "used": str(self.settled),
-            "reserved": str(self.reserved),
-            "cap": None if self.cap is None else str(self.cap.quantize(MICRO)),
-        }
-        if self.month:
-            data["month"] = self.month
-        return data
-
-
-@dataclass(frozen=True)
-class CallRecord:
-    """A call's ledger row after an operation, with both scopes' usage at that moment."""
-
-    call_key: str
-    status: str
-    reserved: Decimal
-    settled: Decimal
-    month: str
-    fresh: bool  # False when the operation was a repeat that changed nothing
-    run: ScopeUsage
-    org: ScopeUsage
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    """What a settled call answered and cost, as the ledger kept it."""
-
-    call_key: str
-    answer: dict[str, Any]
-    provider: str
-    model: str
-    input_tokens: int
-    output_tokens: int
-    cost: Decimal
-
-
-class CapReached(AIBudgetExhausted):
-    """A reservation refused because it would pass a cap; carries both scopes' usage."""
-
-    def __init__(
-        self, scope: str, usage: ScopeUsage, *, requested: Decimal, run: ScopeUsage, org: ScopeUsage
-    ):
-        super().__init__(scope, usage.committed, usage.cap)
-        self.requested = requested
-        self.run = run
-        self.org = org
-
-
-class UnknownCall(LookupError):
-    """Settling or releasing a call that was never reserved."""
-
-
-class UnknownRun(LookupError):
-    """The run does not exist, so nothing can be reserved for it."""
-
-
-@dataclass
-class _Counters:
-    reserved: int
-    settled: int
-
-
-class AILedger:
-    """Row-locked AI-spend accounting over a SQLAlchemy engine (no Flask needed)."""
+class AILedger(LedgerReads):
+    """Row-locked AI-spend accounting over a SQLAlchemy engine (no Flask needed): reservations,
+    settlements and releases; the reads it shares with reports are `LedgerReads`'."""
 
     def __init__(
         self,
@@ -146,9 +72,7 @@ class AILedger:
         default_monthly_cap: Decimal,
         clock: Callable[[], datetime] = utcnow,
     ):
-        self.engine = engine
-        self.default_monthly_cap = default_monthly_cap
-        self._clock = clock
+        super().__init__(engine, default_monthly_cap=default_monthly_cap, clock=clock)
         self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
 
     # --- transactions and locks -------------------------------------------------------------
@@ -174,7 +98,7 @@ class AILedger:
         extra: dict[str, Any],
         amount: int,
         cap: int | None,
-    ) -> _Counters | None:
+    ) -> Counters | None:
         """Add `amount` to a counter's reservations if that keeps it within `cap` (None: no cap)."""
         where = [table.c[name] == value for name, value in key.items()]
         within = [] if cap is None else [table.c.reserved_micros + table.c.settled_micros + amount <= cap]
@@ -195,11 +119,11 @@ class AILedger:
                 .on_conflict_do_nothing()
             )
             row = conn.execute(take).first()
-        return _Counters(row.reserved_micros, row.settled_micros) if row else None
+        return Counters(row.reserved_micros, row.settled_micros) if row else None
 
     def _add(
         self, conn: Connection, table: Table, key: dict[str, Any], *, reserved: int, settled: int
-    ) -> _Counters:
+    ) -> Counters:
         row = conn.execute(
             update(table)
             .where(*(table.c[name] == value for name, value in key.items()))
@@ -209,61 +133,7 @@ class AILedger:
             )
             .returning(table.c.reserved_micros, table.c.settled_micros)
         ).one()
-        return _Counters(row.reserved_micros, row.settled_micros)
-
-    # --- reads --------------------------------------------------------------------------------
-
-    def _caps(self, conn: Connection, run_id: str) -> tuple[int, Decimal, Decimal | None]:
-        """(org id, run cap, org monthly cap or None for none) in one query."""
-        row = conn.execute(
-            select(
-                RUNS.c.org_id, RUNS.c.ai_cap_usd, ORG_SETTINGS.c.monthly_ai_cap_usd,
-                ORG_SETTINGS.c.no_monthly_ai_cap,
-            )
-            .select_from(RUNS.outerjoin(ORG_SETTINGS, ORG_SETTINGS.c.org_id == RUNS.c.org_id))
-            .where(RUNS.c.id == run_id)
-        ).first()  # fmt: skip
-        if row is None:
-            raise UnknownRun(f"no run {run_id!r}")
-        org_cap = self._monthly(row.monthly_ai_cap_usd, row.no_monthly_ai_cap)
-        return row.org_id, Decimal(row.ai_cap_usd), org_cap
-
-    def _org_cap(self, conn: Connection, org_id: int) -> Decimal | None:
-        row = conn.execute(
-            select(ORG_SETTINGS.c.monthly_ai_cap_usd, ORG_SETTINGS.c.no_monthly_ai_cap)
-            .where(ORG_SETTINGS.c.org_id == org_id)
-        ).first()
-        if row is None:
-            return self.default_monthly_cap
-        return self._monthly(row.monthly_ai_cap_usd, row.no_monthly_ai_cap)
-
-    def _monthly(self, cap: Any, none_chosen: bool | None) -> Decimal | None:
-        if none_chosen:
-            return None
-        return self.default_monthly_cap if cap is None else Decimal(cap)
-
-    def _call(self, conn: Connection, run_id: str, call_key: str) -> Any:
-        return conn.execute(
-            select(CALLS).where(CALLS.c.run_id == run_id, CALLS.c.call_key == call_key)
-        ).first()
-
-    def _counters(self, conn: Connection, table: Table, key: dict[str, Any]) -> _Counters:
-        row = conn.execute(
-            select(table.c.reserved_micros, table.c.settled_micros).where(
-                *(table.c[name] == value for name, value in key.items())
-            )
-        ).first()
-        return _Counters(row.reserved_micros, row.settled_micros) if row else _Counters(0, 0)
-
-    @staticmethod
-    def _usage(scope: str, counters: _Counters, cap: Decimal | None, month: str | None = None) -> ScopeUsage:
-        return ScopeUsage(
-            scope=scope,
-            settled=micros_to_usd(counters.settled),
-            reserved=micros_to_usd(counters.reserved),
-            cap=cap,
-            month=month,
-        )
+        return Counters(row.reserved_micros, row.settled_micros)
 
     def _unchanged(
         self, conn: Connection, call: Any, run_cap: Decimal, org_cap: Decimal | None
@@ -447,34 +317,6 @@ class AILedger:
             org=org,
         )
 
-    def stored_answer(self, run_id: str, call_id: str) -> StoredAnswer | None:
-        """The latest settled attempt of a call (`call_id` or `call_id#n`) that kept its answer."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(
-                    CALLS.c.call_key, CALLS.c.answer, CALLS.c.provider, CALLS.c.model, CALLS.c.input_tokens,
-                    CALLS.c.output_tokens, CALLS.c.settled_micros,
-                )
-                .where(
-                    CALLS.c.run_id == run_id,
-                    or_(
-                        CALLS.c.call_key == call_id,
-                        CALLS.c.call_key.startswith(f"{call_id}#", autoescape=True),
-                    ),
-                    CALLS.c.status == SETTLED,
-                    CALLS.c.answer.is_not(None),
-                )
-                .order_by(CALLS.c.id.desc())
-                .limit(1)
-            ).first()  # fmt: skip
-        if row is None or not isinstance(row.answer, dict):
-            return None
-        return StoredAnswer(
-            call_key=row.call_key, answer=row.answer, provider=row.provider, model=row.model,
-            input_tokens=row.input_tokens,
-            output_tokens=row.output_tokens, cost=micros_to_usd(row.settled_micros),
-        )  # fmt: skip
-
     def release_open(self, run_id: str, *, error: str = "run_finished") -> int:
         """Release every reservation a run still holds (the run ended or its process died)."""
         with self.engine.connect() as conn:
@@ -524,27 +366,6 @@ class AILedger:
             for row in rows
             if (record := self.release(row.run_id, row.call_key, error="run_finished")) and record.fresh
         )
-
-    def run_usage(self, run_id: str) -> ScopeUsage:
-        """The run's AI spend against its cap."""
-        with self.engine.connect() as conn:
-            _, cap, _ = self._caps(conn, run_id)
-            return self._usage("run", self._counters(conn, RUN_SPEND, {"run_id": run_id}), cap)
-
-    def usage_estimated(self, run_id: str) -> bool:
-        """True when a call of the run had no usage from its server (its tokens are our estimate)."""
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                select(CALLS.c.id).where(CALLS.c.run_id == run_id, CALLS.c.usage_estimated.is_(True)).limit(1)
-            ).first()
-        return found is not None
-
-    def org_usage(self, org_id: int, month: str | None = None) -> ScopeUsage:
-        """The organisation's AI spend in a UTC month (default: this month) against its cap."""
-        month = month or month_of(self._clock())
-        with self.engine.connect() as conn:
-            counters = self._counters(conn, ORG_SPEND, {"org_id": org_id, "month": month})
-            return self._usage("org", counters, self._org_cap(conn, org_id), month)
 
     def claim_org_threshold(self, org_id: int, month: str, level: int, run_id: str) -> bool:
         """Make `run_id` the announcer of an org threshold level, unless another run already is."""

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from services.db import db
 from services.models import AuditEntry
+from services.pagination import paginate
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,9 @@ def audit_entries(
         query = query.where(AuditEntry.created_at >= since)
     if until is not None:
         query = query.where(AuditEntry.created_at < until)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    entries = db.session.scalars(
-        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    found = paginate(
+        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()), page=page, per_page=per_page
     )
-    return AuditPage(items=[serialise(entry) for entry in entries], total=total, page=page, per_page=per_page)
+    return AuditPage(
+        items=[serialise(entry) for entry in found.items], total=found.total, page=found.page, per_page=found.per_page
+    )

@@ -19,7 +19,8 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from agents.ports import EventSink, LLMClient, LLMRequest, LLMResponse
-from services.budgets.ai_ledger import RESERVED, AILedger, CallRecord, CapReached, ScopeUsage
+from services.budgets.ai_ledger import AILedger
+from services.budgets.ai_usage import RESERVED, CallRecord, CapReached, ScopeUsage
 from services.budgets.thresholds import reached_levels, threshold_data, threshold_key
 from services.storage_patience import patiently
 

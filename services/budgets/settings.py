@@ -10,14 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from flask import has_app_context
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
 
 from config.settings import Settings
 from services import audit
 from services.budgets.money import MICRO, plain
 from services.db import db
-from services.holdings import holdings
 from services.models import Run, User
 from services.models.budgets import OrgBudgetSettings
 
@@ -31,7 +29,20 @@ MonthlyCap = Annotated[Decimal, Field(ge=0, le=MAX_MONTHLY_AI_CAP, decimal_place
 RunCap = Annotated[Decimal, Field(ge=0, le=MAX_RUN_AI_CAP, decimal_places=6)]
 RunBudget = Annotated[Decimal, Field(ge=MIN_RUN_BUDGET, le=MAX_RUN_BUDGET, decimal_places=2)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
-Level = Annotated[StrictInt, Field(ge=1, le=100)]
+def _whole_number(value: object) -> object:
+    """A JSON integer, which JSON Schema says 55.0 is too; never a boolean or a string."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
+# The bounds first, so they stay in the int schema (and its JSON Schema says minimum/maximum); the
+# before-validator runs ahead of them all the same.
+Level = Annotated[int, Field(ge=1, le=100), BeforeValidator(_whole_number)]
 
 
 class BudgetSettingsError(ValueError):
@@ -63,6 +74,13 @@ def _check_agents(value: dict[str, Decimal]) -> dict[str, Decimal]:
     if unknown:
         raise ValueError(f"unknown agent(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     return value
+
+
+def _only_known_agents(schema: dict[str, Any]) -> None:
+    """JSON Schema of share caps: one property per specialist, no other key (what `_check_agents` says)."""
+    percent = schema.pop("additionalProperties", {})
+    schema["properties"] = {name: percent for name in sorted(_specialist_caps())}
+    schema["additionalProperties"] = False
 
 
 def _check_thresholds(value: list[int]) -> list[int]:
@@ -119,8 +137,9 @@ class BudgetSettingsPatch(BaseModel):
     run_ai_cap_default_usd: RunCap = None  # type: ignore[assignment]
     run_ai_cap_max_usd: RunCap = None  # type: ignore[assignment]
     run_budget_max_usd: RunBudget = None  # type: ignore[assignment]
-    agent_share_caps: dict[str, Percent] = None  # type: ignore[assignment]
-    thresholds: list[Level] = Field(default=None, max_length=10)  # type: ignore[arg-type]
+    agent_share_caps: dict[str, Percent] = Field(default=None, json_schema_extra=_only_known_agents)  # type: ignore[arg-type]
+    # Unique is a schema keyword; increasing order is not (the fuzz hooks hold cases to it).
+    thresholds: list[Level] = Field(default=None, max_length=10, json_schema_extra={"uniqueItems": True})  # type: ignore[arg-type]
     overrun_policy: Literal["approve", "trim"] = None  # type: ignore[assignment]
     no_monthly_ai_cap: StrictBool = None  # type: ignore[assignment]
 
@@ -128,15 +147,8 @@ class BudgetSettingsPatch(BaseModel):
     _levels = field_validator("thresholds")(_check_thresholds)
 
 
-def _app_settings() -> Settings:
-    if has_app_context():
-        return holdings().settings
-    return Settings()
-
-
-def default_budget_settings(app_settings: Settings | None = None) -> BudgetSettings:
-    """What an organisation gets before an admin saves anything."""
-    app_settings = app_settings or _app_settings()
+def default_budget_settings(app_settings: Settings) -> BudgetSettings:
+    """What an organisation gets before an admin saves anything (from the app's settings)."""
     monthly = app_settings.monthly_ai_cap_usd
     run_max = min(monthly, MAX_RUN_AI_CAP)
     return BudgetSettings(
@@ -168,10 +180,10 @@ def _from_row(row: OrgBudgetSettings) -> BudgetSettings:
     )
 
 
-def get_budget_settings(org_id: int) -> BudgetSettings:
-    """The organisation's settings, or the defaults when none were saved."""
+def get_budget_settings(org_id: int, app_settings: Settings) -> BudgetSettings:
+    """The organisation's settings, or the defaults (`app_settings`) when none were saved."""
     row = db.session.get(OrgBudgetSettings, org_id)
-    return _from_row(row) if row is not None else default_budget_settings()
+    return _from_row(row) if row is not None else default_budget_settings(app_settings)
 
 
 def consistency_problems(settings: BudgetSettings) -> list[dict[str, str]]:
@@ -197,12 +209,12 @@ def consistency_problems(settings: BudgetSettings) -> list[dict[str, str]]:
 
 
 def update_budget_settings(
-    org_id: int, patch: BudgetSettingsPatch | dict[str, Any], actor: User | None
+    org_id: int, patch: BudgetSettingsPatch | dict[str, Any], actor: User | None, app_settings: Settings
 ) -> BudgetSettings:
     """Apply a partial update, check the result is consistent, store it and audit the change."""
     if not isinstance(patch, BudgetSettingsPatch):
         patch = BudgetSettingsPatch.model_validate(patch)
-    current = get_budget_settings(org_id)
+    current = get_budget_settings(org_id, app_settings)
     changes = patch.model_dump(exclude_unset=True)
     if "agent_share_caps" in changes:
         changes["agent_share_caps"] = {**current.agent_share_caps, **changes["agent_share_caps"]}
@@ -241,18 +253,18 @@ def update_budget_settings(
     return updated
 
 
-def resolve_run_ai_cap(org_id: int, requested: Decimal | None) -> Decimal:
+def resolve_run_ai_cap(org_id: int, requested: Decimal | None, app_settings: Settings) -> Decimal:
     """The AI cap a new run gets: the org default, or the requested cap if within the maximum."""
-    settings = get_budget_settings(org_id)
+    settings = get_budget_settings(org_id, app_settings)
     if requested is None:
         return settings.run_ai_cap_default_usd
     _check_run_cap(requested, settings)
     return requested
 
 
-def check_run_budget(org_id: int, budget_usd: Decimal) -> Decimal:
+def check_run_budget(org_id: int, budget_usd: Decimal, app_settings: Settings) -> Decimal:
     """The business budget of a new run, refused above the organisation's ceiling."""
-    ceiling = get_budget_settings(org_id).run_budget_max_usd
+    ceiling = get_budget_settings(org_id, app_settings).run_budget_max_usd
     if budget_usd > ceiling:
         _refuse("budget_usd", f"must be at most {plain(ceiling)} USD, your organisation's ceiling per run")
     return budget_usd
@@ -275,11 +287,11 @@ def _check_run_cap(cap: Decimal, settings: BudgetSettings, field: str = "ai_cap_
         _refuse(field, "must have at most 6 decimal places")
 
 
-def set_run_ai_cap(run: Run, new_cap: Decimal, actor: User | None) -> Run:
+def set_run_ai_cap(run: Run, new_cap: Decimal, actor: User | None, app_settings: Settings) -> Run:
     """Change a run's AI cap (an admin raising it lets a paused run resume); audited."""
     if run.status.finished:
         raise RunFinishedError(f"run is {run.status.value}; its AI cap can no longer change")
-    _check_run_cap(new_cap, get_budget_settings(run.org_id))
+    _check_run_cap(new_cap, get_budget_settings(run.org_id, app_settings))
     before = run.ai_cap_usd
     if before == new_cap:
         return run

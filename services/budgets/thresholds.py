@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from services.budgets.ai_ledger import ScopeUsage
+from services.budgets.ai_usage import ScopeUsage
 
 CAP_LEVEL = 100
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, Select, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.db import Model, UTCDateTime, db, utcnow
+from services.models.mixins import OrgScoped
+from services.permissions import ADMINISTER, START_RUNS, has_permission
 
 
 class Role(str, enum.Enum):
@@ -27,7 +30,7 @@ class Organisation(Model):
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
 
-class User(Model):
+class User(OrgScoped, Model):
     __tablename__ = "users"
     # An email is unique within its organisation, not across them: no organisation can learn (or
     # squat) which addresses another one has. The password tells the accounts apart at login.
@@ -66,15 +69,15 @@ class User(Model):
         """Session identity carries the version, so bumping it logs out every session."""
         return f"{self.id}:{self.session_version}"
 
-    # Capabilities ------------------------------------------------------------------------------
+    # Capabilities (services/permissions.py decides; templates read these two) --------------------
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.admin
+        return has_permission(self, ADMINISTER)
 
     @property
     def can_run(self) -> bool:
         """Executives and admins create, approve and cancel runs; members only watch."""
-        return self.role in (Role.admin, Role.executive)
+        return has_permission(self, START_RUNS)
 
     @classmethod
     def all_by_email(cls, email: str) -> list[User]:
@@ -89,7 +92,9 @@ class User(Model):
         return accounts[0] if len(accounts) == 1 else None
 
 
-class ApiToken(Model):
+class ApiToken(OrgScoped, Model):
+    """A user's API token; it belongs to the organisation of its user."""
+
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +113,10 @@ class ApiToken(Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @classmethod
+    def _in_org(cls, query: Select[Any], org_id: int) -> Select[Any]:
+        return query.join(User, User.id == cls.user_id).where(User.org_id == org_id)
 
 
 class RememberToken(Model):

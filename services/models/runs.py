@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +26,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.db import Model, UTCDateTime, utcnow
 from services.models.accounts import User
+from services.models.mixins import OrgScoped
+
+# What a run id can look like (new ones are uuid4 hex): anything else is no run, never a query.
+RUN_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 class RunStatus(str, enum.Enum):
@@ -45,7 +50,7 @@ def new_run_id() -> str:
     return uuid.uuid4().hex
 
 
-class Run(Model):
+class Run(OrgScoped, Model):
     __tablename__ = "runs"
     __table_args__ = (Index("ix_runs_status_queued_at", "status", "queued_at"),)
 
@@ -91,6 +96,10 @@ class Run(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     created_by: Mapped[User | None] = relationship()
+
+    @classmethod
+    def accepts_id(cls, object_id: object) -> bool:
+        return isinstance(object_id, str) and RUN_ID_SHAPE.fullmatch(object_id) is not None
 
 
 class RunEvent(Model):

@@ -12,13 +12,12 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
 from agents.checkpoint import open_checkpointer
-from agents.ports import BudgetLedger, EventSink, LLMClient
+from agents.ports import EventSink
 from agents.workflow import Announcement, Outcome, Workflow
 from services import metrics
 from services.db import db, table_of, utcnow
@@ -26,6 +25,7 @@ from services.events import Publish, RunEventSink
 from services.llm.config import LLMConfigError
 from services.models import Run, RunStatus
 from services.runs import lease
+from services.runs.wiring import RunPorts
 from services.storage_errors import reason, storage_unavailable
 from services.storage_patience import DEFAULT_PATIENCE_SECONDS, patiently, storage_retrying
 
@@ -33,18 +33,8 @@ log = logging.getLogger(__name__)
 
 _runs = table_of(Run)
 
-MakeLLM = Callable[[Run, EventSink], LLMClient]
-MakeLedger = Callable[[Run, EventSink], BudgetLedger]
-ShareCaps = Callable[[Run], dict[str, Any] | None]
-
-
-@dataclass(frozen=True)
-class ExecutionHooks:
-    """Where a run's ports come from (replaceable: the budgets package plugs its own in)."""
-
-    make_llm: MakeLLM
-    make_ledger: MakeLedger
-    share_caps: ShareCaps
+PortsFor = Callable[[Run, EventSink], RunPorts]
+"""The ports one execution of a run uses (`RunWiring.ports`)."""
 
 
 class CancelFlag:
@@ -87,7 +77,7 @@ class RunExecutor:
         owner: str,
         checkpoint_url: str,
         publish: Publish | None,
-        hooks: Callable[[], ExecutionHooks],
+        ports: PortsFor,
         cancelled: set[str],
         storage_patience: float = DEFAULT_PATIENCE_SECONDS,
     ) -> None:
@@ -96,7 +86,7 @@ class RunExecutor:
         self.owner = owner
         self.checkpoint_url = checkpoint_url
         self.publish = publish
-        self.hooks = hooks
+        self.ports = ports
         self.cancelled = cancelled
         self._saver: Any = None
         self._saver_stack = ExitStack()
@@ -156,21 +146,21 @@ class RunExecutor:
         if run is None or run.status != RunStatus.running or run.owner != self.owner:
             db.session.rollback()
             return None
-        # Detached with every column loaded: hooks and ports may keep it for the whole run, while
+        # Detached with every column loaded: the ports may keep it for the whole run, while
         # this session is shared by the workflow's node threads and must stay idle.
         db.session.expunge(run)
         db.session.commit()
-        # Before any hook opens a transaction: PostgreSQL's first checkpointer set-up builds an
+        # Before the ports open a transaction: PostgreSQL's first checkpointer set-up builds an
         # index CONCURRENTLY, which waits for every open transaction — ours included.
         saver = self.checkpointer()
-        hooks = self.hooks()
+        ports = self.ports(run, sink)
         workflow = Workflow(
-            hooks.make_llm(run, sink),
+            ports.llm,
             sink,
-            hooks.make_ledger(run, sink),
+            ports.ledger,
             saver,
             policy="trim" if run.policy == "trim" else "approve",
-            share_caps=hooks.share_caps(run),
+            share_caps=ports.share_caps,
             is_cancelled=CancelFlag(self.engine, run_id, self.cancelled),
             transient=storage_unavailable,
             announce_end=False,  # `record` sends the terminal event with the status

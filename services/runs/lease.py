@@ -80,19 +80,21 @@ def recovered() -> dict[str, ColumnElement[int]]:
     }
 
 
+def _claimable() -> ColumnElement[bool]:
+    """Who may take a run: it is queued, or running with no holder (released, or taken back)."""
+    return or_(
+        _runs.c.status == RunStatus.queued,
+        (_runs.c.status == RunStatus.running) & _runs.c.owner.is_(None),
+    )
+
+
 def claim(engine: Engine, run_id: str, owner: str) -> bool:
     """Take a queued run, or a released running one, for `owner`. False when someone else has it."""
     now = utcnow()
     with engine.begin() as conn:
         taken = conn.execute(
             update(_runs)
-            .where(
-                _runs.c.id == run_id,
-                or_(
-                    _runs.c.status == RunStatus.queued,
-                    (_runs.c.status == RunStatus.running) & _runs.c.owner.is_(None),
-                ),
-            )
+            .where(_runs.c.id == run_id, _claimable())
             .values(
                 status=RunStatus.running,
                 owner=owner,
@@ -172,20 +174,19 @@ def take_back_orphans(
     return orphans
 
 
-def waiting_runs(engine: Engine, *, settled_for: timedelta) -> list[str]:
-    """Runs that need a worker: queued, or running and released, unchanged for `settled_for`."""
-    cutoff = utcnow() - settled_for
+def waiting_runs(
+    engine: Engine, *, settled_for: timedelta | None = None, limit: int | None = None, queued_only: bool = False
+) -> list[str]:
+    """Runs that need an executor, oldest first: queued, or running and released by their holder.
+
+    `settled_for`: only those unchanged for that long (the workers' sweep leaves fresh ones to the
+    queue); `queued_only`: not the released ones (a one-shot drain executes new work only).
+    """
+    claimable = _runs.c.status == RunStatus.queued if queued_only else _claimable()
+    query = select(_runs.c.id).where(claimable).order_by(_runs.c.queued_at, _runs.c.created_at, _runs.c.id)
+    if settled_for is not None:
+        query = query.where(_runs.c.updated_at <= utcnow() - settled_for)
+    if limit is not None:
+        query = query.limit(limit)
     with engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(_runs.c.id)
-                .where(
-                    or_(
-                        _runs.c.status == RunStatus.queued,
-                        (_runs.c.status == RunStatus.running) & _runs.c.owner.is_(None),
-                    ),
-                    _runs.c.updated_at <= cutoff,
-                )
-                .order_by(_runs.c.queued_at, _runs.c.created_at, _runs.c.id)
-            ).scalars()
-        )
+        return list(conn.execute(query).scalars())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -11,15 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from services.db import db
 from services.models import Run, RunStatus
-
-_RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+from services.pagination import Page, paginate
 
 
 def run_for_org(run_id: object, org_id: int) -> Run | None:
     """The run if it belongs to the organisation; None for any other id (never says which)."""
-    if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
-        return None
-    return db.session.scalar(select(Run).where(Run.id == run_id, Run.org_id == org_id))
+    return Run.get_by_id_and_org(run_id, org_id)
 
 
 @dataclass(frozen=True)
@@ -30,15 +26,7 @@ class RunFilter:
     date_to: date | None = None  # inclusive: the whole day counts
 
 
-@dataclass(frozen=True)
-class RunPage:
-    items: list[Run]
-    total: int
-    page: int
-    per_page: int
-
-
-def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20) -> RunPage:
+def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20) -> Page[Run]:
     """Newest first, filtered by status, company/objective text and creation dates."""
     query = select(Run).where(Run.org_id == org_id)
     if filters.status is not None:
@@ -57,16 +45,11 @@ def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20
     if filters.date_to is not None:
         end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=UTC)
         query = query.where(Run.created_at < end)
-    total = db.session.scalar(query.with_only_columns(func.count(Run.id)).order_by(None)) or 0
-    items = list(
-        db.session.scalars(
-            query.options(selectinload(Run.created_by))
-            .order_by(Run.created_at.desc(), Run.id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
+    return paginate(
+        query.options(selectinload(Run.created_by)).order_by(Run.created_at.desc(), Run.id),
+        page=page,
+        per_page=per_page,
     )
-    return RunPage(items=items, total=total, page=page, per_page=per_page)
 
 
 def queue_positions(run_ids: list[str]) -> dict[str, int]:

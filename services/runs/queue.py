@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff
@@ -91,7 +90,7 @@ class RunQueue:
     def notify(self, run_id: str, reason: str = "queued", *, replace_marker: bool = False) -> None:
         """Enqueue, but never fail the caller over Redis: the workers' watch enqueues it later.
 
-        The run service's `on_queued(run_id, reason)` hook after a run was committed as queued.
+        What the run service calls after a run was committed as queued (`RunService._queued`).
         """
         try:
             self.enqueue(run_id, reason=reason, replace_marker=replace_marker)
@@ -123,15 +122,3 @@ class RunQueue:
         positions = pipe.execute()
         in_queue = {run_id for (run_id, _), position in zip(marked, positions, strict=True) if position is not None}
         return [run_id for run_id in run_ids if run_id not in in_queue]
-
-
-def install_queue(service: Any, settings: Any) -> RunQueue | None:
-    """With RUN_EXECUTOR=queue, runs the service queues go to the workers' job queue."""
-    if settings.run_executor != "queue":
-        return None
-    if not settings.redis_url:
-        log.error("RUN_EXECUTOR=queue needs REDIS_URL (job queue, message queue); runs will not execute")
-        return None
-    queue = RunQueue.from_url(settings.redis_url)
-    service.on_queued = queue.notify
-    return queue

@@ -20,11 +20,9 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine
 
 from services import metrics
-from services.db import table_of, utcnow
-from services.models import Run, RunStatus
 from services.runs import lease
 
 log = logging.getLogger(__name__)
@@ -33,8 +31,6 @@ Spawn = Callable[..., Any]
 """Starts `fn(*args)` in the background: `socketio.start_background_task` in the app."""
 ContextFactory = Callable[[], AbstractContextManager[Any]]
 """A fresh application context for a background task: `app.app_context`."""
-
-_runs = table_of(Run)
 
 
 def _pid_namespace() -> str:
@@ -129,15 +125,10 @@ class Scheduler:
         """Execute every queued run now, one after another, in the caller (tests, one-shot jobs)."""
         done: list[str] = []
         while True:
-            with self.engine.connect() as conn:
-                run_id = conn.execute(
-                    select(_runs.c.id)
-                    .where(_runs.c.status == RunStatus.queued)
-                    .order_by(_runs.c.queued_at, _runs.c.created_at, _runs.c.id)
-                    .limit(1)
-                ).scalar()
-            if run_id is None:
+            oldest = lease.waiting_runs(self.engine, limit=1, queued_only=True)
+            if not oldest:
                 return done
+            run_id = oldest[0]
             self._active.add(run_id)  # busy before the claim lands: `_recover` releases idle ones
             try:
                 if lease.claim(self.engine, run_id, self.owner):
@@ -183,18 +174,7 @@ class Scheduler:
     def _fill(self) -> None:
         """Claim the oldest waiting runs (queued, or released by a holder that is gone) into free slots."""
         while self._free_slots() > 0 and not self._stopping:
-            with self.engine.connect() as conn:
-                candidates = conn.execute(
-                    select(_runs.c.id)
-                    .where(
-                        or_(
-                            _runs.c.status == RunStatus.queued,
-                            (_runs.c.status == RunStatus.running) & _runs.c.owner.is_(None),
-                        )
-                    )
-                    .order_by(_runs.c.queued_at, _runs.c.created_at, _runs.c.id)
-                    .limit(self._free_slots())
-                ).scalars().all()
+            candidates = lease.waiting_runs(self.engine, limit=self._free_slots())
             if not candidates:
                 return
             for run_id in candidates:
@@ -219,15 +199,7 @@ class Scheduler:
                 self.on_crash_loop(orphan.run_id)  # type: ignore[misc]
 
     def _beat(self) -> None:
-        active = list(self._active)
-        if not active:
-            return
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(_runs)
-                .where(_runs.c.id.in_(active), _runs.c.owner == self.owner)
-                .values(heartbeat_at=utcnow())
-            )
+        lease.renew(self.engine, self._active, self.owner)
 
     def _launch(self, run_id: str) -> None:
         self._active.add(run_id)

@@ -9,34 +9,33 @@ paused run cancelled) go through the run's event sink after the commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 
-from agents.memory import MemoryLedger
-from agents.ports import BudgetLedger, EventSink, LLMClient
 from agents.state import Brief
 from config.settings import Settings
 from services import audit
 from services.db import changed_rows, db, utcnow
 from services.events import Publish
-from services.llm import LLMConfig, LLMConfigError, build_llm_client, checked_model
+from services.llm import LLMConfigError, checked_model
 from services.models import Run, RunStatus, User
+from services.permissions import DECIDE_RUNS, RESUME_RUNS, START_RUNS, can_act_on_run, has_permission
+from services.runs import lease
+from services.runs.drain import ShutdownRequested
 from services.runs.errors import RunConflict, RunForbidden, RunInvalid
-from services.runs.executor import ExecutionHooks, RunExecutor
+from services.runs.executor import RunExecutor
 from services.runs.queries import queue_positions
 from services.runs.scheduler import ContextFactory, Scheduler, Spawn, process_owner
-from services.wiring import llm_config as base_llm_config
+from services.runs.wiring import RunWiring
 
 log = logging.getLogger(__name__)
 
 APPROVAL_REQUIRED = "approval_required"
 AI_BUDGET_EXHAUSTED = "ai_budget_exhausted"
 DECISIONS = ("approve", "reject", "edit")
-# record_decision(run, user, decision, overrun approved, note, cut tasks [{"id", "title"}])
-RecordDecision = Callable[[Run, User, str, Decimal, str, list[dict[str, str]]], Any]
 
 
 def checkpoint_url(settings: Settings) -> str:
@@ -49,18 +48,13 @@ def checkpoint_url(settings: Settings) -> str:
 class RunService:
     """Start, cancel, approve and resume runs; owns this process's scheduler and executor.
 
-    Replaceable hooks (plain attributes), so other packages plug in without changing this one:
-    `make_llm(run, sink) -> LLMClient`, `make_ledger(run, sink) -> BudgetLedger`,
-    `share_caps(run) -> {agent: percent} | None`, `resolve_ai_cap(org_id, requested) -> Decimal`
-    (raise ValueError to refuse), `overrun_policy(org_id) -> "approve" | "trim"`,
-    `record_decision(run, user, decision, amount, note, cut)` (cut: [{"id", "title"}]),
-    `on_queued(run_id, reason)`.
+    Everything organisation-specific (the LLM client, ledgers, budget rules, where queued runs go)
+    comes from one immutable `RunWiring` (`services/runs/wiring.py`), the composition root.
     """
 
     def __init__(
         self,
-        engine: Engine,
-        settings: Settings,
+        wiring: RunWiring,
         *,
         publish: Publish | None,
         spawn: Spawn,
@@ -70,37 +64,26 @@ class RunService:
         heartbeat_seconds: float = 5.0,
         stale_after_seconds: float = 30.0,
     ) -> None:
-        self.engine = engine
-        self.settings = settings
+        self.wiring = wiring
+        self.engine = wiring.engine
+        self.settings = wiring.settings
         self.publish = publish
         self.owner = owner or process_owner()
-        self.make_llm: Callable[[Run, EventSink], LLMClient] = self._configured_llm
-        self.make_ledger: Callable[[Run, EventSink], BudgetLedger] = _memory_ledger
-        self.share_caps: Callable[[Run], dict[str, Any] | None] = lambda run: None
-        self.resolve_ai_cap: Callable[[int, Decimal | None], Decimal] = self._default_ai_cap
-        # Refuses (ValueError) a business budget above the organisation's per-run ceiling.
-        self.check_budget: Callable[[int, Decimal], Any] = lambda org_id, budget: budget
-        self.overrun_policy: Callable[[int], str] = lambda org_id: settings.overrun_policy
-        self.record_decision: RecordDecision | None = None
-        self.llm_config: Callable[[int], LLMConfig] = self._llm_config
-        # Called after a run was committed as queued (reason: queued|approved|resumed); a job
-        # queue plugs in here (RUN_EXECUTOR=queue). The default wakes this process's scheduler.
-        self.on_queued: Callable[[str, str], None] = lambda run_id, reason: self.scheduler.wake()
         self._cancelled: set[str] = set()
         self.executor = RunExecutor(
-            engine,
+            self.engine,
             owner=self.owner,
-            checkpoint_url=checkpoint_url(settings),
+            checkpoint_url=checkpoint_url(self.settings),
             publish=publish,
-            hooks=lambda: ExecutionHooks(self.make_llm, self.make_ledger, self.share_caps),
+            ports=lambda run, sink: self.wiring.ports(run, sink),
             cancelled=self._cancelled,
         )
         self.scheduler = Scheduler(
-            engine,
-            self.executor.execute,
+            self.engine,
+            self.execute_or_release,
             spawn=spawn,
             context=context,
-            max_concurrent=settings.max_concurrent_runs,
+            max_concurrent=self.settings.max_concurrent_runs,
             owner=self.owner,
             poll_seconds=poll_seconds,
             heartbeat_seconds=heartbeat_seconds,
@@ -108,6 +91,7 @@ class RunService:
             on_crash_loop=lambda run_id: self.executor.fail(
                 run_id, "crash_loop", "the run stopped its process repeatedly and was not restarted"
             ),
+            maintenance=lambda: self.wiring.maintenance(),
         )
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -123,37 +107,48 @@ class RunService:
             self.executor.close()
         return left
 
-    # --- hooks' defaults -----------------------------------------------------------------------
-
-    def _llm_config(self, org_id: int) -> LLMConfig:
-        base = base_llm_config(self.settings)
+    def execute_or_release(self, run_id: str) -> None:
+        """Execute a claimed run; one stopped by the drain is released for another process."""
         try:
-            from services.provider_settings import llm_config_for
-        except ImportError:  # the admin provider settings are optional
-            return base
-        return llm_config_for(org_id, base, secret_key=self.settings.secret_key or "")
+            self.executor.execute(run_id)
+        except ShutdownRequested:
+            if lease.release(self.engine, run_id, self.owner):
+                log.info("run released at shutdown", extra={"run_id": run_id})
 
-    def _configured_llm(self, run: Run, sink: EventSink) -> LLMClient:
-        return build_llm_client(self.llm_config(run.org_id))
+    def stop_draining(self, grace_seconds: float) -> list[str]:
+        """Drain and stop this process's scheduler; returns the runs released unfinished."""
+        self.wiring.drain.start()
+        left = self.stop(grace_seconds)
+        released = [run_id for run_id in sorted(left) if lease.release(self.engine, run_id, self.owner)]
+        if released:
+            log.warning("runs still executing after the grace period were released", extra={"run_ids": released})
+        return released
 
-    def _default_ai_cap(self, org_id: int, requested: Decimal | None) -> Decimal:
-        return requested if requested is not None else self.settings.run_ai_cap_default_usd
+    def _queued(self, run_id: str, reason: str) -> None:
+        """After a run was committed as queued (reason: queued|approved|resumed): hand it to whoever
+        executes runs (the workers' job queue, else this process's scheduler), then tell dashboards."""
+        if self.wiring.queue is not None:
+            self.wiring.queue.notify(run_id, reason)
+        else:
+            self.scheduler.wake()
+        if self.wiring.announce is not None:
+            self.wiring.announce(run_id)
 
     # --- commands ------------------------------------------------------------------------------
 
     def create(self, user: User, brief: Brief) -> Run:
         """Queue a new run from a validated brief."""
-        if not user.can_run:
+        if not has_permission(user, START_RUNS):
             raise RunForbidden("Only executives and admins can start runs.")
         try:
-            self.check_budget(user.org_id, brief.budget_usd)
+            self.wiring.policy.check_budget(user.org_id, brief.budget_usd)
         except ValueError as exc:
             raise RunInvalid(str(exc), field="budget_usd") from None
         try:
-            cap = self.resolve_ai_cap(user.org_id, brief.ai_cap_usd)
+            cap = self.wiring.policy.resolve_ai_cap(user.org_id, brief.ai_cap_usd)
         except ValueError as exc:
             raise RunInvalid(str(exc), field="ai_cap_usd") from None
-        config = self.llm_config(user.org_id)
+        config = self.wiring.llm_config(user.org_id)
         price_set = True
         if config.provider != "offline":
             try:
@@ -172,7 +167,7 @@ class RunService:
             company_name=brief.company.name,
             budget_usd=brief.budget_usd,
             ai_cap_usd=cap,
-            policy=self.overrun_policy(user.org_id),
+            policy=self.wiring.policy.overrun_policy(user.org_id),
             provider=config.provider,
             model=config.model,
             ai_price_set=price_set,
@@ -190,12 +185,12 @@ class RunService:
             after={"company": run.company_name, "budget_usd": str(run.budget_usd), "ai_cap_usd": str(cap)},
         )
         db.session.commit()
-        self.on_queued(run.id, "queued")
+        self._queued(run.id, "queued")
         return run
 
     def cancel(self, run: Run, user: User) -> Run:
         """Cancel at once when queued or paused; ask a running run to stop at its next boundary."""
-        if not (user.is_admin or (user.can_run and run.created_by_id == user.id)):
+        if not can_act_on_run(user, run):
             raise RunForbidden("Only the run's creator or an admin can cancel it.")
         for _ in range(3):  # the status can move under us (claimed, paused); try with the new one
             status = run.status
@@ -234,7 +229,7 @@ class RunService:
         `cut` is checked against the tasks the pause listed, so the engine only ever resumes with ids
         it knows; an edit that cuts every task is a reject in disguise and is refused.
         """
-        if not user.can_run:
+        if not has_permission(user, DECIDE_RUNS):
             raise RunForbidden("Only executives and admins can approve or reject overruns.")
         if decision not in DECISIONS:
             raise RunInvalid("decision must be approve, reject or edit", field="decision")
@@ -256,8 +251,9 @@ class RunService:
         value = {"decision": decision, "note": note, "cut": cut_ids}
         if not self._requeue(run, APPROVAL_REQUIRED, value):
             raise RunConflict("The run is no longer waiting for an approval.", code="not_awaiting_approval")
-        if self.record_decision is not None:
-            self.record_decision(run, user, decision, amount, note, cut_tasks)
+        record_decision = self.wiring.policy.record_decision
+        if record_decision is not None:
+            record_decision(run, user, decision, amount, note, cut_tasks)
         else:
             audit.record(
                 "run.overrun_decided",
@@ -274,12 +270,12 @@ class RunService:
                 },
             )
         db.session.commit()
-        self.on_queued(run.id, "approved")
+        self._queued(run.id, "approved")
         return self._reload(run)
 
     def resume(self, run: Run, user: User) -> Run:
         """Continue a run paused at an AI-spend cap (after an admin raised it)."""
-        if not user.is_admin:
+        if not has_permission(user, RESUME_RUNS):
             raise RunForbidden("Only admins can resume a run paused at its AI-spend cap.")
         if run.status != RunStatus.paused or run.pause_reason != AI_BUDGET_EXHAUSTED:
             raise RunConflict("Only a run paused at its AI-spend cap can be resumed.", code="not_resumable")
@@ -287,7 +283,7 @@ class RunService:
             raise RunConflict("The run is not paused any more.", code="not_resumable")
         self._audit("run.resumed", user, run, RunStatus.paused)
         db.session.commit()
-        self.on_queued(run.id, "resumed")
+        self._queued(run.id, "resumed")
         return self._reload(run)
 
     def queue_position(self, run: Run) -> int | None:
@@ -338,10 +334,6 @@ class RunService:
     def _reload(run: Run) -> Run:
         db.session.refresh(run)
         return run
-
-
-def _memory_ledger(run: Run, sink: EventSink) -> BudgetLedger:
-    return MemoryLedger(ai_cap=run.ai_cap_usd)
 
 
 def _amount(value: object) -> Decimal:

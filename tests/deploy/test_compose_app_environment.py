@@ -20,12 +20,13 @@ import yaml
 
 from tests.deploy.nginx_tools import REPO_ROOT, NginxProcess, free_port, render_config
 from tests.deploy.processes import ServerProcess, gunicorn_process
+from tests.support.isolation import pg_database, redis_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DB = "catalyst_deploy_test"
-REDIS_URL = "redis://127.0.0.1:6379/13"
+PG_DB = pg_database("catalyst_deploy_test")
+REDIS_URL = redis_url(13)
 
 
 @pytest.fixture(scope="module")

@@ -28,11 +28,12 @@ from tests.deploy.nginx_tools import NginxLayout, NginxProcess, free_port, rende
 from tests.deploy.processes import ServerProcess, gunicorn_process
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.scripted import Answer, Behaviour, SeenRequest
+from tests.support.isolation import pg_database, redis_url
 from tests.support.server import REPO_ROOT, base_env, example_brief, seed_database
 from tests.support.watch import RunWatcher
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
-PG_NAME = "catalyst_test_e2e"
+REDIS_URL = redis_url(13)
+PG_NAME = pg_database("catalyst_test_e2e")
 GRACE_SECONDS = 8
 WORKER_COMMAND = [sys.executable, "-m", "flask", "--app", "app", "worker"]
 SPECIALISTS = ("branding", "legal", "webdev", "martech", "content", "campaigns")

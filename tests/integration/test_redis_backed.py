@@ -29,7 +29,7 @@ def login(client, email):
 
 
 def make_admin(app) -> str:
-    from services import users as accounts
+    from services import accounts
 
     with app.app_context():
         return accounts.create_user(

@@ -17,7 +17,7 @@ import redis
 from flask import Flask
 from sqlalchemy import text
 
-from services import users as accounts
+from services import accounts, users
 from services.db import db
 from tests.conftest import PASSWORD, build_app, csrf_from
 from tests.support.redis_server import PrivateRedis
@@ -73,7 +73,7 @@ def _bearer_token(app: Flask) -> str:
         user = accounts.create_user(
             email="api@example.com", role="executive", org_name="Acme", password=PASSWORD
         ).user
-        return accounts.create_token(user, "anonymous-sessions")[1]
+        return users.create_token(user, "anonymous-sessions")[1]
 
 
 def _session_cookies(response) -> list[str]:

@@ -70,7 +70,7 @@ def test_creating_it_leaves_nothing_about_the_other_org_in_the_audit_log(app, cl
 def test_each_account_logs_in_with_its_own_password_only(app, make_user):
     make_user("executive", org="Acme", email="pat@shared.example")  # the tests' shared password
     with app.app_context():
-        from services import users as accounts
+        from services import accounts
 
         accounts.create_user(email="pat@shared.example", role="member", org_name="Globex",
                              password="another long password 2")  # fmt: skip

@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from services import users as accounts
+from services import accounts
 from services.db import db
 from services.holdings import holdings
 from services.llm import egress
+from services.llm.environment import environment_llm_config
 from services.models import User
-from services.provider_settings import ProviderChange, environment_llm_config, update_provider_settings
+from services.provider_settings import ProviderChange, update_provider_settings
 from tests.conftest import PASSWORD, build_app, csrf_from
 from tests.support.api import JsonClient, brief, execute_queued
 from tests.unit.llm.raw_server import RawServer

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 ACCOUNTS = {"exec": ("executive", "Acme"), "member": ("member", "Acme"), "bystander": ("member", "Acme")}
 # Slow enough that a run is still producing events for well over ten seconds.
 SERVER_ENV = {"OFFLINE_PACE_SECONDS": "1.0", "LOG_LEVEL": "WARNING"}
-ACCESS_RECHECK_SECONDS = 2.0  # web.sockets.ACCESS_TTL_SECONDS
+ACCESS_RECHECK_SECONDS = 2.0  # web.socket_access.ACCESS_TTL_SECONDS
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections import Counter
 
 from agents.offline import OfflineLLMClient
 from agents.ports import LLMRequest, LLMResponse
-from services.shutdown import Drain
+from services.runs.drain import Drain
 
 
 class CountingLLM:

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from services.db import db
 from services.holdings import holdings
 from services.llm.config import LLMConfig
+from services.llm.environment import environment_llm_config
 from services.models import AuditEntry, User
 from services.models.provider import ProviderSetting
 from services.provider_settings import (
     ProviderChange,
     ProviderSettingsError,
-    environment_llm_config,
     get_provider_settings,
     key_box,
     llm_config_for,

@@ -23,14 +23,17 @@ from services.events import events_after
 from services.holdings import holdings
 from services.models import Run, RunStatus, User
 from services.runs import RunService
+from services.runs.host import RunHost
 from services.runs.queue import RunQueue
-from services.shutdown import Drain
-from services.worker import HOST_KEY, RunHost, RunWorker, run_worker
+from services.runs.wiring import build_run_wiring
+from services.worker import RunWorker, run_worker
 from tests.services.llm_support import CountingLLM
 from tests.support.api import brief
+from tests.support.isolation import redis_url
+from tests.support.wiring import rewire
 
 pytestmark = pytest.mark.redis
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = redis_url(13)
 
 
 @pytest.fixture
@@ -44,20 +47,15 @@ def run_queue() -> Iterator[RunQueue]:
 
 
 def make_host(app, run_queue: RunQueue, service=None, **options) -> RunHost:
-    service = service or holdings(app).runs
-    from services import shutdown
-
-    host = RunHost(app, service, run_queue, shutdown.install(service, Drain()), **options)
-    app.extensions[HOST_KEY] = host
-    return host
+    return RunHost(app, service or holdings(app).runs, run_queue, **options)
 
 
 def another_process(app) -> RunService:
     """A second run service on the same database, as another worker process has."""
     with app.app_context():
         engine = db.engine
-    settings = holdings(app).settings
-    return RunService(engine, settings, publish=None, spawn=lambda fn, *a: None, context=app.app_context)
+    wiring = build_run_wiring(holdings(app).settings, engine)
+    return RunService(wiring, publish=None, spawn=lambda fn, *a: None, context=app.app_context)
 
 
 def create_run(app, make_user, **extra) -> str:
@@ -105,9 +103,7 @@ def test_a_job_dequeued_while_draining_goes_back_to_the_queue(app, make_user, ru
 def test_a_drained_run_is_released_and_the_next_worker_finishes_it(app, make_user, run_queue):
     host = make_host(app, run_queue)
     calls: Counter = Counter()
-    host.service.make_llm = host.drain.guard_llm(
-        lambda run, sink: CountingLLM(calls, drain_after="branding", drain=host.drain)
-    )
+    rewire(host.service, client=lambda config, run_id: CountingLLM(calls, drain_after="branding", drain=host.drain))
     run_id = create_run(app, make_user)
     assert host.perform(run_id) == "released"
     run = run_row(app, run_id)
@@ -117,7 +113,7 @@ def test_a_drained_run_is_released_and_the_next_worker_finishes_it(app, make_use
     assert "cfo" in done_before
 
     other = another_process(app)
-    other.make_llm = lambda run, sink: CountingLLM(calls)
+    rewire(other, client=lambda config, run_id: CountingLLM(calls))
     assert make_host(app, run_queue, other).perform(run_id) == "executed"
     assert run_row(app, run_id).status == RunStatus.completed
     log = events(app, run_id)

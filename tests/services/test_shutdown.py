@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -10,21 +11,20 @@ import pytest
 from agents.memory import MemoryLedger
 from agents.state import Brief
 from agents.workflow import Workflow
-from services import shutdown
 from services.db import db
 from services.events import RunEventSink, events_after
 from services.holdings import holdings
 from services.models import Run, RunStatus, User
-from services.shutdown import Drain, ShutdownRequested
+from services.runs.drain import Drain, DrainingLLM, ShutdownRequested
 from tests.services.llm_support import CountingLLM
 from tests.support.api import brief
+from web.shutdown import close_transports
 
 
 def test_a_draining_llm_refuses_new_calls_without_looking_like_a_failure():
     calls: Counter = Counter()
     drain = Drain()
-    make = drain.guard_llm(lambda run, sink: CountingLLM(calls))
-    llm = make(None, None)
+    llm = DrainingLLM(CountingLLM(calls), drain)
     request = SimpleNamespace(agent="cfo")
     drain.start()
     with pytest.raises(ShutdownRequested):
@@ -36,10 +36,11 @@ def test_a_draining_llm_refuses_new_calls_without_looking_like_a_failure():
 def test_a_drained_run_keeps_finished_work_and_resumes_elsewhere(app, make_user):
     user = make_user("executive")
     service = holdings(app).runs
-    drain = shutdown.install(service)
-    assert shutdown.install(service) is drain, "installing twice wraps once"
+    drain = service.wiring.drain
     calls: Counter = Counter()
-    service.make_llm = drain.guard_llm(lambda run, sink: CountingLLM(calls, drain_after="cfo", drain=drain))
+    service.wiring = replace(
+        service.wiring, client=lambda config, run_id: CountingLLM(calls, drain_after="cfo", drain=drain)
+    )
     with app.app_context():
         run_id = service.create(db.session.get(User, user.id), Brief.model_validate(brief())).id
         service.scheduler.drain()  # executes in this greenlet; the planner's call starts the drain
@@ -65,8 +66,8 @@ def test_a_drained_run_keeps_finished_work_and_resumes_elsewhere(app, make_user)
 
 def test_stop_runs_on_an_idle_process_releases_nothing(app):
     service = holdings(app).runs
-    assert shutdown.stop_runs(service, 0.1) == []
-    assert service.drain.active
+    assert service.stop_draining(0.1) == []
+    assert service.wiring.drain.active
 
 
 class FakeTransport:
@@ -80,6 +81,6 @@ class FakeTransport:
 def test_transports_are_dropped_without_a_close_packet():
     transports = [FakeTransport(), FakeTransport()]
     server = SimpleNamespace(eio=SimpleNamespace(sockets={"a": transports[0], "b": transports[1]}))
-    assert shutdown.close_transports(server) == 2
+    assert close_transports(server) == 2
     assert all(t.closed_with == {"wait": False, "abort": True} for t in transports)
-    assert shutdown.close_transports(None) == 0
+    assert close_transports(None) == 0

@@ -26,6 +26,8 @@ from typing import Any
 import psycopg
 import requests
 
+from tests.support.isolation import pg_database
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -77,7 +79,7 @@ def reset_postgres_database(name: str) -> str:
     return url
 
 
-def prepare_database(tmp_path: Path, backend: str, pg_name: str = "catalyst_test_live") -> Database:
+def prepare_database(tmp_path: Path, backend: str, pg_name: str = pg_database("catalyst_test_live")) -> Database:
     """Migrate a fresh database with the CLI (`flask --app app setup`)."""
     instance = tmp_path / "instance"
     instance.mkdir(parents=True, exist_ok=True)
@@ -250,7 +252,7 @@ class Account:
 
 
 def seed_database(
-    tmp_path: Path, backend: str, accounts: dict[str, tuple[str, str]], pg_name: str = "catalyst_test_live"
+    tmp_path: Path, backend: str, accounts: dict[str, tuple[str, str]], pg_name: str = pg_database("catalyst_test_live")
 ) -> tuple[Database, dict[str, Account]]:
     """Migrate a fresh database and create accounts in-process (faster than one CLI call each).
 
@@ -268,6 +270,7 @@ def seed_at(
 
     from app import create_app
     from config.settings import load_settings
+    from services import accounts as accounts_service
     from services import users as users_service
     from services.db import db
 
@@ -283,7 +286,7 @@ def seed_at(
         upgrade(revision="heads")
         for name, (role, org) in accounts.items():
             email = f"{name}@{org.lower()}.example.com"
-            user = users_service.create_user(email=email, role=role, org_name=org, password=PASSWORD).user
+            user = accounts_service.create_user(email=email, role=role, org_name=org, password=PASSWORD).user
             _token, plain = users_service.create_token(user, "integration")
             created[name] = Account(email, role, org, user.id, plain)
         db.session.remove()

@@ -15,7 +15,8 @@ import requests
 from jsonschema import Draft202012Validator
 
 from services.holdings import holdings
-from services.provider_settings import environment_llm_config, get_provider_settings
+from services.llm.environment import environment_llm_config
+from services.provider_settings import get_provider_settings
 from tests.conftest import csrf_from
 from tests.fakes.fixtures import fake_openai  # noqa: F401
 from tests.fakes.openai_server import FakeOpenAIServer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import users as accounts
+from services import accounts
 from tests.conftest import PASSWORD, with_user
 
 

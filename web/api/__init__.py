@@ -8,11 +8,14 @@ from flask import Blueprint, Flask, current_app
 from flask_login import current_user, login_required
 
 from services.holdings import holdings
+from web.api.account_models import Me
+from web.api.spec import documented
 from web.extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
+@documented("The current user", tag="account", responses={200: Me})
 @bp.get("/me")
 @login_required
 def me() -> dict[str, Any]:
@@ -31,9 +34,12 @@ def init_api(app: Flask) -> None:
     # admin budget and provider.
     from web.api import admin, admin_provider, agents, openapi, runs, tokens  # noqa: F401
 
-    settings = holdings(app).settings
-    limiter.limit(settings.api_rate_limit, key_func=_limit_key)(bp)
     app.register_blueprint(bp)
+
+
+def _api_rate_limit() -> str:
+    """The serving app's own limit: the limiter and `bp` are shared by every app of the process."""
+    return holdings().settings.api_rate_limit
 
 
 def _limit_key() -> str:
@@ -57,3 +63,8 @@ def _limit_key() -> str:
 
 
 __all__ = ["bp", "current_app", "init_api"]
+
+
+# Once, at import, with the limit read per request: a limit registered per app would stay on the
+# shared blueprint and hold for every later app of the process too (tests build hundreds).
+limiter.limit(_api_rate_limit, key_func=_limit_key)(bp)

@@ -18,7 +18,6 @@ from services.budgets import (
     BudgetSettingsError,
     BudgetSettingsPatch,
     RunFinishedError,
-    ai_ledger,
     audit_entries,
     get_budget_settings,
     set_run_ai_cap,
@@ -27,12 +26,14 @@ from services.budgets import (
 )
 from services.budgets.money import MICRO
 from services.db import db
+from services.holdings import holdings
 from services.models import Run
 from web.api import bp
-from web.api.openapi import ErrorBody, Operation, add_operations
+from web.api.spec import documented
 from web.api.validation import json_body, query_args
-from web.auth import require_role
 from web.errors import ApiError
+from web.lookups import get_or_404
+from web.permissions import require_admin
 
 
 def _moment(value: object) -> object:
@@ -45,7 +46,7 @@ def _moment(value: object) -> object:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-Moment = Annotated[datetime | None, BeforeValidator(_moment)]
+Moment = Annotated[datetime | None, BeforeValidator(_moment, json_schema_input_type=date | datetime | None)]
 
 
 class _Range(BaseModel):
@@ -173,8 +174,8 @@ class RunCapOut(BaseModel):
 
 
 def _settings_json(org_id: int) -> dict:
-    settings = get_budget_settings(org_id)
-    usage = ai_ledger().org_usage(org_id)
+    settings = get_budget_settings(org_id, holdings().settings)
+    usage = holdings().ai_ledger().org_usage(org_id)
     return {**settings.to_json(), "usage": {"month": usage.month, **usage.to_json()}}
 
 
@@ -182,26 +183,40 @@ def _invalid(exc: BudgetSettingsError) -> ApiError:
     return ApiError(422, str(exc), details=exc.details)
 
 
+@documented(
+    "Your organisation's budget settings and this month's AI spend (admin)", tag="admin",
+    responses={200: BudgetOut}, errors=(403,),
+)
 @bp.get("/admin/budget")
-@require_role("admin")
+@require_admin
 def get_budget():  # noqa: ANN201
     return _settings_json(current_user.org_id)
 
 
+@documented(
+    "Change budget settings; absent fields keep their value (admin)", tag="admin", responses={200: BudgetOut},
+    errors=(400, 403), body=BudgetSettingsPatch,
+    description="`agent_share_caps` is merged per agent. Every change is audited.",
+)
 @bp.put("/admin/budget")
-@require_role("admin")
+@require_admin
 def put_budget():  # noqa: ANN201
     patch = json_body(BudgetSettingsPatch)
     try:
-        update_budget_settings(current_user.org_id, patch, current_user._get_current_object())
+        update_budget_settings(current_user.org_id, patch, current_user._get_current_object(), holdings().settings)
     except BudgetSettingsError as exc:
         db.session.rollback()
         raise _invalid(exc) from None
     return _settings_json(current_user.org_id)
 
 
+@documented(
+    "Settled AI spend grouped by day, run, agent, model or user (admin)", tag="admin",
+    responses={200: SpendOut}, errors=(403,), query=SpendQuery, alternatives={"text/csv": "text/csv"},
+    description="`format=csv` answers text/csv with a header row; `to` as a date includes that day.",
+)
 @bp.get("/admin/spend")
-@require_role("admin")
+@require_admin
 def get_spend():  # noqa: ANN201
     query = query_args(SpendQuery)
     report = spend_report(current_user.org_id, group_by=query.group_by, since=query.since, until=query.until)
@@ -214,8 +229,14 @@ def get_spend():  # noqa: ANN201
     return report.to_json()
 
 
+@documented(
+    "The organisation's audit log, newest first (admin)", tag="admin", responses={200: AuditPageOut},
+    errors=(403,), query=AuditQuery,
+    description="`action` is exact or a prefix ending in `*`; `actor` an email or user id; "
+    "`target` `type` or `type:id`.",
+)
 @bp.get("/admin/audit")
-@require_role("admin")
+@require_admin
 def get_audit():  # noqa: ANN201
     query = query_args(AuditQuery)
     page = audit_entries(
@@ -231,56 +252,27 @@ def get_audit():  # noqa: ANN201
     return page.to_json()
 
 
+@documented(
+    "Change a run's AI cap (admin)", tag="runs", responses={200: RunCapOut}, errors=(400, 403, 404, 409),
+    body=RunCapIn, description="Raise the cap of a run paused at it, then resume the run.",
+)
 @bp.patch("/runs/<run_id>")
-@require_role("admin")
+@require_admin
 def patch_run(run_id: str):  # noqa: ANN201
     body = json_body(RunCapIn)
-    run = db.session.get(Run, run_id) if len(run_id) <= 32 else None
-    if run is None or run.org_id != current_user.org_id:
-        raise ApiError(404, "No such run.")
+    run = get_or_404(Run, run_id, message="No such run.")
     try:
-        set_run_ai_cap(run, body.ai_cap_usd, current_user._get_current_object())
+        set_run_ai_cap(run, body.ai_cap_usd, current_user._get_current_object(), holdings().settings)
     except BudgetSettingsError as exc:
         db.session.rollback()
         raise _invalid(exc) from None
     except RunFinishedError as exc:
         db.session.rollback()
         raise ApiError(409, str(exc), code="run_finished") from None
-    usage = ai_ledger().run_usage(run.id)
+    usage = holdings().ai_ledger().run_usage(run.id)
     return {
         "id": run.id,
         "status": run.status.value,
         "ai_cap_usd": str(run.ai_cap_usd.quantize(MICRO)),
         "ai": usage.to_json(),
     }
-
-
-_READ = {401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
-_WRITE = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 415: ErrorBody, 422: ErrorBody, 429: ErrorBody}
-add_operations(
-    Operation(
-        "get", "/api/admin/budget", "Your organisation's budget settings and this month's AI spend (admin)",
-        "admin", {200: BudgetOut, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody},
-    ),
-    Operation(
-        "put", "/api/admin/budget", "Change budget settings; absent fields keep their value (admin)",
-        "admin", {200: BudgetOut, **_WRITE}, body=BudgetSettingsPatch,
-        description="`agent_share_caps` is merged per agent. Every change is audited.",
-    ),
-    Operation(
-        "get", "/api/admin/spend", "Settled AI spend grouped by day, run, agent, model or user (admin)",
-        "admin", {200: SpendOut, **_READ}, query=SpendQuery,
-        description="`format=csv` answers text/csv with a header row; `to` as a date includes that day.",
-    ),
-    Operation(
-        "get", "/api/admin/audit", "The organisation's audit log, newest first (admin)",
-        "admin", {200: AuditPageOut, **_READ}, query=AuditQuery,
-        description="`action` is exact or a prefix ending in `*`; `actor` an email or user id; "
-        "`target` `type` or `type:id`.",
-    ),
-    Operation(
-        "patch", "/api/runs/{run_id}", "Change a run's AI cap (admin)",
-        "runs", {200: RunCapOut, 404: ErrorBody, 409: ErrorBody, **_WRITE}, body=RunCapIn,
-        description="Raise the cap of a run paused at it, then resume the run.",
-    ),
-)  # fmt: skip

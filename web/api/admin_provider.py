@@ -19,19 +19,17 @@ from services.provider_settings import (
     ProviderChange,
     ProviderSettingsError,
     config_for_change,
-    environment_llm_config,
-    llm_config_for,
 )
 from web.api import bp
-from web.api.openapi import ErrorBody, Operation, add_operations
+from web.api.spec import documented
 from web.api.validation import json_body
-from web.auth import require_role
 from web.errors import ApiError, error_response
 from web.pages.admin_provider import (
     CONNECTION_TEST_LIMIT,
     ConnectionTestRefused,
     run_connection_test,
 )
+from web.permissions import require_admin
 
 
 class ConnectionTestOut(BaseModel):
@@ -58,11 +56,20 @@ def _failed(result: ProbeResult, tested: str, provider: str) -> ApiError:
     return ApiError(502, message, code="connection_failed", details=details)
 
 
+@documented(
+    "Test the connection to the LLM provider: one tiny structured call (admin)", tag="admin",
+    responses={200: ConnectionTestOut}, errors=(400, 403, 502), body=ProviderChange,
+    description="An empty body tests the saved settings; the provider form's fields test those values "
+    "without saving them (blank key fields use the saved keys; keys are never echoed). "
+    f"A real call: limited to {CONNECTION_TEST_LIMIT} per organisation. A failed call answers 502 "
+    "`connection_failed` with the server's own words, trimmed and scrubbed, in `details.detail`.",
+)
 @bp.post("/admin/provider/test")
-@require_role("admin")
+@require_admin
 def post_provider_test():  # noqa: ANN201
     settings = holdings().settings
-    base = environment_llm_config(settings)
+    wiring = holdings().run_service().wiring
+    base = wiring.environment
     org_id = current_user.org_id
     change = json_body(ProviderChange)
     if change.model_fields_set:
@@ -74,7 +81,7 @@ def post_provider_test():  # noqa: ANN201
             raise ApiError(422, "Some fields are not valid.", details=details) from None
     else:
         tested = "saved"
-        config = llm_config_for(org_id, base, secret_key=settings.secret_key)
+        config = wiring.llm_config(org_id)
     try:
         result = run_connection_test(org_id, config)
     except ConnectionTestRefused as exc:
@@ -92,18 +99,3 @@ def post_provider_test():  # noqa: ANN201
         output_tokens=result.output_tokens,
         usage_estimated=result.usage_estimated,
     ).model_dump()
-
-
-add_operations(
-    Operation(
-        "post", "/api/admin/provider/test",
-        "Test the connection to the LLM provider: one tiny structured call (admin)", "admin",
-        {200: ConnectionTestOut, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 415: ErrorBody,
-         422: ErrorBody, 429: ErrorBody, 502: ErrorBody},
-        body=ProviderChange,
-        description="An empty body tests the saved settings; the provider form's fields test those values "
-        "without saving them (blank key fields use the saved keys; keys are never echoed). "
-        f"A real call: limited to {CONNECTION_TEST_LIMIT} per organisation. A failed call answers 502 "
-        "`connection_failed` with the server's own words, trimmed and scrubbed, in `details.detail`.",
-    ),
-)  # fmt: skip

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from agents.catalogue import default_catalogue
 from web.api import bp
+from web.api.spec import documented
 
 
 class AgentOut(BaseModel):
@@ -24,6 +25,7 @@ class AgentList(BaseModel):
     items: list[AgentOut]
 
 
+@documented("The agent catalogue with default share caps", tag="agents", responses={200: AgentList})
 @bp.get("/agents")
 @login_required
 def list_agents():  # noqa: ANN201

@@ -7,23 +7,29 @@ are pydantic models, which is also where the OpenAPI document gets its schemas.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from flask import Response, current_app, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agents.report_model import StructuredReport
 from agents.state import Brief
 from services.db import db
 from services.events import events_after
 from services.holdings import holdings
 from services.models import Run, RunStatus
-from services.runs import RunActionError, RunFilter, RunService, list_runs, queue_positions, run_for_org
+from services.pagination import keyset_page, page_count
+from services.permissions import CANCEL_RUNS, DECIDE_RUNS, RESUME_RUNS, START_RUNS, VIEW_RUNS
+from services.runs import RunActionError, RunFilter, RunService, list_runs, queue_positions
 from web.api import bp
-from web.api.validation import json_body, query_args
+from web.api.spec import documented
+from web.api.validation import IsoDate, json_body, query_args
 from web.errors import ApiError
+from web.lookups import get_or_404
+from web.permissions import require_permission
 
 RunStatusName = Literal["queued", "running", "paused", "completed", "failed", "cancelled"]
 
@@ -35,9 +41,13 @@ class RunListQuery(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
 
     status: RunStatusName | None = None
-    text: str | None = Field(None, max_length=200, description="Matches the company name or the objectives")
-    date_from: date | None = Field(None, alias="from", description="Created on or after this day (UTC)")
-    date_to: date | None = Field(None, alias="to", description="Created on or before this day (UTC)")
+    text: str | None = Field(
+        None, max_length=200, description="Matches the company name or the objectives",
+        # What _printable lets through once the edges are stripped (pydantic strips \x0b-\x0c, not \x1c-\x1f).
+        json_schema_extra={"pattern": r"^[^\S\x1c-\x1f]*(?:[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\x00-\x08\x0b\x0c\x0e-\x1f\s])?[^\S\x1c-\x1f]*$"},
+    )
+    date_from: IsoDate | None = Field(None, alias="from", description="Created on or after this day (UTC)")
+    date_to: IsoDate | None = Field(None, alias="to", description="Created on or before this day (UTC)")
     page: int = Field(1, ge=1, le=10_000)
     per_page: int = Field(20, ge=1, le=100)
 
@@ -64,13 +74,28 @@ class ReportQuery(BaseModel):
     )
 
 
-TaskId = Annotated[str, Field(min_length=1, max_length=40)]
+# Not blank once stripped: some character that str_strip_whitespace keeps (\x1c-\x1f it does).
+TaskId = Annotated[str, Field(min_length=1, max_length=40, json_schema_extra={"pattern": r"[\S\x1c-\x1f]"})]
+
+
+def _decision_variants(schema: dict[str, Any]) -> None:
+    """The body as one schema per kind of decision: only `edit` cuts tasks, at least one and each once
+    (the service refuses a cut list with approve or reject, an edit that cuts nothing, and repeats)."""
+    fields = schema.pop("properties")
+    schema.pop("additionalProperties", None)
+    schema.pop("required", None)
+    plain = {**fields, "decision": {"enum": ["approve", "reject"]}, "cut": {**fields["cut"], "maxItems": 0}}
+    edit = {**fields, "decision": {"const": "edit"}, "cut": {**fields["cut"], "minItems": 1, "uniqueItems": True}}
+    schema["oneOf"] = [
+        {"type": "object", "additionalProperties": False, "required": ["decision"], "properties": plain},
+        {"type": "object", "additionalProperties": False, "required": ["decision", "cut"], "properties": edit},
+    ]
 
 
 class DecisionIn(BaseModel):
     """An overrun decision; `edit` funds every task except those in `cut` (approving any overrun left)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_decision_variants)
 
     decision: Literal["approve", "reject", "edit"]
     note: str = Field("", max_length=1000)
@@ -173,16 +198,8 @@ def _service() -> RunService:
     return holdings().runs
 
 
-def _run_or_404(run_id: str) -> Run:
-    run = run_for_org(run_id, current_user.org_id)
-    if run is None:
-        raise ApiError(404, "No such run.")
-    return run
-
-
-def _require_runner() -> None:
-    if not current_user.can_run:
-        raise ApiError(403, "Only executives and admins can change runs.")
+NO_SUCH_RUN = "No such run."
+RUNNERS_ONLY = "Only executives and admins can change runs."
 
 
 def serialise(run: Run, position: int | None = None) -> dict[str, Any]:
@@ -238,10 +255,14 @@ def _act(action: Any, *args: Any) -> Run:
 # --- routes --------------------------------------------------------------------------------------
 
 
+@documented(
+    "Start a run from a brief", tag="runs", responses={201: RunOut}, errors=(403,), body=Brief,
+    description="Queued at once; `queue_position` says how many runs are ahead.",
+    headers={201: {"Location": "The new run's URL"}}, links={"run_id": "/id"},
+)
 @bp.post("/runs")
-@login_required
+@require_permission(START_RUNS, message=RUNNERS_ONLY)
 def create_run():  # noqa: ANN201
-    _require_runner()
     brief = json_body(Brief)
     bad = _control_characters(brief.model_dump(mode="json"))
     if bad:
@@ -252,8 +273,9 @@ def create_run():  # noqa: ANN201
     return body, status, {"Location": body["links"]["self"]}
 
 
+@documented("List your organisation's runs", tag="runs", responses={200: RunList}, query=RunListQuery)
 @bp.get("/runs")
-@login_required
+@require_permission(VIEW_RUNS)
 def list_runs_view():  # noqa: ANN201
     query = query_args(RunListQuery)
     if query.date_from and query.date_to and query.date_from > query.date_to:
@@ -271,69 +293,85 @@ def list_runs_view():  # noqa: ANN201
         per_page=query.per_page,
     )
     positions = queue_positions([run.id for run in page.items if run.status == RunStatus.queued])
-    pages = max(1, -(-page.total // page.per_page))
     return RunList(
         items=[RunOut.model_validate(serialise(run, positions.get(run.id))) for run in page.items],
         total=page.total,
         page=page.page,
         per_page=page.per_page,
-        pages=pages,
+        pages=page_count(page.total, page.per_page),
     ).model_dump(mode="json")
 
 
+@documented("One run", tag="runs", responses={200: RunOut}, errors=(404,))
 @bp.get("/runs/<run_id>")
-@login_required
+@require_permission(VIEW_RUNS)
 def get_run(run_id: str):  # noqa: ANN201
-    return _one(_run_or_404(run_id))
+    return _one(get_or_404(Run, run_id, message=NO_SUCH_RUN))
 
 
+@documented(
+    "Stored events after a seq", tag="runs", responses={200: EventPage}, errors=(404,), query=EventsQuery
+)
 @bp.get("/runs/<run_id>/events")
-@login_required
+@require_permission(VIEW_RUNS)
 def run_events(run_id: str):  # noqa: ANN201
-    run = _run_or_404(run_id)
+    run = get_or_404(Run, run_id, message=NO_SUCH_RUN)
     query = query_args(EventsQuery)
-    events = events_after(db.engine, run.id, query.after_seq, query.limit + 1)
-    more = len(events) > query.limit
-    events = events[: query.limit]
+    found = keyset_page(lambda count: events_after(db.engine, run.id, query.after_seq, count), query.limit)
     return {
         "run_id": run.id,
-        "events": events,
-        "last_seq": events[-1]["seq"] if events else query.after_seq,
-        "more": more,
+        "events": found.items,
+        "last_seq": found.items[-1]["seq"] if found.items else query.after_seq,
+        "more": found.more,
     }
 
 
+@documented(
+    "Approve or reject a budget overrun", tag="runs", responses={200: RunOut}, errors=(400, 403, 404, 409),
+    body=DecisionIn,
+)
 @bp.post("/runs/<run_id>/approve")
-@login_required
+@require_permission(DECIDE_RUNS, message=RUNNERS_ONLY)
 def approve_run(run_id: str):  # noqa: ANN201
-    _require_runner()
-    run = _run_or_404(run_id)
+    run = get_or_404(Run, run_id, message=NO_SUCH_RUN)
     body = json_body(DecisionIn)
     user = current_user._get_current_object()
     return _one(_act(_service().decide, run, user, body.decision, body.note, body.cut))
 
 
+@documented(
+    "Cancel a run", tag="runs", responses={200: RunOut}, errors=(400, 403, 404, 409),
+    description="Queued and paused runs end at once; a running run stops at its next step.",
+)
 @bp.post("/runs/<run_id>/cancel")
-@login_required
+@require_permission(CANCEL_RUNS, message=RUNNERS_ONLY)
 def cancel_run(run_id: str):  # noqa: ANN201
-    _require_runner()
-    run = _run_or_404(run_id)
+    run = get_or_404(Run, run_id, message=NO_SUCH_RUN)  # the service checks it is the caller's to cancel
     return _one(_act(_service().cancel, run, current_user._get_current_object()))
 
 
+@documented(
+    "Resume a run paused at its AI-spend cap (admin)", tag="runs", responses={200: RunOut},
+    errors=(400, 403, 404, 409),
+)
 @bp.post("/runs/<run_id>/resume")
-@login_required
+@require_permission(RESUME_RUNS, message="Only admins can resume runs.")
 def resume_run(run_id: str):  # noqa: ANN201
-    if not current_user.is_admin:
-        raise ApiError(403, "Only admins can resume runs.")
-    run = _run_or_404(run_id)
+    run = get_or_404(Run, run_id, message=NO_SUCH_RUN)
     return _one(_act(_service().resume, run, current_user._get_current_object()))
 
 
+@documented(
+    "The executive report", tag="runs", responses={200: "text/markdown"}, errors=(404,), query=ReportQuery,
+    alternatives={"text/html": "text/html", "application/json": StructuredReport},
+    description="Markdown; `format=html` gives sanitised HTML; `format=json` gives the structured "
+    "report every rendering is made from (money as decimal strings, 404 `report_not_ready` for runs "
+    "finished before it existed).",
+)
 @bp.get("/runs/<run_id>/report")
-@login_required
+@require_permission(VIEW_RUNS)
 def run_report(run_id: str) -> Response:
-    run = _run_or_404(run_id)
+    run = get_or_404(Run, run_id, message=NO_SUCH_RUN)
     query = query_args(ReportQuery)
     if query.format == "json":
         # Stored as StructuredReport.model_dump(mode="json"): money is already decimal strings.

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user, login_required
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from services import users as accounts
+from services import users
 from services.db import db
 from services.models import ApiToken
 from web.api import bp
+from web.api.account_models import NewToken, TokenList
+from web.api.spec import documented
 from web.api.validation import json_body
+from web.lookups import get_or_404
 
 
 class TokenIn(BaseModel):
@@ -31,6 +33,7 @@ def _serialise(token: ApiToken) -> dict:
     }
 
 
+@documented("Your API tokens", tag="account", responses={200: TokenList})
 @bp.get("/tokens")
 @login_required
 def list_tokens():  # noqa: ANN201
@@ -40,20 +43,20 @@ def list_tokens():  # noqa: ANN201
     return {"items": [_serialise(t) for t in tokens]}
 
 
+@documented("Create an API token (shown once)", tag="account", responses={201: NewToken}, body=TokenIn)
 @bp.post("/tokens")
 @login_required
 def create_token():  # noqa: ANN201
     body = json_body(TokenIn)
     user = current_user._get_current_object()
-    token, plain = accounts.create_token(user, body.name, actor=user)
+    token, plain = users.create_token(user, body.name, actor=user)
     return {**_serialise(token), "token": plain}, 201
 
 
+@documented("Revoke an API token", tag="account", responses={204: None}, errors=(400, 404))
 @bp.delete("/tokens/<int:token_id>")
 @login_required
 def revoke_token(token_id: int):  # noqa: ANN201
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
-    accounts.revoke_token(token, actor=current_user._get_current_object())
+    token = get_or_404(ApiToken, token_id, user_id=current_user.id)  # only one's own tokens
+    users.revoke_token(token, actor=current_user._get_current_object())
     return "", 204

@@ -1,15 +1,32 @@
-"""Reading JSON bodies and query strings into pydantic models, with the API's error shape."""
+"""Reading JSON bodies and query strings into pydantic models, with the API's error shape.
+
+`IsoDate` is a date as the OpenAPI document describes it (`YYYY-MM-DD`): pydantic's plain `date`
+also takes a Unix timestamp, so `?to=0` quietly meant 1 January 1970.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import re
+from datetime import date
+from typing import Annotated, Any, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from web.errors import ApiError, validation_details
 
 M = TypeVar("M", bound=BaseModel)
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+        raise ValueError("enter a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 def json_body(model: type[M]) -> M:

@@ -18,8 +18,9 @@ from services.budgets.settings import (
     update_budget_settings,
 )
 from services.db import db
-from web.auth import require_role
+from services.holdings import holdings
 from web.pages import admin_bp
+from web.permissions import require_admin
 
 MONEY_FIELDS = ("monthly_ai_cap_usd", "run_ai_cap_default_usd", "run_ai_cap_max_usd", "run_budget_max_usd")
 
@@ -96,9 +97,9 @@ def _message(text: str) -> str:
 
 
 @admin_bp.route("/budgets", methods=["GET", "POST"])
-@require_role("admin")
+@require_admin
 def budgets():  # noqa: ANN201
-    settings = get_budget_settings(current_user.org_id)
+    settings = get_budget_settings(current_user.org_id, holdings().settings)
     catalogue = default_catalogue()
     agents = [name for name, spec in catalogue.agents.items() if spec.kind == "specialist"]
     values = _form_values(settings)
@@ -109,7 +110,9 @@ def budgets():  # noqa: ANN201
         patch, errors = _patch(request.form, agents)
         if not errors:
             try:
-                update_budget_settings(current_user.org_id, patch, current_user._get_current_object())
+                update_budget_settings(
+                    current_user.org_id, patch, current_user._get_current_object(), holdings().settings
+                )
             except ValidationError as exc:
                 db.session.rollback()
                 for err in exc.errors(include_url=False):

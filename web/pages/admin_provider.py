@@ -32,13 +32,11 @@ from services.provider_settings import (
     ProviderSettingsError,
     ProviderView,
     config_for_change,
-    environment_llm_config,
     get_provider_settings,
-    llm_config_for,
     update_provider_settings,
 )
-from web.auth import require_role
 from web.pages import admin_bp
+from web.permissions import require_admin
 
 log = logging.getLogger(__name__)
 
@@ -301,13 +299,14 @@ def _render(
 
 
 @admin_bp.route("/provider", methods=["GET", "POST"])
-@require_role("admin")
+@require_admin
 def provider():  # noqa: ANN201
     settings = holdings().settings
-    base = environment_llm_config(settings)
+    wiring = holdings().run_service().wiring
+    base = wiring.environment
     org_id = current_user.org_id
     view = get_provider_settings(org_id, base)
-    saved = llm_config_for(org_id, base, secret_key=settings.secret_key)
+    saved = wiring.llm_config(org_id)
     if request.method == "GET":
         return _render(view=view, values=form_values(view), saved=saved, base=base)
     values = submitted(request.form)
@@ -332,14 +331,15 @@ def provider():  # noqa: ANN201
 
 
 @admin_bp.post("/provider/test")
-@require_role("admin")
+@require_admin
 def provider_test():  # noqa: ANN201
     """Test connection: the values in the form, unsaved; the result is shown above the form."""
     settings = holdings().settings
-    base = environment_llm_config(settings)
+    wiring = holdings().run_service().wiring
+    base = wiring.environment
     org_id = current_user.org_id
     view = get_provider_settings(org_id, base)
-    saved = llm_config_for(org_id, base, secret_key=settings.secret_key)
+    saved = wiring.llm_config(org_id)
     values = submitted(request.form)
     try:
         change = change_from_form(request.form)

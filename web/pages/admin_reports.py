@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -15,8 +14,9 @@ from sqlalchemy import select
 from services.budgets import audit_entries, spend_report
 from services.db import db
 from services.models import AuditEntry
-from web.auth import require_role
+from services.pagination import last_page_if_beyond, page_count
 from web.pages import admin_bp
+from web.permissions import require_admin
 
 GROUPS = [("day", "Day"), ("run", "Run"), ("agent", "Agent"), ("model", "Model"), ("user", "User")]
 AUDIT_PER_PAGE = 50
@@ -38,7 +38,7 @@ def _utc(day: date) -> datetime:
 
 
 @admin_bp.get("/spend")
-@require_role("admin")
+@require_admin
 def spend():  # noqa: ANN201
     errors: dict[str, str] = {}
     today = datetime.now(UTC).date()
@@ -90,7 +90,7 @@ def _label(group_by: str, key: str, label: str) -> str:
 
 
 @admin_bp.get("/audit")
-@require_role("admin")
+@require_admin
 def audit():  # noqa: ANN201
     errors: dict[str, str] = {}
     filters: dict[str, Any] = {
@@ -120,10 +120,7 @@ def audit():  # noqa: ANN201
             per_page=AUDIT_PER_PAGE,
         )
 
-    page = fetch(page_number)
-    pages = max(1, math.ceil(page.total / AUDIT_PER_PAGE))
-    if page_number > pages:
-        page = fetch(pages)
+    page = last_page_if_beyond(fetch, page_number)
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.org_id == current_user.org_id).distinct().order_by(AuditEntry.action)
     ).all()
@@ -136,7 +133,7 @@ def audit():  # noqa: ANN201
         actions=actions,
         total=page.total,
         page=page.page,
-        pages=pages,
+        pages=page_count(page.total, page.per_page),
         args=args,
     )
 

@@ -1,4 +1,8 @@
-"""The dashboard: active runs (live), recent runs and this month's AI spend against the cap."""
+"""The dashboard: active runs (live), recent runs and this month's AI spend against the cap.
+
+Its own blueprint, so its endpoints keep the names url_for uses everywhere (`dashboard.index`,
+`dashboard.root`); `init_pages` registers it with the other pages.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 
-from services.budgets import ai_ledger, spend_report
+from services.budgets import spend_report
 from services.db import db
 from services.holdings import holdings
 from services.models import Run
-from services.provider_settings import environment_llm_config, get_provider_settings
+from services.provider_settings import get_provider_settings
 from web.pages.queries import active_runs, recent_runs
+
+bp = Blueprint("dashboard", __name__)
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
     since = datetime.combine(first, time.min, tzinfo=UTC)
     until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
     report = spend_report(org_id, group_by="day", since=since, until=until)
-    usage = ai_ledger().org_usage(org_id)
+    usage = holdings().ai_ledger().org_usage(org_id)
     by_day = {row.key: row.cost_usd for row in report.rows}
     labels: list[str] = []
     cumulative: list[str] = []
@@ -74,13 +81,18 @@ def _unpriced_runs(org_id: int, since: datetime, until: datetime) -> int:
 
 
 def _provider(org_id: int) -> str:
-    base = environment_llm_config(holdings().settings)
-    return get_provider_settings(org_id, base).effective_provider
+    return get_provider_settings(org_id, holdings().run_service().wiring.environment).effective_provider
 
 
+@bp.get("/")
+def root() -> Response:
+    """The first page: the dashboard once logged in, else the login page."""
+    return redirect(url_for("dashboard.index" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/dashboard")
 @login_required
 def index():  # noqa: ANN201
-    """Served as `dashboard.index` (see web/dashboard.py)."""
     org_id = current_user.org_id
     return render_template(
         "dashboard/index.html",

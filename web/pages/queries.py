@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import select
 
 from services.db import db
 from services.models import Run, RunEvent, RunStatus
-from services.runs.queries import RunFilter, list_runs, run_for_org
+from services.pagination import last_page_if_beyond, page_count
+from services.runs.queries import RunFilter, list_runs
 
 ACTIVE = (RunStatus.queued, RunStatus.running, RunStatus.paused)
 PER_PAGE = 20
-
-
-def run_or_404(run_id: str) -> Run:
-    """A run of the viewer's organisation; any other id (guessed or foreign) is a 404."""
-    run = run_for_org(run_id, current_user.org_id)
-    if run is None:
-        abort(404)
-    return run
 
 
 def active_runs(org_id: int, limit: int = 10) -> list[Run]:
@@ -121,8 +111,7 @@ def history(org_id: int, filters: HistoryFilters, per_page: int = PER_PAGE) -> H
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    first = list_runs(org_id, run_filter, page=filters.page, per_page=per_page)
-    pages = max(1, math.ceil(first.total / per_page))
-    if filters.page > pages:
-        first = list_runs(org_id, run_filter, page=pages, per_page=per_page)
-    return HistoryPage(first.items, first.total, min(filters.page, pages), pages)
+    found = last_page_if_beyond(
+        lambda number: list_runs(org_id, run_filter, page=number, per_page=per_page), filters.page
+    )
+    return HistoryPage(found.items, found.total, found.page, page_count(found.total, per_page))

@@ -16,17 +16,19 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, render_template, request
-from flask_login import login_required
 from markupsafe import Markup
 from pydantic import ValidationError
 
 from agents.catalogue import default_catalogue
 from agents.report_model import Check, KPIRow, ObjectiveRow, StructuredReport, TaskRow
-from services.budgets import ai_ledger
+from services.holdings import holdings
 from services.models import Run
+from services.permissions import VIEW_RUNS
+from web.lookups import get_or_404
 from web.pages import bp
 from web.pages.markdown import render_markdown
-from web.pages.queries import last_event, run_or_404
+from web.pages.queries import last_event
+from web.permissions import require_permission
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ def spend_table(run: Run) -> SpendTable | None:
         )
         for agent, values in (snapshot.get("by_agent") or {}).items()
     ]
-    ai = ai_ledger().run_usage(run.id)
+    ai = holdings().ai_ledger().run_usage(run.id)
     return SpendTable(
         lines=lines,
         allocated=_decimal(snapshot.get("allocated")),
@@ -88,7 +90,7 @@ def spend_table(run: Run) -> SpendTable | None:
         ai_used=ai.settled,
         ai_cap=ai.cap,
         ai_price_set=run.ai_price_set,
-        ai_estimated=ai_ledger().usage_estimated(run.id),
+        ai_estimated=holdings().ai_ledger().usage_estimated(run.id),
     )
 
 
@@ -224,7 +226,7 @@ def _context(run: Run, shift_headings: int) -> dict[str, Any]:
     markdown_html = None
     if view is None and run.report_markdown:
         markdown_html = render_markdown(run.report_markdown, shift_headings=shift_headings)
-    ai = ai_ledger().run_usage(run.id) if view else None
+    ai = holdings().ai_ledger().run_usage(run.id) if view else None
     return {
         "run": run,
         "company": (run.brief or {}).get("company") or {"name": run.company_name},
@@ -235,24 +237,24 @@ def _context(run: Run, shift_headings: int) -> dict[str, Any]:
         "ai_used": ai.settled if ai else None,
         "ai_cap": ai.cap if ai else None,
         "ai_price_set": run.ai_price_set,
-        "ai_estimated": ai_ledger().usage_estimated(run.id) if ai else False,
+        "ai_estimated": holdings().ai_ledger().usage_estimated(run.id) if ai else False,
         "offline": view.report.offline if view else run.provider == "offline",
         "pdf": False,
     }
 
 
 @bp.get("/runs/<run_id>/report")
-@login_required
+@require_permission(VIEW_RUNS)
 def report(run_id: str):  # noqa: ANN201
-    run = run_or_404(run_id)
+    run = get_or_404(Run, run_id)
     # The page has its own h1, so the report's headings move one level down.
     return render_template("reports/report.html", **_context(run, shift_headings=1))
 
 
 @bp.get("/runs/<run_id>/report.md")
-@login_required
+@require_permission(VIEW_RUNS)
 def report_markdown(run_id: str) -> Response:
-    run = run_or_404(run_id)
+    run = get_or_404(Run, run_id)
     if not run.report_markdown:
         return Response("The report is written when the run completes.\n", status=404, mimetype="text/plain")
     return Response(
@@ -263,10 +265,10 @@ def report_markdown(run_id: str) -> Response:
 
 
 @bp.get("/runs/<run_id>/report/print")
-@login_required
+@require_permission(VIEW_RUNS)
 def report_print(run_id: str):  # noqa: ANN201
     """A self-contained document for printing or saving; `?download=1` saves it as a file."""
-    run = run_or_404(run_id)
+    run = get_or_404(Run, run_id)
     context = _context(run, shift_headings=0)
     body = render_template("reports/print.html", **context)
     headers = {}
@@ -276,10 +278,10 @@ def report_print(run_id: str):  # noqa: ANN201
 
 
 @bp.get("/runs/<run_id>/report.pdf")
-@login_required
+@require_permission(VIEW_RUNS)
 def report_pdf(run_id: str) -> Response:
     """The print document as a PDF, rendered here by WeasyPrint from local files only."""
-    run = run_or_404(run_id)
+    run = get_or_404(Run, run_id)
     context = _context(run, shift_headings=0)
     if not context["has_report"]:
         return Response("The report is written when the run completes.\n", status=404, mimetype="text/plain")

@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from agents.catalogue import default_catalogue
 from agents.state import SPECIALISTS
 from services.budgets.settings import get_budget_settings
-from services.models import Role, Run, RunStatus
-from web.auth import require_role
+from services.holdings import holdings
+from services.models import Run, RunStatus
+from services.permissions import DECIDE_RUNS, START_RUNS, VIEW_RUNS, can_act_on_run, has_permission
+from web.lookups import get_or_404
 from web.pages import bp
 from web.pages.brief_form import MAX_OBJECTIVES, BriefForm
 from web.pages.launch import RunNotStarted, start_run
 from web.pages.queries import history as history_page
-from web.pages.queries import parse_history_args, run_or_404
+from web.pages.queries import parse_history_args
+from web.permissions import require_permission
 
 PHASES = [
     ("intake", "Intake"),
@@ -46,9 +49,9 @@ def specialist_choices() -> list[dict[str, str]]:
 
 
 @bp.route("/runs/new", methods=["GET", "POST"])
-@require_role("admin", "executive")
+@require_permission(START_RUNS)
 def new_run():  # noqa: ANN201
-    settings = get_budget_settings(current_user.org_id)
+    settings = get_budget_settings(current_user.org_id, holdings().settings)
     form = BriefForm() if request.method == "GET" else BriefForm.from_form(request.form)
     status = 200
     if request.method == "POST":
@@ -93,19 +96,15 @@ def agent_cards(run: Run) -> list[dict[str, str]]:
 
 def can_cancel(run: Run) -> bool:
     """Admins cancel any run of their organisation; executives the runs they started."""
-    if run.status.finished:
-        return False
-    return current_user.role == Role.admin or (
-        current_user.role == Role.executive and run.created_by_id == current_user.id
-    )
+    return not run.status.finished and can_act_on_run(current_user, run)
 
 
 @bp.get("/runs/<run_id>")
-@login_required
+@require_permission(VIEW_RUNS)
 def run_view(run_id: str):  # noqa: ANN201
-    run = run_or_404(run_id)
+    run = get_or_404(Run, run_id)
     catalogue = default_catalogue()
-    thresholds = get_budget_settings(run.org_id).thresholds
+    thresholds = get_budget_settings(run.org_id, holdings().settings).thresholds
     page_data: dict[str, Any] = {
         "run_id": run.id,
         "status": run.status.value,
@@ -123,7 +122,7 @@ def run_view(run_id: str):  # noqa: ANN201
         categories=LOG_CATEGORIES,
         agents=agent_cards(run),
         thresholds=thresholds,
-        can_approve=current_user.can_run,
+        can_approve=has_permission(current_user, DECIDE_RUNS),
         can_cancel=can_cancel(run),
         page_data=page_data,
     )
@@ -143,7 +142,7 @@ def _brief_view(run: Run) -> dict[str, Any]:
 
 
 @bp.get("/runs")
-@login_required
+@require_permission(VIEW_RUNS)
 def history():  # noqa: ANN201
     filters, errors = parse_history_args(request.args)
     page = history_page(current_user.org_id, filters)

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from services.budgets import ai_ledger, update_budget_settings
+from services.budgets import update_budget_settings
 from services.db import db
+from services.holdings import holdings
 from services.models import User
 from tests.integration.budgets.race import ORG_CAP, RUN_CAPS, check_invariants, ledger_state, race
 from tests.unit.budgets.budget_support import budget_app, make_member, make_run
@@ -32,7 +33,7 @@ def org_with_caps(app, name: str):
                 "run_ai_cap_max_usd": str(ORG_CAP),
                 "run_ai_cap_default_usd": "0.1",
             },
-            db.session.get(User, admin.user_id),
+            db.session.get(User, admin.user_id), app_settings=holdings().settings,
         )
     return admin
 
@@ -42,7 +43,7 @@ def test_racing_reservations_never_pass_a_cap(tmp_path, backend):
     app = budget_app(tmp_path, backend)
     try:
         with app.app_context():
-            ledger = ai_ledger()
+            ledger = holdings().ai_ledger()
         totals = {"refused": 0, "ok": 0}
         for trial in range(TRIALS):
             admin = org_with_caps(app, f"Org {trial}")

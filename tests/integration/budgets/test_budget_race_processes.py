@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from services.budgets import ai_ledger
 from services.db import db
+from services.holdings import holdings
 from tests.integration.budgets.race import RUN_CAPS, Tally, check_invariants, ledger_state
 from tests.integration.budgets.test_budget_race import org_with_caps
 from tests.unit.budgets.budget_support import budget_app, make_run, schema_url
@@ -46,7 +46,7 @@ def test_two_processes_racing_never_pass_a_cap(tmp_path, backend):
     url = schema_url() if backend == "postgres" else f"sqlite:///{tmp_path / 'test.db'}"
     try:
         with app.app_context():
-            ledger = ai_ledger()
+            ledger = holdings().ai_ledger()
         for trial in range(TRIALS):
             admin = org_with_caps(app, f"Org {trial}")
             runs = [make_run(app, admin, cap) for cap in RUN_CAPS]

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from agents.checkpoint import open_checkpointer
 from agents.memory import MemoryEventSink
 from agents.workflow import Workflow
-from services.budgets import make_ledger, make_llm, set_run_ai_cap
+from services.budgets import set_run_ai_cap
 from services.db import db
+from services.holdings import holdings
 from services.llm import LLMConfig, build_llm_client, load_registry
 from services.models import Run, User
 from services.models.budgets import AICall, BudgetLineItem
@@ -56,8 +57,9 @@ def run_workflow(
 ):
     with app.app_context():
         run = db.session.get(Run, run_id)
-        llm = make_llm(run, sink, inner=llm_for(server))
-        ledger = make_ledger(run, sink)
+        wiring = holdings().run_service().wiring
+        llm = wiring.metered(llm_for(server), run, sink)
+        ledger = wiring.ledger(run, wiring.ai_ledger)
         db.session.commit()
     with open_checkpointer(f"sqlite:///{checkpoints}") as saver:
         workflow = Workflow(llm, sink, ledger, saver, policy="trim")
@@ -109,7 +111,7 @@ def test_tiny_cap_pauses_at_100_percent_then_resumes_and_costs_add_up(wapp, tmp_
         assert used_at_pause <= cap
 
         with wapp.app_context():
-            set_run_ai_cap(db.session.get(Run, run_id), Decimal("1"), db.session.get(User, admin.user_id))
+            set_run_ai_cap(db.session.get(Run, run_id), Decimal("1"), db.session.get(User, admin.user_id), app_settings=holdings().settings)
         done = run_workflow(
             wapp, run_id, server, tmp_path / "run.sqlite", sink, resume={"action": "continue"}
         )
@@ -123,9 +125,7 @@ def test_tiny_cap_pauses_at_100_percent_then_resumes_and_costs_add_up(wapp, tmp_
     assert sorted(Decimal(row.settled_micros) / 1_000_000 for row in rows) == sorted(expected)
     total = sum(expected, Decimal("0"))
     with wapp.app_context():
-        from services.budgets import ai_ledger
-
-        usage = ai_ledger().run_usage(run_id)
+        usage = holdings().ai_ledger().run_usage(run_id)
     assert usage.settled == total and usage.reserved == 0
     assert sum(i for i, _ in server.usages) == sum(row.input_tokens for row in rows)
     # Thresholds stay announced once each across the pause and the resume.

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.support.isolation import redis_url
 from tests.support.server import Account, CatalystServer, Client, Database, seed_database
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = redis_url(14)
 ACCOUNTS = {
     "exec": ("executive", "Acme"),
     "exec2": ("executive", "Acme"),

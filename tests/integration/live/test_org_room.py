@@ -52,7 +52,7 @@ def test_a_colleagues_new_run_reaches_every_dashboard_of_the_org_only(app, make_
 
 
 def test_a_socket_that_lost_access_gets_no_org_events(app, make_user):
-    from services import users as accounts
+    from services import accounts
     from tests.conftest import with_user
 
     starter, colleague = make_user("executive"), make_user("member")

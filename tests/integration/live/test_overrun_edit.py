@@ -18,6 +18,7 @@ from services.models import AuditEntry, Run, RunStatus, User
 from services.models.budgets import OverrunDecision
 from services.runs import RunInvalid
 from tests.support.api import JsonClient, brief
+from tests.support.wiring import with_policy
 from web.extensions import socketio
 
 OBJECTIVES = {
@@ -240,7 +241,8 @@ def test_an_old_payload_without_tasks_can_be_approved_but_not_edited(app, execut
 def test_the_default_audit_records_the_cut_too(app, executive):
     run_id = paused_run(app, executive)
     service = holdings(app).runs
-    installed, service.record_decision = service.record_decision, None
+    installed = service.wiring
+    with_policy(service, record_decision=None)
     try:
         with app.app_context():
             run, user = db.session.get(Run, run_id), db.session.get(User, executive.id)
@@ -249,7 +251,7 @@ def test_the_default_audit_records_the_cut_too(app, executive):
             db.session.rollback()
             service.decide(run, user, "edit", "why not", ("T3", "T4"))
     finally:
-        service.record_decision = installed
+        service.wiring = installed
     (audit,) = stored(app, run_id)["audits"]
     assert audit["cut"] == ["T3", "T4"] and audit["cut_titles"] == ["Landing page", "Launch ads"]
     assert Decimal(audit["amount"]) == Decimal("947.00")  # 2547 - 1300 funded, 300 budget

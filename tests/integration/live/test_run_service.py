@@ -17,6 +17,7 @@ from services.events import events_after
 from services.holdings import holdings
 from services.models import Run, RunStatus, User
 from tests.support.api import brief
+from tests.support.wiring import rewire, with_policy, wrap_provider
 
 
 @pytest.fixture
@@ -139,8 +140,7 @@ class CancelAfterFirstCall:
 
 
 def test_cancel_of_a_running_run_is_cooperative(app, service, executive):
-    default_llm = service.make_llm
-    service.make_llm = lambda run, sink: CancelAfterFirstCall(default_llm(run, sink), service.engine, run.id)
+    wrap_provider(service, lambda client, run_id: CancelAfterFirstCall(client, service.engine, run_id))
     run_id = create(app, service, executive)
     with app.app_context():
         service.scheduler.drain()
@@ -161,8 +161,7 @@ class FailingSpecialist:
 
 
 def test_llm_failure_fails_the_run_visibly(app, service, executive):
-    default_llm = service.make_llm
-    service.make_llm = lambda run, sink: FailingSpecialist(default_llm(run, sink))
+    wrap_provider(service, lambda client, run_id: FailingSpecialist(client))
     run_id = create(app, service, executive)
     with app.app_context():
         service.scheduler.drain()
@@ -172,10 +171,10 @@ def test_llm_failure_fails_the_run_visibly(app, service, executive):
 
 
 def test_a_broken_hook_fails_the_run_instead_of_the_scheduler(app, service, executive):
-    def broken(run, sink):
+    def broken(run, ai_ledger):
         raise RuntimeError("no ledger today")
 
-    service.make_ledger = broken
+    rewire(service, ledger=broken)
     run_id = create(app, service, executive)
     with app.app_context():
         service.scheduler.drain()
@@ -185,8 +184,11 @@ def test_a_broken_hook_fails_the_run_instead_of_the_scheduler(app, service, exec
 
 
 def test_hooks_choose_policy_and_cap(app, service, executive):
-    service.overrun_policy = lambda org_id: "trim"
-    service.resolve_ai_cap = lambda org_id, requested: requested or __import__("decimal").Decimal("1.25")
+    with_policy(
+        service,
+        overrun_policy=lambda org_id: "trim",
+        resolve_ai_cap=lambda org_id, requested: requested or __import__("decimal").Decimal("1.25"),
+    )
     run_id = create(app, service, executive, budget="1000")
     run = state(app, run_id)
     assert run.policy == "trim" and str(run.ai_cap_usd) == "1.250000"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from services import users as accounts
+from services import accounts, users
 from services.db import db
 from services.holdings import holdings
-from services.models import ApiToken
+from services.models import ApiToken, User
 from tests.conftest import with_user
 from tests.support.api import JsonClient, brief
 from web.extensions import socketio
@@ -89,13 +89,13 @@ def test_deactivated_user_is_refused_and_disconnected(app, make_user):
 def test_revoked_token_ends_the_socket(app, make_user):
     user = make_user("executive")
     with app.app_context():
-        token, plain = accounts.create_token(db.session.get(accounts.User, user.id), "sock")
+        token, plain = users.create_token(db.session.get(User, user.id), "sock")
         token_id = token.id
     sock = socket_for(app, token=plain)
     assert sock.is_connected()
     assert ack(sock, "watch", {"run_id": "0" * 32})["error"]["code"] == "not_found"
     with app.app_context():
-        accounts.revoke_token(db.session.get(ApiToken, token_id))
+        users.revoke_token(db.session.get(ApiToken, token_id))
     assert ack(sock, "watch", {"run_id": "0" * 32})["error"]["code"] == "unauthorized"
     socketio.sleep(0.5)
     assert not sock.is_connected()

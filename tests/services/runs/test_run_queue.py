@@ -11,10 +11,13 @@ import redis
 from rq import Queue
 from rq.job import Job
 
-from services.runs.queue import JOB_FUNCTION, RunQueue, install_queue, pending_key
+from services.runs import RunService
+from services.runs.queue import JOB_FUNCTION, RunQueue, pending_key
+from services.runs.wiring import job_queue
+from tests.support.isolation import redis_url
 
 pytestmark = pytest.mark.redis
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = redis_url(13)
 
 
 @pytest.fixture
@@ -88,16 +91,20 @@ def test_jobs_land_in_the_named_rq_queue(run_queue, connection):
 
 
 def test_the_queue_executor_plugs_into_the_run_service(connection):
-    inline = SimpleNamespace(on_queued="the scheduler's wake-up")
-    assert install_queue(inline, SimpleNamespace(run_executor="inline", redis_url=REDIS_URL)) is None
-    assert inline.on_queued == "the scheduler's wake-up"
-    assert install_queue(inline, SimpleNamespace(run_executor="queue", redis_url=None)) is None
+    assert job_queue(SimpleNamespace(run_executor="inline", redis_url=REDIS_URL)) is None
+    assert job_queue(SimpleNamespace(run_executor="queue", redis_url=None)) is None
+    woken = []
+    inline = SimpleNamespace(
+        wiring=SimpleNamespace(queue=None, announce=None), scheduler=SimpleNamespace(wake=lambda: woken.append(1))
+    )
+    RunService._queued(inline, run(), "queued")
+    assert woken == [1], "without a job queue the scheduler's wake-up stays"
 
-    service = SimpleNamespace(on_queued=None)
-    queue = install_queue(service, SimpleNamespace(run_executor="queue", redis_url=REDIS_URL))
+    queue = job_queue(SimpleNamespace(run_executor="queue", redis_url=REDIS_URL))
+    service = SimpleNamespace(wiring=SimpleNamespace(queue=queue, announce=None), scheduler=None)
     run_id = run()
     try:
-        service.on_queued(run_id, "approved")  # as RunService calls it after its commit
+        RunService._queued(service, run_id, "approved")  # as RunService calls it after its commit
         (job_id,) = queue.queue.job_ids
         assert Job.fetch(job_id, connection=connection).meta == {"run_id": run_id, "reason": "approved"}
     finally:

@@ -14,10 +14,11 @@ import pytest
 from agents.checkpoint import open_checkpointer
 from agents.memory import MemoryEventSink, MemoryLedger
 from agents.workflow import Workflow
+from tests.support.isolation import PG_ADMIN_URL, pg_database, pg_url
 from tests.unit.agents.agents_support import RecordingClient
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_TEST_URL = "postgresql://postgres@127.0.0.1:5432/catalyst_test"
+PG_TEST_DB = pg_database("catalyst_test")
+PG_TEST_URL = pg_url("catalyst_test")
 
 
 @dataclass
@@ -63,11 +64,9 @@ def make_run(checkpointer: Any) -> Callable[..., Harness]:
 
 @pytest.fixture(scope="session")
 def pg_url() -> str:
-    """The catalyst_test database on the local PostgreSQL server, created when missing."""
+    """The catalyst_test database (per run and worker) on the local PostgreSQL server, created when missing."""
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = 'catalyst_test'"
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_TEST_DB,)).fetchone()
         if not exists:
-            conn.execute("CREATE DATABASE catalyst_test")
+            conn.execute(f"CREATE DATABASE {PG_TEST_DB}")
     return PG_TEST_URL

@@ -18,16 +18,14 @@ from pydantic import BaseModel
 from agents.ports import LLMRequest, LLMResponse
 from app import create_app
 from config.settings import load_settings
-from services import users as accounts
+from services import accounts
 from services.db import db, utcnow
 from services.models import Run, RunStatus
 from tests.conftest import PASSWORD
+from tests.support.isolation import PG_ADMIN_URL, pg_database, pg_url
 
-PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-BUDGETS_DB = "catalyst_test_budgets"
-BUDGETS_PG_URL = os.environ.get(
-    "TEST_BUDGETS_DATABASE_URL", f"postgresql://postgres@127.0.0.1:5432/{BUDGETS_DB}"
-)
+BUDGETS_DB = pg_database("catalyst_test_budgets")
+BUDGETS_PG_URL = os.environ.get("TEST_BUDGETS_DATABASE_URL", pg_url("catalyst_test_budgets"))
 # Each pytest process works in its own schema of the budgets database, so two people running the
 # suite at once (or the two-process test's workers) never reset each other's tables.
 SCHEMA = f"budgets_{os.getpid()}"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from services.budgets import AILedger, ai_ledger
+from services.budgets import AILedger
 from services.db import db
+from services.holdings import holdings
 from tests.unit.budgets.budget_support import Seed, budget_app, drop_schema, make_member
 
 
@@ -36,4 +37,4 @@ def admin(bapp: Flask) -> Seed:
 @pytest.fixture
 def ledger(bapp: Flask) -> AILedger:
     with bapp.app_context():
-        return ai_ledger()
+        return holdings().ai_ledger()

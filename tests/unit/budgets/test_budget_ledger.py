@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from agents.ports import AIBudgetExhausted
 from services.budgets import AILedger, CapReached, update_budget_settings
-from services.budgets.ai_ledger import UnknownCall
+from services.budgets.ai_usage import UnknownCall
 from services.db import db
+from services.holdings import holdings
 from services.models import RunStatus, User
 from services.models.budgets import AICall, AIOrgMonthSpend, AIRunSpend
 from tests.unit.budgets.budget_support import make_run
@@ -77,7 +78,7 @@ def test_org_monthly_cap_spans_runs(bapp, admin, ledger):
         update_budget_settings(
             admin.org_id,
             {"monthly_ai_cap_usd": "1", "run_ai_cap_max_usd": "1", "run_ai_cap_default_usd": "1"},
-            db.session.get(User, admin.user_id),
+            db.session.get(User, admin.user_id), app_settings=holdings().settings,
         )
     first, second = make_run(bapp, admin, "1"), make_run(bapp, admin, "1")
     ledger.reserve(first, "a", D("0.7"))
@@ -178,6 +179,6 @@ def test_raising_the_run_cap_lets_a_refused_call_through(bapp, admin, ledger):
     from services.models import Run
 
     with bapp.app_context():
-        set_run_ai_cap(db.session.get(Run, run_id), D("0.5"), db.session.get(User, admin.user_id))
+        set_run_ai_cap(db.session.get(Run, run_id), D("0.5"), db.session.get(User, admin.user_id), app_settings=holdings().settings)
     assert ledger.reserve(run_id, "big", D("0.2")).fresh
     assert ledger.run_usage(run_id).cap == D("0.5")

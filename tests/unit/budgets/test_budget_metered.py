@@ -12,6 +12,7 @@ from agents.memory import MemoryEventSink
 from agents.ports import AIBudgetExhausted, LLMError
 from services.budgets import AILedger, MeteredLLMClient, update_budget_settings
 from services.db import db
+from services.holdings import holdings
 from services.llm import LLMCallError
 from services.models import User
 from services.models.budgets import AICall
@@ -170,7 +171,7 @@ def test_org_levels_are_announced_once_per_month_across_runs(bapp, admin, ledger
         update_budget_settings(
             admin.org_id,
             {"monthly_ai_cap_usd": "1", "run_ai_cap_max_usd": "1", "run_ai_cap_default_usd": "1"},
-            db.session.get(User, admin.user_id),
+            db.session.get(User, admin.user_id), app_settings=holdings().settings,
         )
     first, second = make_run(bapp, admin, "1"), make_run(bapp, admin, "1")
     sink_a, sink_b = MemoryEventSink(first), MemoryEventSink(second)

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from services.budgets import update_budget_settings
-from services.budgets.ai_ledger import CapReached
+from services.budgets.ai_usage import CapReached
 from services.budgets.settings import get_budget_settings
 from services.db import db
+from services.holdings import holdings
 from services.models import User
 from tests.unit.budgets.budget_support import make_run
 
@@ -23,7 +24,7 @@ def settle(ledger, run_id: str, key: str, amount: str) -> None:
 
 def save(bapp, admin, patch: dict) -> None:
     with bapp.app_context():
-        update_budget_settings(admin.org_id, patch, db.session.get(User, admin.user_id))
+        update_budget_settings(admin.org_id, patch, db.session.get(User, admin.user_id), app_settings=holdings().settings)
 
 
 def test_a_monthly_cap_of_zero_refuses_every_call(bapp, admin, ledger):
@@ -39,7 +40,7 @@ def test_no_monthly_cap_lets_the_month_pass_any_amount_while_each_run_keeps_its_
     save(bapp, admin, {"monthly_ai_cap_usd": "1", "run_ai_cap_max_usd": "5", "run_ai_cap_default_usd": "5",
                        "no_monthly_ai_cap": True})  # fmt: skip
     with bapp.app_context():
-        settings = get_budget_settings(admin.org_id)
+        settings = get_budget_settings(admin.org_id, app_settings=holdings().settings)
         assert settings.no_monthly_ai_cap and settings.to_json()["no_monthly_ai_cap"] is True
     first, second = make_run(bapp, admin, "5"), make_run(bapp, admin, "5")
     settle(ledger, first, "a", "4")

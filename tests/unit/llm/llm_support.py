@@ -10,8 +10,9 @@ from agents.ports import LLMRequest
 from services.llm import LLMConfig
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.scripted import ScriptedServer
+from tests.support.isolation import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = redis_url(0)
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
 
 

@@ -1,8 +1,8 @@
 """Budgets through the real API: a run with a tiny AI cap pauses, an admin raises the cap and
 resumes it, and the spend report equals the fake provider's usage × the registry's prices.
 
-The run service gets the budgets hooks (`services.budgets.install`) and an LLM configuration that
-points at the fake OpenAI server, so every call goes over real HTTP through the metered client.
+The run service's wiring gets an environment LLM configuration that points at the fake OpenAI
+server, so every call goes over real HTTP through the metered client.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from decimal import ROUND_CEILING, Decimal
 import pytest
 from sqlalchemy import select
 
-from services.budgets import install
 from services.db import db
 from services.holdings import holdings
 from services.llm import LLMConfig, load_registry
 from services.models.budgets import AICall
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.support.api import JsonClient, brief, execute_queued
+from tests.support.wiring import rewire
 
 MODEL = "gpt-4o-mini"
 MICRO = Decimal("0.000001")
@@ -34,12 +34,10 @@ def server():
 @pytest.fixture
 def service(app, server):
     runs = holdings(app).runs
-    runs.llm_config = lambda org_id: LLMConfig(
+    rewire(runs, environment=LLMConfig(
         provider="openai", model=MODEL, openai_api_key="sk-test", openai_base_url=server.base_url,
         timeout_seconds=5, max_retries=0, rate_limit="1000/second", breaker_failure_threshold=50,
-    )  # fmt: skip
-    install(runs)
-    install(runs)  # idempotent: calls are not metered twice
+    ))  # fmt: skip
     yield runs
     runs.stop()
 

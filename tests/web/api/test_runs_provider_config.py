@@ -59,7 +59,7 @@ def test_a_provider_that_cannot_work_is_refused_before_a_run_is_queued(tmp_path)
                        openai_api_key="sk-test-key-123456")
     try:
         with broken.app_context():
-            from services import users as accounts
+            from services import accounts
             from tests.conftest import PASSWORD
 
             accounts.create_user(email="boss@example.com", role="executive", org_name="Acme", password=PASSWORD)

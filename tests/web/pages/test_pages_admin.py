@@ -67,7 +67,7 @@ def test_budgets_are_saved_and_audited(app, make_user) -> None:
     assert 'value="250"' in page and 'value="7.5"' in page and 'value="50, 90, 100"' in page
     with app.app_context():
         org_id = api.get("/api/me").get_json()["organisation"]["id"]
-        saved = get_budget_settings(org_id)
+        saved = get_budget_settings(org_id, app_settings=holdings().settings)
     assert str(saved.monthly_ai_cap_usd) in ("250", "250.000000") and saved.thresholds == [50, 90, 100]
     assert saved.overrun_policy == "trim" and str(saved.agent_share_caps["legal"]).startswith("20")
     audit = api.get("/admin/audit?action=budget.settings_updated").get_data(as_text=True)

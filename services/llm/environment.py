@@ -1,4 +1,4 @@
-"""Turning the app's settings into the values the services are built from."""
+"""The LLM configuration the environment sets (what holds where no admin chose otherwise)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from services.llm.config import LLMConfig
 DEFAULT_MODELS = {"offline": "offline", "openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
 
 
-def llm_config(settings: Settings) -> LLMConfig:
-    """The LLM layer's configuration; offline unless a provider was chosen."""
+def environment_llm_config(settings: Settings) -> LLMConfig:
+    """The LLM layer's configuration from the app's settings; offline unless a provider was chosen."""
     provider = settings.provider
     return LLMConfig(
         provider=provider,

@@ -1,0 +1,148 @@
+"""Synonyms of the objectives about setting the company up: formation, trademark, licences,
+nonprofit status, funding, hiring, insurance, accounting, privacy and compliance.
+
+Data for taxonomy_words.py, in its language: phrases separated by ";", weak ones starting with "~".
+"""
+
+from __future__ import annotations
+
+COMPANY_WORDS: dict[str, dict[str, str]] = {
+    "formation": {
+        "en": """incorporation;
+            incorporate|incorporated the|a|an|our? company|business|startup|llc|corporation|entity|in|as;
+            form a|an|the|our company|llc|corporation|entity|business|ltd; company|business formation;
+            set up the|a|an|our company|llc|entity|business; set up the|a|our? legal entity;
+            register the|a|an|our business|company|llc|entity|partnership; business|company registration;
+            ~llc; c corp; s corp; delaware corporation; ~ltd; limited company; companies house;
+            sole proprietorship; sole trader; articles of incorporation|organization|organisation;
+            operating agreement; business bank account; register for vat|gst; register for sales tax;
+            vat|gst registration; tax id; employer identification number; pty ltd; pte ltd; kabushiki kaisha;
+            godo kaisha; abn; nzbn; acra; dba; doing business as""",
+        "es": """crear una|la|nuestra sociedad|empresa; constituir la|una|nuestra sociedad|empresa|compania;
+            constitucion de la sociedad|empresa; sociedad limitada;
+            registrar la|una|nuestra empresa|sociedad|compania; dar de alta la empresa; alta de autonomo;
+            sa de cv; s de rl; registro mercantil; rfc; forma juridica; escritura de constitucion; cnpj""",
+        "de": """~gmbh; ~ug; gmbh|ug grunden; grunden; grundung*; *grundung; handelsregister*;
+            gewerbeanmeldung; gewerbe anmelden; rechtsform; gesellschaftsvertrag; steuernummer;
+            umsatzsteuer id""",
+        "fr": """creer une|la|notre societe|entreprise; creation de societe; creation d entreprise;
+            creation de la societe; immatricul*; ~sas; ~sasu; ~sarl; ~eurl; kbis; statuts; forme juridique;
+            siren; siret; auto entrepreneur; micro entreprise; registre du commerce""",
+    },
+    "trademark": {
+        "en": """trademark*; trade mark*; register the|our name|brand|logo|mark|wordmark;
+            register the|our brand|product name; register .. as a trademark; uspto; ukipo; euipo; wipo;
+            madrid protocol; cipo; ip australia; iponz; word mark; service mark;
+            protect the|our name|brand|logo; protect the|our brand name; brand protection""",
+        "es": """marca registrada; registrar la|nuestra marca; registro de la? marca; registro de marcas;
+            oepm; impi; inpi; solicitud de marca; proteger la|nuestra marca; proteger el nombre""",
+        "de": """markenanmeld*; marke anmelden|eintragen|schutzen|registrieren; markeneintragung;
+            markenschutz; wortmarke; bildmarke; wort bildmarke; dpma; markenrecht*; unionsmarke; eu marke""",
+        "fr": """depot de la? marque; deposer la|notre marque; deposer le nom|logo; marque deposee;
+            enregistrer la|notre marque; proteger la|notre marque; proteger le nom""",
+    },
+    "licensing": {
+        "en": """licence|license|licences|licenses|licensing|licensed; permit|permits;
+            authorisation|authorization; get|become|be|obtain authorised|authorized; fca; bafin; fssai; finra;
+            fincen; money transmitter; msb registration; emi; e money; alcohol licence|license; tabc; ttb;
+            brewers notice; brewer s notice; food hygiene|safety; food business registration; health permit;
+            health department; inspection|inspections; fda; 510 k; ce mark*; ukca; regulatory approval;
+            accreditation; organic|halal|kosher certification; zoning; planning permission; building permit;
+            certificate of occupancy; cqc; ofsted; sra; bar admission; asic; afsl; austrac;
+            mas licence|license; monetary authority; rbi; sebi; cnbv; central bank; ~certif*""",
+        "es": """licencia*; permiso*; autorizacion; autorizaciones; habilitacion; cnmv; banco de espana;
+            cofepris; registro sanitario; inspeccion; certificacion organica|ecologica; sello ecologico;
+            homologacion""",
+        "de": """lizenz*; genehmigung*; *genehmigung; erlaubnis*; *erlaubnis; zulassung*; *zulassung;
+            konzession*; gaststattenerlaubnis; ausschank*; gesundheitsamt; hygienezertifikat; bio siegel;
+            bio zertifizierung""",
+        "fr": """agrement; autorisation*; permis; habilitation; label bio|ab|rouge; certification bio; acpr;
+            amf; licence iv; licence de debit de boissons; declaration d activite; haccp""",
+    },
+    "nonprofit": {
+        "en": """get|obtain|secure|achieve|earn|receive|gain .. @np_status; apply|file for .. @np_status;
+            start|form|launch|set|establish|found|create|incorporate|register|become .. @np_body;
+            501 c 3 status; 501c3 status; charity|charitable status; tax exempt status; tax exemption;
+            exempt status; nonprofit status; non profit status; registered charity;
+            charity|charitable registration; charity commission; charities|charity regulator; oscr;
+            charitable incorporated organisation; dgr status; deductible gift recipient; acnc; form 1023;
+            1023 ez; irs determination; gift aid; ~501 c 3; ~501c3; ~nonprofit; ~non profit; ~not for profit;
+            ~ngo; ~charity; ~charitable""",
+        "es": """donataria autorizada; utilidad publica;
+            crear|constituir|registrar|fundar .. ong|fundacion|asociacion;
+            asociacion sin animo|fines de lucro; organizacion benefica; entidad benefica; asociacion civil;
+            ~ong; ~fundacion; ~sin fines de lucro; ~sin animo de lucro""",
+        "de": """gemeinnutzig*; e v; eingetragen* verein; verein grunden|eintragen; vereinsregister;
+            stiftung grunden|errichten; grundung einer stiftung; freistellungsbescheid; spendenbescheinigung*;
+            ~stiftung*""",
+        "fr": """association loi 1901; loi 1901; association a but non lucratif;
+            creer .. association|fondation; reconnue d utilite publique; rescrit fiscal; recus fiscaux;
+            ~fondation; ~but non lucratif; ~interet general""",
+    },
+    "fundraising": {
+        "en": """raise .. seed; seed round|funding|capital|investment; pre seed; series a|b|c;
+            raise .. capital|funding|money|round|investment|financing|donations; raise #; investor*;
+            angel investor*; business angels; venture capital; vc funding; vc; funding round;
+            secure|obtain .. funding|financing|investment|grant|grants|loan; grant|grants; crowdfund*;
+            kickstarter; indiegogo; seedrs; crowdcube; convertible note*; safe note*; pitch deck;
+            bridge round; giving tuesday; year end giving; giving campaign*|day; fundrais*; donation*; donor*;
+            bank loan; business loan; sba loan; loan; financing; term sheet; close .. round""",
+        "es": """ronda de financiacion|financiamiento|inversion; ronda semilla; ronda pre semilla;
+            levantar .. capital|fondos|ronda|inversion; levantar #; recaudar .. fondos|donaciones|#;
+            recaudacion de fondos; captar .. inversion|fondos|capital|inversores; inversor*; inversionista*;
+            capital riesgo; capital de riesgo; capital semilla; financiacion; financiamiento; subvencion*;
+            micromecenazgo; crowdfunding; donaciones; donantes; prestamo*""",
+        "de": """*finanzierung*; investor*; kapital .. aufnehmen|beschaffen|einsammeln; kapitalbeschaffung;
+            seed runde; risikokapital; wagniskapital; business angel*; fordermittel*; zuschuss; zuschusse;
+            crowdfunding; spenden*; spender*; kredit*; darlehen; geld .. einsammeln""",
+        "fr": """levee de fonds; lever .. fonds; lever #; investisseur*; tour de table; tour de financement;
+            capital risque; financement*; amorcage; subvention*; financement participatif;
+            collecter .. dons|fonds; collecte de fonds; dons; donateurs; pret bancaire; pret; bpifrance""",
+    },
+    "hiring": {
+        "en": """hire|hires|hiring|hired; recruit*; payroll; build .. team; grow .. team; staff up; new hires;
+            headcount; job ad*; job post*; job listing*; careers page; talent acquisition; apprentice*;
+            onboard .. employees|staff|hires; take on .. staff|apprentice*; fill .. roles|positions|vacancies;
+            vacanc*; recruitment""",
+        "es": """contratar; contratacion; reclutar; reclutamiento; formar .. equipo; ampliar .. equipo;
+            ofertas de empleo; oferta de empleo; vacante*; seleccion de personal;
+            incorporar .. empleados|personal|trabajadores; nuevos empleados""",
+        "de": """einstellen; einstellung*; neueinstellung*; mitarbeiter* .. finden|gewinnen|suchen|einstellen;
+            personal .. finden|gewinnen|suchen|aufbauen; rekrutier*; recruiting; fachkrafte; team aufbauen;
+            team .. aufbauen|erweitern|vergrossern; stelle* besetzen; stellenanzeige*; azubi*; auszubildende*;
+            personalsuche; personalgewinnung; bewerbung*; bewerber*""",
+        "fr": """recruter; recrutement; embaucher; embauche; constituer .. equipe; agrandir .. equipe;
+            offre* d emploi; postes a pourvoir; nouveaux collaborateurs; alternant*; apprenti*""",
+    },
+    "insurance": {
+        "en": """insurance; insure*; liability cover*; public liability; professional indemnity; cyber cover""",
+        "es": """seguro; seguros; asegurar*; responsabilidad civil""",
+        "de": """versicherung*; haftpflicht*; *versicherung""",
+        "fr": """assurance*; assurer; responsabilite civile; rc pro""",
+    },
+    "accounting": {
+        "en": """bookkeeping; accounting; accountant; payroll; tax return*; vat registration; sales tax registration;
+            set up the books; financial statements; audit of the accounts""",
+        "es": """contabilidad; contable; nominas; declaracion de impuestos; alta en hacienda""",
+        "de": """buchhaltung; buchfuhrung; steuerberater*; lohnabrechnung; steuererklarung*; umsatzsteuer*""",
+        "fr": """comptabilite; comptable; expert-comptable; paie; declaration fiscale; tva""",
+    },
+    "compliance_privacy": {
+        "en": """gdpr; uk gdpr; privacy; data protection;
+            cookie banner*|consent|policy|policies|notice|law|compliance|rules|settings; ccpa; cpra; hipaa;
+            soc 2; soc2; iso 27001; pipeda; pdpa; appi; lgpd; dpdp; privacy policy; terms of service|use;
+            terms and conditions; accessibility; ada compliance; wcag; compliance; compliant; comply*;
+            data processing agreement; draft .. contract*|agreements; contract templates;
+            customer|supplier|client|employment contract*; legal terms; disclaimer*; pci; pci dss; aml; kyc;
+            regulatory compliance; consumer duty; employee|staff handbook; data breach*;
+            customer|personal|patient|user data; cyber security; age-verification|age-checks|id-checks;
+            check id|ids|ages; challenge 21|25; responsible service""",
+        "es": """rgpd; lopd; lopdgdd; proteccion de datos; privacidad; aviso legal; aviso|politica de cookies;
+            aviso de privacidad; lfpdppp; cumplimiento; cumplir con; terminos y condiciones;
+            condiciones de uso; redactar .. contratos; contratos con clientes|proveedores; normativa""",
+        "de": """dsgvo; datenschutz*; cookie hinweis|banner|richtlinie; impressum; agb; datenschutzerklarung;
+            vertrage; barrierefreiheit""",
+        "fr": """rgpd; cnil; protection des donnees; donnees personnelles; confidentialite; mentions legales;
+            cgv; cgu; conformite; contrat; contrats; accessibilite; bandeau cookies; politique de cookies""",
+    },
+}

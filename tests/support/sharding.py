@@ -1,0 +1,80 @@
+"""`pytest --shard I/N`: run one of N disjoint parts of the suite, so N processes share the work.
+
+Most of the suite's time is spent waiting on real processes (browsers, gunicorn, nginx, worker
+processes, llama.cpp), not computing, so two processes on two cores finish in little more than
+half the time. pytest-xdist cannot be used: its workers wait on a `threading.Event` that the
+suite's gevent monkey-patching turns into a greenlet event no thread can wake (LoopExit).
+
+A part is made of whole test files (module fixtures stay in one process), except that every test
+using the llama.cpp server goes to one part, which then starts that server only once. Files are
+weighed by how long their kind of test takes and dealt out heaviest first to the lightest part,
+so the assignment is deterministic and the parts end close together. `scripts/run_tests.py`
+starts the parts, each with its own databases and Redis indexes (tests/support/isolation.py).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+
+import pytest
+
+LLAMA_FIXTURE = "llama_base_url"
+# Seconds a test of each kind takes, roughly (measured on this project's suite); the rest 0.1.
+WEIGHTS = {"browser": 9.0, "e2e": 20.0, "faults": 12.0, "llama": 30.0, "deploy": 1.2, "integration": 0.6}
+DEFAULT_WEIGHT = 0.1
+
+
+def add_option(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--shard", default=None, metavar="I/N",
+        help="run only part I of N (1-based) of the collected tests, split by test file",
+    )  # fmt: skip
+
+
+def parse(value: str) -> tuple[int, int]:
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit()) or not 1 <= int(index) <= int(count):
+        raise pytest.UsageError(f"--shard takes I/N with 1 <= I <= N, not {value!r}")
+    return int(index), int(count)
+
+
+def unit_of(item: pytest.Item) -> str:
+    """What must stay in one process: the test's file, or the llama.cpp group."""
+    if LLAMA_FIXTURE in getattr(item, "fixturenames", ()):
+        return "llama"
+    return item.nodeid.split("::", 1)[0]
+
+
+def weight_of(item: pytest.Item) -> float:
+    parts = item.nodeid.split("/")
+    kind = "llama" if unit_of(item) == "llama" else (parts[1] if len(parts) > 2 else "")
+    return WEIGHTS.get(kind, DEFAULT_WEIGHT)
+
+
+def assign(items: list[pytest.Item], count: int) -> dict[str, int]:
+    """Each unit's part (0-based), heaviest unit first onto the lightest part."""
+    weights: dict[str, float] = defaultdict(float)
+    for item in items:
+        weights[unit_of(item)] += weight_of(item)
+    loads = [(0.0, part) for part in range(count)]
+    parts: dict[str, int] = {}
+    for unit in sorted(weights, key=lambda name: (-weights[name], name)):
+        load, part = heapq.heappop(loads)
+        parts[unit] = part
+        heapq.heappush(loads, (load + weights[unit], part))
+    return parts
+
+
+def select(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep this part's tests; report the others as deselected."""
+    value = config.getoption("--shard")
+    if not value:
+        return
+    index, count = parse(value)
+    parts = assign(items, count)
+    kept = [item for item in items if parts[unit_of(item)] == index - 1]
+    dropped = [item for item in items if parts[unit_of(item)] != index - 1]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
