@@ -54,11 +54,12 @@ system-packages:
 	./scripts/system-packages.sh
 
 # Lint and types first (rules and settings in pyproject.toml): either failing ends the run before
-# the tests start.
+# the tests start. The suite runs as two pytest processes on disjoint parts and their own databases
+# (scripts/run_tests.py); `$(BIN)/python -m pytest` runs it in one.
 test: $(VENV)/.dev system-packages $(VENV)/.llama vendor
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python scripts/run_tests.py
 
 # Every benchmark in bench/, each ending with its one-line JSON result.
 BENCHMARKS ?= report_quality workflow ledger fanout http_api faults
