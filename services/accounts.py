@@ -16,6 +16,7 @@ from services import audit
 from services.db import db
 from services.models import Organisation, RememberToken, Role, User
 from services.passwords import generate_password, hash_password, password_problem
+from services.token_cache import TOKENS
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,63}$")
 DEFAULT_ORG = "Default"
@@ -124,6 +125,7 @@ def set_role(user: User, role: str, *, actor: User | None = None) -> User:
         after={"role": new_role.value},
     )
     db.session.commit()
+    TOKENS.forget_all()  # after the commit: a token's cached user carried the old role
     return user
 
 
@@ -144,6 +146,7 @@ def set_active(user: User, active: bool, *, actor: User | None = None) -> User:
         after={"active": active},
     )
     db.session.commit()
+    TOKENS.forget_all()  # after the commit: a deactivated user's tokens stop at once here
     return user
 
 

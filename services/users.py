@@ -20,6 +20,7 @@ from services.accounts import AccountError, end_sessions
 from services.db import changed_rows, db, utcnow
 from services.models import ApiToken, RememberToken, User
 from services.passwords import generate_password, hash_password, password_problem, verify_password
+from services.token_cache import TOKENS
 
 TOKEN_PREFIX = "cat_"  # noqa: S105 - marks an API token; not a secret
 REMEMBER_PREFIX = "r:"  # Flask-Login identities of remember cookies; session identities are "<id>:<version>"
@@ -233,19 +234,36 @@ def revoke_token(token: ApiToken, *, actor: User | None = None) -> None:
         after={"revoked": True},
     )
     db.session.commit()
+    TOKENS.forget_all()  # after the commit, so no request caches the token again as it was
 
 
 def authenticate_token(plain: str) -> User | None:
-    """The active user behind a bearer token, or None; records when it was last used."""
+    """The active user behind a bearer token, or None; records when it was last used.
+
+    Remembered for a few seconds (services/token_cache.py): a hit costs no query.
+    """
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    digest = _token_digest(plain)
+    database = str(db.engine.url)
+    now = utcnow()
+    cached = TOKENS.get(database, digest)
+    if cached is not None:
+        if _due(cached.last_used_at, now):
+            db.session.execute(update(ApiToken).where(ApiToken.id == cached.token_id).values(last_used_at=now))
+            db.session.commit()
+            TOKENS.touched(database, digest, now)
+        return db.session.merge(cached.user, load=False)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if token is None or token.revoked or not token.user.active:
         return None
-    now = utcnow()
-    # Write at most once a minute per token: a busy API client should not turn reads into writes.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if _due(token.last_used_at, now):
         token.last_used_at = now
         db.session.commit()
+    TOKENS.put(database, digest, token.user, token.id, token.last_used_at)
     return token.user
 
+
+def _due(last_used_at: datetime | None, now: datetime) -> bool:
+    """Write `last_used_at` at most once a minute: a busy API client must not turn reads into writes."""
+    return last_used_at is None or (now - last_used_at).total_seconds() > 60

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import RowMapping, Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from services.db import db
-from services.models import Run, RunStatus
+from services.models import Run, RunStatus, User
 from services.pagination import Page, paginate
+
+QUEUE_ORDER = (Run.queued_at, Run.created_at, Run.id)
+"""The shared FIFO queue's order (all organisations share the slots)."""
 
 
 def run_for_org(run_id: object, org_id: int) -> Run | None:
@@ -26,9 +32,9 @@ class RunFilter:
     date_to: date | None = None  # inclusive: the whole day counts
 
 
-def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20) -> Page[Run]:
-    """Newest first, filtered by status, company/objective text and creation dates."""
-    query = select(Run).where(Run.org_id == org_id)
+def _filtered(query: Select[Any], org_id: int, filters: RunFilter) -> Select[Any]:
+    """The organisation's runs matching status, company/objective text and creation dates."""
+    query = query.where(Run.org_id == org_id)
     if filters.status is not None:
         query = query.where(Run.status == filters.status)
     if filters.text:
@@ -39,17 +45,119 @@ def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20
         query = query.where(
             or_(company.contains(needle, autoescape=True), brief_text.contains(needle, autoescape=True))
         )
-    if filters.date_from is not None:
-        start = datetime.combine(filters.date_from, time.min, tzinfo=UTC)
-        query = query.where(Run.created_at >= start)
-    if filters.date_to is not None:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=UTC)
-        query = query.where(Run.created_at < end)
-    return paginate(
-        query.options(selectinload(Run.created_by)).order_by(Run.created_at.desc(), Run.id),
-        page=page,
-        per_page=per_page,
+    bounds = _day_bounds(filters)
+    if "start" in bounds:
+        query = query.where(Run.created_at >= bounds["start"])
+    if "end" in bounds:
+        query = query.where(Run.created_at < bounds["end"])
+    return query
+
+
+NEWEST_FIRST = (Run.created_at.desc(), Run.id)
+
+
+def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20) -> Page[Run]:
+    """Newest first, as models (the pages' lists)."""
+    query = _filtered(select(Run), org_id, filters).options(selectinload(Run.created_by)).order_by(*NEWEST_FIRST)
+    return paginate(query, page=page, per_page=per_page)
+
+
+# What a run summary shows, under the names the API gives them; no stored report is read.
+_SUMMARY_COLUMNS = (
+    Run.id, Run.status, Run.company_name, Run.brief, Run.budget_usd, Run.ai_cap_usd, Run.policy,
+    Run.provider, Run.model, Run.ai_price_set, Run.pause_reason, Run.pause_payload, Run.error,
+    Run.cancel_requested, Run.last_seq, Run.created_by_id, Run.created_at, Run.queued_at,
+    Run.started_at, Run.finished_at, Run.updated_at,
+)  # fmt: skip
+
+
+def _summaries(query_filter: Callable[[Select[Any]], Select[Any]]) -> Select[Any]:
+    """One SELECT for run summaries: the run's columns, whether it has a report (without reading
+    it: `!= ''` compares lengths first), its creator's name and its place in the shared queue."""
+    queued = (
+        select(Run.id.label("run_id"), func.row_number().over(order_by=QUEUE_ORDER).label("position"))
+        .where(Run.status == RunStatus.queued)
+        .subquery()
     )
+    has_report = and_(Run.report_markdown.is_not(None), Run.report_markdown != "")
+    query = (
+        select(
+            *_SUMMARY_COLUMNS,
+            has_report.label("has_report"),
+            User.name.label("creator_name"),
+            User.email.label("creator_email"),
+            queued.c.position.label("queue_position"),
+        )
+        .select_from(Run)
+        .outerjoin(User, User.id == Run.created_by_id)
+        .outerjoin(queued, queued.c.run_id == Run.id)
+    )
+    return query_filter(query)
+
+
+def run_summaries(
+    org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20
+) -> tuple[list[RowMapping], int]:
+    """A page of summaries, newest first, and how many match in all: one query (the count is a
+    window over the filtered rows), and a second only for a page past the end."""
+    values: dict[str, Any] = {"org_id": org_id, "offset": (page - 1) * per_page, "limit": per_page}
+    if filters.text:  # LIKE with SQLAlchemy's autoescape wants the needle itself: built each time
+        query = _paged(_summaries(lambda query: _filtered(query, org_id, filters)))
+    else:
+        query = _summary_page(filters.status is not None, filters.date_from is not None, filters.date_to is not None)
+        values.update(status=filters.status, **_day_bounds(filters))
+    rows = list(db.session.execute(query, values).mappings())
+    if rows:
+        return rows, int(rows[0]["matching"])
+    counted = _filtered(select(func.count()).select_from(Run), org_id, filters)
+    return rows, int(db.session.scalar(counted) or 0)
+
+
+def _paged(query: Select[Any]) -> Select[Any]:
+    return (
+        query.add_columns(func.count().over().label("matching"))
+        .order_by(*NEWEST_FIRST)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+@functools.cache
+def _summary_page(by_status: bool, since: bool, until: bool) -> Select[Any]:
+    """The summaries statement for one combination of filters, built once: building and keying a
+    statement this size cost more than running it (1 ms of 1.7 for a page of 50 on SQLite)."""
+
+    def narrowed(query: Select[Any]) -> Select[Any]:
+        query = query.where(Run.org_id == bindparam("org_id"))
+        if by_status:
+            query = query.where(Run.status == bindparam("status", type_=Run.status.type))
+        if since:
+            query = query.where(Run.created_at >= bindparam("start", type_=Run.created_at.type))
+        if until:
+            query = query.where(Run.created_at < bindparam("end", type_=Run.created_at.type))
+        return query
+
+    return _paged(_summaries(narrowed))
+
+
+def _day_bounds(filters: RunFilter) -> dict[str, datetime]:
+    """The UTC instants the date filters mean: from the first day's start to the last day's end."""
+    bounds = {}
+    if filters.date_from is not None:
+        bounds["start"] = datetime.combine(filters.date_from, time.min, tzinfo=UTC)
+    if filters.date_to is not None:
+        bounds["end"] = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=UTC)
+    return bounds
+
+
+@functools.cache
+def _one_summary() -> Select[Any]:
+    return _summaries(lambda query: query.where(Run.org_id == bindparam("org_id"), Run.id == bindparam("run_id")))
+
+
+def run_summary(org_id: int, run_id: str) -> RowMapping | None:
+    """One run's summary (as `run_summaries` gives them), in the organisation."""
+    return db.session.execute(_one_summary(), {"org_id": org_id, "run_id": run_id}).mappings().first()
 
 
 def queue_positions(run_ids: list[str]) -> dict[str, int]:
@@ -57,7 +165,7 @@ def queue_positions(run_ids: list[str]) -> dict[str, int]:
     if not run_ids:
         return {}
     queued = select(Run.id, Run.queued_at, Run.created_at).where(Run.status == RunStatus.queued).subquery()
-    order = (queued.c.queued_at, queued.c.created_at, queued.c.id)
+    order = (queued.c.queued_at, queued.c.created_at, queued.c.id)  # QUEUE_ORDER, on the subquery
     position = func.row_number().over(order_by=order).label("position")
     ranked = select(queued.c.id, position).subquery()
     rows = db.session.execute(select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(run_ids))).all()

@@ -8,7 +8,6 @@ are pydantic models, which is also where the OpenAPI document gets its schemas.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from flask import Response, current_app, url_for
@@ -23,16 +22,15 @@ from services.holdings import holdings
 from services.models import Run, RunStatus
 from services.pagination import keyset_page, page_count
 from services.permissions import CANCEL_RUNS, DECIDE_RUNS, RESUME_RUNS, START_RUNS, VIEW_RUNS
-from services.runs import RunActionError, RunFilter, RunService, list_runs, queue_positions
+from services.runs import RunActionError, RunFilter, RunService
+from services.runs.queries import run_summaries, run_summary
 from web.api import bp
+from web.api.run_output import RunList, RunOut, RunStatusName, run_json
 from web.api.spec import documented
 from web.api.validation import IsoDate, json_body, query_args
 from web.errors import ApiError
 from web.lookups import get_or_404
 from web.permissions import require_permission
-
-RunStatusName = Literal["queued", "running", "paused", "completed", "failed", "cancelled"]
-
 
 # --- request models ------------------------------------------------------------------------------
 
@@ -107,52 +105,6 @@ class DecisionIn(BaseModel):
 # --- response models -----------------------------------------------------------------------------
 
 
-class Person(BaseModel):
-    id: int
-    name: str
-
-
-class RunLinks(BaseModel):
-    self: str
-    events: str
-    report: str
-
-
-class RunOut(BaseModel):
-    id: str
-    status: RunStatusName
-    company: str
-    brief: dict[str, Any]
-    budget_usd: Decimal
-    ai_cap_usd: Decimal
-    policy: str
-    provider: str
-    model: str
-    ai_price_set: bool = Field(description="False: the model has no price, its AI spend reads 0 but is unknown")
-    pause_reason: str | None
-    pause_payload: dict[str, Any] | None
-    error: dict[str, Any] | None
-    cancel_requested: bool
-    queue_position: int | None = Field(description="1-based place in the queue while queued")
-    last_seq: int = Field(description="Seq of the newest stored event")
-    has_report: bool
-    created_by: Person | None
-    created_at: datetime
-    queued_at: datetime | None
-    started_at: datetime | None
-    finished_at: datetime | None
-    updated_at: datetime
-    links: RunLinks
-
-
-class RunList(BaseModel):
-    items: list[RunOut]
-    total: int
-    page: int
-    per_page: int
-    pages: int
-
-
 class EventOut(BaseModel):
     run_id: str
     seq: int
@@ -202,44 +154,16 @@ NO_SUCH_RUN = "No such run."
 RUNNERS_ONLY = "Only executives and admins can change runs."
 
 
-def serialise(run: Run, position: int | None = None) -> dict[str, Any]:
-    """A run as the API shows it (the same shape everywhere)."""
-    creator = run.created_by
-    out = RunOut(
-        id=run.id,
-        status=run.status.value,
-        company=run.company_name,
-        brief=run.brief,
-        budget_usd=run.budget_usd,
-        ai_cap_usd=run.ai_cap_usd,
-        policy=run.policy,
-        provider=run.provider,
-        model=run.model,
-        ai_price_set=run.ai_price_set,
-        pause_reason=run.pause_reason,
-        pause_payload=run.pause_payload,
-        error=run.error,
-        cancel_requested=run.cancel_requested,
-        queue_position=position,
-        last_seq=run.last_seq,
-        has_report=bool(run.report_markdown),
-        created_by=Person(id=creator.id, name=creator.name or creator.email) if creator else None,
-        created_at=run.created_at,
-        queued_at=run.queued_at,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        updated_at=run.updated_at,
-        links=RunLinks(
-            self=url_for("api.get_run", run_id=run.id),
-            events=url_for("api.run_events", run_id=run.id),
-            report=url_for("api.run_report", run_id=run.id),
-        ),
-    )
-    return out.model_dump(mode="json")
+def _runs_path() -> str:
+    return url_for("api.list_runs_view")
 
 
 def _one(run: Run, status: int = 200) -> tuple[dict[str, Any], int]:
-    return serialise(run, _service().queue_position(run)), status
+    """The run as the API shows it, read afresh (after a command changed it)."""
+    summary = run_summary(run.org_id, run.id)
+    if summary is None:  # it was there a moment ago; only a concurrent delete could do this
+        raise ApiError(404, NO_SUCH_RUN)
+    return run_json(summary, _runs_path()), status
 
 
 def _act(action: Any, *args: Any) -> Run:
@@ -281,7 +205,7 @@ def list_runs_view():  # noqa: ANN201
     if query.date_from and query.date_to and query.date_from > query.date_to:
         details = [{"field": "to", "message": "is before from"}]
         raise ApiError(422, "Some query parameters are not valid.", details=details)
-    page = list_runs(
+    rows, total = run_summaries(
         current_user.org_id,
         RunFilter(
             status=RunStatus(query.status) if query.status else None,
@@ -292,14 +216,14 @@ def list_runs_view():  # noqa: ANN201
         page=query.page,
         per_page=query.per_page,
     )
-    positions = queue_positions([run.id for run in page.items if run.status == RunStatus.queued])
-    return RunList(
-        items=[RunOut.model_validate(serialise(run, positions.get(run.id))) for run in page.items],
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-        pages=page_count(page.total, page.per_page),
-    ).model_dump(mode="json")
+    runs_path = _runs_path()
+    return {
+        "items": [run_json(row, runs_path) for row in rows],
+        "total": total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "pages": page_count(total, query.per_page),
+    }
 
 
 @documented("One run", tag="runs", responses={200: RunOut}, errors=(404,))
