@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import CursorResult, DateTime, Dialect, Engine, MetaData, Table, TypeDecorator, event
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    Table,
+    TypeDecorator,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations look the same on SQLite and PostgreSQL.
@@ -32,6 +44,21 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+@contextmanager
+def connected(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection for a read: a new one from an engine, or the one given.
+
+    A request must not hold two pool connections at once: its session already holds one, and with
+    every request waiting for a second the pool runs dry (64 connections at the dashboard hung
+    for 30 s each). So request code passes `db.session.connection()`, background code an engine.
+    """
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as conn:
+        yield conn
 
 
 def changed_rows(result: object) -> int:

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services import metrics
-from services.db import table_of, utcnow
+from services.db import connected, table_of, utcnow
 from services.models import Run, RunEvent
 from services.storage_patience import patiently
 
@@ -188,10 +188,10 @@ class RunEventSink:
 
 
 def events_after(
-    engine: Engine, run_id: str, after_seq: int = 0, limit: int = MAX_REPLAY
+    bind: Engine | Connection, run_id: str, after_seq: int = 0, limit: int = MAX_REPLAY
 ) -> list[dict[str, Any]]:
-    """Stored events of a run with seq > after_seq, in order, at most `limit`."""
-    with engine.connect() as conn:
+    """Stored events of a run with seq > after_seq, in order, at most `limit` (`bind`: see `connected`)."""
+    with connected(bind) as conn:
         rows = conn.execute(
             select(
                 _events.c.seq, _events.c.ts, _events.c.type, _events.c.phase, _events.c.agent, _events.c.data

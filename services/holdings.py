@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
+from services.budgets.ai_usage import LedgerReads
+from services.db import db
+
 if TYPE_CHECKING:  # annotations only: the services never import the web layer
     import redis
 
@@ -48,6 +51,13 @@ class Holdings:
     def ai_ledger(self) -> AILedger:
         """The AI-spend ledger every run of this app meters against (the run wiring's)."""
         return self.run_service().wiring.ai_ledger
+
+    def ai_usage(self) -> LedgerReads:
+        """The ledger's usage reads on the request's own connection (never a second one at once)."""
+        ledger = self.ai_ledger()
+        return LedgerReads(
+            ledger.engine, default_monthly_cap=ledger.default_monthly_cap, reads_on=db.session.connection()
+        )
 
 
 def install(app: Flask, held: Holdings) -> Holdings:

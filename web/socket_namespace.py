@@ -218,7 +218,7 @@ class LiveNamespace(Namespace):
         # Join first, read second: whatever is stored after this read is published to us live.
         join_room(run_room(run_id))
         self._watching.setdefault(sid, set()).add(run_id)
-        events = events_after(db.engine, run_id, data.after_seq, MAX_REPLAY + 1)
+        events = events_after(db.session.connection(), run_id, data.after_seq, MAX_REPLAY + 1)
         more = len(events) > MAX_REPLAY
         events = events[:MAX_REPLAY]
         if first_time:

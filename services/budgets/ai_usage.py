@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Table, or_, select
 
 from agents.ports import AIBudgetExhausted
 from services.budgets.money import MICRO, micros_to_usd, month_of
-from services.db import table_of, utcnow
+from services.db import connected, table_of, utcnow
 from services.models import Run
 from services.models.budgets import AICall, AIOrgMonthSpend, AIRunSpend, AIThresholdClaim, OrgBudgetSettings
 
@@ -121,8 +121,11 @@ class LedgerReads:
         *,
         default_monthly_cap: Decimal,
         clock: Callable[[], datetime] = utcnow,
+        reads_on: Connection | None = None,
     ):
         self.engine = engine
+        # Where the usage reads run: the engine, or a request's own connection (`services/db.py connected`).
+        self.reads: Engine | Connection = reads_on if reads_on is not None else engine
         self.default_monthly_cap = default_monthly_cap
         self._clock = clock
 
@@ -180,13 +183,13 @@ class LedgerReads:
 
     def run_usage(self, run_id: str) -> ScopeUsage:
         """The run's AI spend against its cap."""
-        with self.engine.connect() as conn:
+        with connected(self.reads) as conn:
             _, cap, _ = self._caps(conn, run_id)
             return self._usage("run", self._counters(conn, RUN_SPEND, {"run_id": run_id}), cap)
 
     def usage_estimated(self, run_id: str) -> bool:
         """True when a call of the run had no usage from its server (its tokens are our estimate)."""
-        with self.engine.connect() as conn:
+        with connected(self.reads) as conn:
             found = conn.execute(
                 select(CALLS.c.id).where(CALLS.c.run_id == run_id, CALLS.c.usage_estimated.is_(True)).limit(1)
             ).first()
@@ -195,7 +198,7 @@ class LedgerReads:
     def org_usage(self, org_id: int, month: str | None = None) -> ScopeUsage:
         """The organisation's AI spend in a UTC month (default: this month) against its cap."""
         month = month or month_of(self._clock())
-        with self.engine.connect() as conn:
+        with connected(self.reads) as conn:
             counters = self._counters(conn, ORG_SPEND, {"org_id": org_id, "month": month})
             return self._usage("org", counters, self._org_cap(conn, org_id), month)
 

@@ -184,8 +184,9 @@ class RunService:
             org_id=run.org_id,
             after={"company": run.company_name, "budget_usd": str(run.budget_usd), "ai_cap_usd": str(cap)},
         )
+        run_id = run.id  # read before the commit expires it: a reload would hold a connection
         db.session.commit()
-        self._queued(run.id, "queued")
+        self._queued(run_id, "queued")
         return run
 
     def cancel(self, run: Run, user: User) -> Run:
@@ -269,8 +270,9 @@ class RunService:
                     "cut_titles": [task["title"] for task in cut_tasks],
                 },
             )
+        run_id = run.id
         db.session.commit()
-        self._queued(run.id, "approved")
+        self._queued(run_id, "approved")
         return self._reload(run)
 
     def resume(self, run: Run, user: User) -> Run:
@@ -282,8 +284,9 @@ class RunService:
         if not self._requeue(run, AI_BUDGET_EXHAUSTED, {"action": "continue"}):
             raise RunConflict("The run is not paused any more.", code="not_resumable")
         self._audit("run.resumed", user, run, RunStatus.paused)
+        run_id = run.id
         db.session.commit()
-        self._queued(run.id, "resumed")
+        self._queued(run_id, "resumed")
         return self._reload(run)
 
     def queue_position(self, run: Run) -> int | None:

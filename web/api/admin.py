@@ -175,7 +175,7 @@ class RunCapOut(BaseModel):
 
 def _settings_json(org_id: int) -> dict:
     settings = get_budget_settings(org_id, holdings().settings)
-    usage = holdings().ai_ledger().org_usage(org_id)
+    usage = holdings().ai_usage().org_usage(org_id)
     return {**settings.to_json(), "usage": {"month": usage.month, **usage.to_json()}}
 
 
@@ -269,7 +269,7 @@ def patch_run(run_id: str):  # noqa: ANN201
     except RunFinishedError as exc:
         db.session.rollback()
         raise ApiError(409, str(exc), code="run_finished") from None
-    usage = holdings().ai_ledger().run_usage(run.id)
+    usage = holdings().ai_usage().run_usage(run.id)
     return {
         "id": run.id,
         "status": run.status.value,

@@ -241,7 +241,7 @@ def get_run(run_id: str):  # noqa: ANN201
 def run_events(run_id: str):  # noqa: ANN201
     run = get_or_404(Run, run_id, message=NO_SUCH_RUN)
     query = query_args(EventsQuery)
-    found = keyset_page(lambda count: events_after(db.engine, run.id, query.after_seq, count), query.limit)
+    found = keyset_page(lambda count: events_after(db.session.connection(), run.id, query.after_seq, count), query.limit)
     return {
         "run_id": run.id,
         "events": found.items,

@@ -44,7 +44,7 @@ def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
     since = datetime.combine(first, time.min, tzinfo=UTC)
     until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
     report = spend_report(org_id, group_by="day", since=since, until=until)
-    usage = holdings().ai_ledger().org_usage(org_id)
+    usage = holdings().ai_usage().org_usage(org_id)
     by_day = {row.key: row.cost_usd for row in report.rows}
     labels: list[str] = []
     cumulative: list[str] = []

@@ -79,7 +79,7 @@ def spend_table(run: Run) -> SpendTable | None:
         )
         for agent, values in (snapshot.get("by_agent") or {}).items()
     ]
-    ai = holdings().ai_ledger().run_usage(run.id)
+    ai = holdings().ai_usage().run_usage(run.id)
     return SpendTable(
         lines=lines,
         allocated=_decimal(snapshot.get("allocated")),
@@ -90,7 +90,7 @@ def spend_table(run: Run) -> SpendTable | None:
         ai_used=ai.settled,
         ai_cap=ai.cap,
         ai_price_set=run.ai_price_set,
-        ai_estimated=holdings().ai_ledger().usage_estimated(run.id),
+        ai_estimated=holdings().ai_usage().usage_estimated(run.id),
     )
 
 
@@ -226,7 +226,7 @@ def _context(run: Run, shift_headings: int) -> dict[str, Any]:
     markdown_html = None
     if view is None and run.report_markdown:
         markdown_html = render_markdown(run.report_markdown, shift_headings=shift_headings)
-    ai = holdings().ai_ledger().run_usage(run.id) if view else None
+    ai = holdings().ai_usage().run_usage(run.id) if view else None
     return {
         "run": run,
         "company": (run.brief or {}).get("company") or {"name": run.company_name},
@@ -237,7 +237,7 @@ def _context(run: Run, shift_headings: int) -> dict[str, Any]:
         "ai_used": ai.settled if ai else None,
         "ai_cap": ai.cap if ai else None,
         "ai_price_set": run.ai_price_set,
-        "ai_estimated": holdings().ai_ledger().usage_estimated(run.id) if ai else False,
+        "ai_estimated": holdings().ai_usage().usage_estimated(run.id) if ai else False,
         "offline": view.report.offline if view else run.provider == "offline",
         "pdf": False,
     }
