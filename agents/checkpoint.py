@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
@@ -73,7 +75,39 @@ def _postgres(url: str, pool_size: int) -> Iterator[BaseCheckpointSaver]:
     pool.open(wait=True, timeout=10)
     try:
         saver = PostgresSaver(pool, serde=strict_serde())
-        saver.setup()
+        with _one_setup_at_a_time(conninfo):
+            saver.setup()
         yield saver
     finally:
         pool.close()
+
+
+# Any fixed 64-bit number, the same in every process: the advisory lock's name.
+SETUP_LOCK = 0x636B7074_73657475  # "ckptsetu"
+SETUP_POLL_SECONDS = 0.05
+
+
+def _locked(conn: Any) -> bool:
+    """Try to take the set-up lock (a psycopg connection with tuple rows)."""
+    row = conn.execute("select pg_try_advisory_lock(%s)", (SETUP_LOCK,)).fetchone()
+    return bool(row and row[0])
+
+
+@contextmanager
+def _one_setup_at_a_time(conninfo: str) -> Iterator[None]:
+    """Processes that set up the checkpoint tables at once (two workers on a fresh database) raced:
+    concurrent `CREATE TABLE IF NOT EXISTS` fails with a duplicate type name, and the loser's run
+    failed. A session advisory lock makes them take turns. It is polled, not waited for: the set-up
+    builds an index CONCURRENTLY, which waits for every transaction in progress, and a statement
+    blocked in `pg_advisory_lock` is one, held by the very process it waits for (a deadlock
+    PostgreSQL does not detect).
+    """
+    import psycopg
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        while not _locked(conn):
+            time.sleep(SETUP_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            conn.execute("select pg_advisory_unlock(%s)", (SETUP_LOCK,))
