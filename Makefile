@@ -61,10 +61,11 @@ test: $(VENV)/.dev system-packages $(VENV)/.llama vendor
 	$(BIN)/mypy
 	$(BIN)/python scripts/run_tests.py
 
-# Every benchmark in bench/, each ending with its one-line JSON result.
-BENCHMARKS ?= report_quality workflow ledger fanout http_api faults
+# Every benchmark in bench/, each ending with its one-line JSON result; bench/run_all.py runs them in
+# turn and ends with a table of their headlines and their JSON lines. Any failing fails the target.
+BENCHMARKS ?= report_quality workflow ledger fanout http_api faults concurrency
 bench: $(VENV)/.dev vendor system-packages
-	@for name in $(BENCHMARKS); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
+	$(BIN)/python bench/run_all.py $(BENCHMARKS)
 
 clean:
 	rm -rf $(VENV) static/vendor node_modules

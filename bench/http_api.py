@@ -1,15 +1,24 @@
-"""Benchmark: dashboard and API requests through nginx + gunicorn, Catalyst against a bare Flask.
+"""Benchmark: Catalyst's pages and API through nginx + gunicorn, against a bare Flask, on both databases.
 
 Both apps are served the same way, on loopback: one gunicorn process with the shipped
 gunicorn.conf.py (gevent-websocket worker) behind an nginx rendered from the shipped template
-(TLS, keep-alive upstream). Catalyst runs in production mode on PostgreSQL and Redis with runs
-seeded, and answers `GET /api/runs` (bearer token) and `GET /dashboard` (session cookie); the
-baseline (bench/hello_app.py) answers `GET /`. Each scenario keeps N keep-alive HTTPS connections
-busy for a fixed time after a warm-up; throughput is completed requests per second, latency is
-per request. The API rate limit is raised for the run (the limiter's refusals are not the path
-being measured). Same machine, same run; the last line printed is one JSON object.
+(TLS, keep-alive upstream). Catalyst runs with Redis, the offline provider and the queue executor,
+on PostgreSQL in production mode and then on a SQLite file; production refuses SQLite
+(config/settings.py), so that variant runs with APP_ENV=development and FORCE_HTTPS=1, which
+serves the same request path (secure cookies, HSTS, the same hashing and templates). Seeded
+(bench/http_seed.py): an executive with an API token, finished runs, and one run executed for real
+with its report and event log. Scenarios: `GET /api/runs` and `GET /api/runs/<id>/events` (bearer
+token), `GET /dashboard`, the run's live page `GET /runs/<id>` and its report `GET
+/runs/<id>/report` (session cookie); the baseline (bench/hello_app.py) answers `GET /`, measured at
+every connection count of every backend, next to the scenarios it is compared with. Each scenario
+keeps N keep-alive HTTPS connections busy for a fixed time after a warm-up (bench/http_load.py);
+throughput is completed 200s per second, latency is per request, every other answer is an error,
+counted and shown. The API and login rate limits are raised (the limiter's refusals are not the
+path being measured). The client runs on the same machine as the servers, for both apps alike.
+The last line printed is one JSON object (headline: `GET /api/runs` p99 at 16 connections on
+PostgreSQL against hello's p99).
 
-    .venv/bin/python bench/http_api.py [--seconds 8] [--connections 16] [--runs 60]
+    .venv/bin/python bench/http_api.py [--seconds 5] [--connections 16,64] [--backends postgres,sqlite]
 """
 
 import sys
@@ -23,212 +32,199 @@ from gevent import monkey  # noqa: E402
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import http.client  # noqa: E402
 import json  # noqa: E402
-import ssl  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from contextlib import ExitStack  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from decimal import Decimal  # noqa: E402
+from contextlib import ExitStack, nullcontext  # noqa: E402
+from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import gevent  # noqa: E402
-import requests  # noqa: E402
-
-from tests.deploy.nginx_tools import NginxProcess, free_port, render_config  # noqa: E402
+from bench.http_load import load  # noqa: E402
+from bench.http_seed import check, seed, session_cookie  # noqa: E402
+from tests.deploy.nginx_tools import NginxLayout, NginxProcess, free_port, render_config  # noqa: E402
 from tests.deploy.processes import gunicorn_process  # noqa: E402
-from tests.support.server import PASSWORD, SECRET_KEY, reset_postgres_database  # noqa: E402
+from tests.support.server import SECRET_KEY, reset_postgres_database  # noqa: E402
 
 PG_NAME = "catalyst_bench_http"
 REDIS_URL = "redis://127.0.0.1:6379/10"
-EMAIL = "bench@acme.example.com"
+BACKENDS = ("postgres", "sqlite")
+MODES = {"postgres": "production", "sqlite": "development (production refuses SQLite), FORCE_HTTPS=1"}
+SCENARIOS = ("api_runs", "dashboard", "run_page", "report_page", "api_events")
+COMMON = {"LOG_LEVEL": "WARNING", "SHUTDOWN_GRACE_SECONDS": "2"}
 
 
-@dataclass
-class Result:
-    """What one scenario measured."""
+def serve(stack: ExitStack, tmp: Path, name: str, app_spec: str, env: dict[str, str]) -> NginxLayout:
+    """gunicorn for `app_spec` behind its own nginx; both stop when `stack` closes.
 
-    name: str
-    latencies_ms: list[float] = field(default_factory=list)
-    errors: int = 0
-    seconds: float = 0.0
+    When the benchmark fails while they run, the tail of the app's log is printed first: it is
+    deleted with the temporary directory, and it holds the reason.
+    """
+    port = free_port()
+    process = stack.enter_context(gunicorn_process(app_spec, port, tmp / f"{name}.log", env={**COMMON, **env}))
 
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
+    def show_log_on_failure(kind: type[BaseException] | None, *_details: object) -> None:
+        if kind is not None:
+            print(f"--- last lines of the {name} log:\n" + "\n".join(process.output().splitlines()[-40:]),
+                  file=sys.stderr)  # fmt: skip
 
-    def summary(self) -> dict[str, float]:
-        return {
-            "requests": len(self.latencies_ms),
-            "errors": self.errors,
-            "rps": round(len(self.latencies_ms) / self.seconds, 1),
-            "p50_ms": round(self.percentile(0.50), 2),
-            "p99_ms": round(self.percentile(0.99), 2),
+    stack.push(show_log_on_failure)
+    process.wait_until_serving()
+    return stack.enter_context(NginxProcess(render_config(tmp / f"nginx-{name}", upstreams=[f"127.0.0.1:{port}"]))).layout
+
+
+def catalyst_env(backend: str, database_url: str, instance: Path) -> dict[str, str]:
+    """The environment of the Catalyst process: production's, but for what SQLite cannot have."""
+    env = {
+        "APP_ENV": "production", "SECRET_KEY": SECRET_KEY, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
+        "LLM_PROVIDER": "offline", "RUN_EXECUTOR": "queue", "INSTANCE_PATH": str(instance),
+        "API_RATE_LIMIT": "1000000/minute", "LOGIN_LIMIT_PER_IP": "1000/minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": "1000/minute",
+        "PROXY_FIX_X_FOR": "1", "PROXY_FIX_X_PROTO": "1", "PROXY_FIX_X_HOST": "1",
+    }  # fmt: skip
+    if backend == "sqlite":
+        env.update(APP_ENV="development", FORCE_HTTPS="1")
+    return env
+
+
+def measure_backend(backend: str, tmp: Path, hello: NginxLayout, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Seed and serve Catalyst on one database; every connection count: hello, then each scenario."""
+    tmp = tmp / backend
+    tmp.mkdir()
+    instance = tmp / "instance"
+    database_url = reset_postgres_database(PG_NAME) if backend == "postgres" else f"sqlite:///{tmp / 'catalyst.db'}"
+    seeded = seed(database_url, instance, args.runs)
+    print(f"[{backend}] seeded {args.runs} runs and run {seeded.run_id} ({seeded.events} events)", flush=True)
+    rows: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        proxy = serve(stack, tmp, "catalyst", "app:create_app()", catalyst_env(backend, database_url, instance))
+        api = {"Authorization": f"Bearer {seeded.token}", "Accept": "application/json"}
+        page = {"Cookie": session_cookie(proxy.https_port, proxy.certificate)}
+        run = f"/runs/{seeded.run_id}"
+        targets = {
+            "hello": (hello, "/", {}, "hello"),
+            "api_runs": (proxy, "/api/runs", api, '"items"'),
+            "dashboard": (proxy, "/dashboard", page, "Bench Report Co"),
+            "run_page": (proxy, run, page, "Bench Report Co"),
+            "report_page": (proxy, f"{run}/report", page, "report-structured"),
+            "api_events": (proxy, f"/api{run}/events", api, '"events"'),
         }
+        for layout, path, headers, expect in targets.values():
+            check(layout.https_port, path, headers, layout.certificate, expect)
+        for connections in args.connections:
+            for scenario in ("hello", *args.scenarios):
+                layout, path, headers, _expect = targets[scenario]
+                summary = load(layout.https_port, path, headers, connections=connections, seconds=args.seconds,
+                               warmup=args.warmup, name=scenario).summary()  # fmt: skip
+                rows.append({"backend": backend, "connections": connections, "scenario": scenario, **summary})
+                print(f"[{backend} c={connections}] {scenario:11s} {json.dumps(summary)}", flush=True)
+    return rows
 
 
-def load(
-    port: int, path: str, headers: dict[str, str], *, connections: int, seconds: float, warmup: float,
-    name: str,
-) -> Result:
-    """Keep `connections` HTTPS keep-alive connections busy with GET `path`; record each request."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the proxy's certificate is self-signed
-    result = Result(name)
-    start = time.perf_counter()
-    measure_from, until = start + warmup, start + warmup + seconds
-
-    def client() -> None:
-        conn = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
-        while True:
-            began = time.perf_counter()
-            if began >= until:
-                break
-            try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
-                ok = False
-            ended = time.perf_counter()
-            if began >= measure_from and ended <= until:
-                if ok:
-                    result.latencies_ms.append((ended - began) * 1000)
-                else:
-                    result.errors += 1
-        conn.close()
-
-    gevent.joinall([gevent.spawn(client) for _ in range(connections)], raise_error=True)
-    result.seconds = seconds
-    return result
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return round(numerator / denominator, 2) if numerator and denominator else None
 
 
-def seed(database_url: str, instance: Path, runs: int) -> str:
-    """Migrate, create an executive with an API token and `runs` finished runs; returns the token."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from config.settings import load_settings
-    from services import accounts, users
-    from services.db import db, utcnow
-    from services.models import Run, RunStatus
-
-    app = create_app(load_settings(app_env="test", database_url=database_url, instance_path=instance,
-                                   secret_key=SECRET_KEY, log_level="WARNING"))  # fmt: skip
-    with app.app_context():
-        upgrade(revision="heads")
-        user = accounts.create_user(email=EMAIL, role="executive", org_name="Acme", password=PASSWORD).user
-        _token, plain = users.create_token(user, "bench")
-        now = utcnow()
-        for n in range(runs):
-            brief = {"company": {"name": f"Bench {n}", "industry": "Technology", "location": "Austin, TX"},
-                     "objectives": ["Launch product"], "budget_usd": "5000", "timeline_days": 90}  # fmt: skip
-            db.session.add(Run(
-                org_id=user.org_id, created_by_id=user.id, status=RunStatus.completed, brief=brief,
-                company_name=f"Bench {n}", budget_usd=Decimal("5000"), ai_cap_usd=Decimal("5"),
-                queued_at=now, created_at=now, started_at=now, finished_at=now,
-            ))  # fmt: skip
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    return plain
+def with_ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row against the hello measured with it: hello's req/s over its own, its p99 over hello's."""
+    hello = {(r["backend"], r["connections"]): r for r in rows if r["scenario"] == "hello"}
+    for row in rows:
+        base = hello[row["backend"], row["connections"]]
+        row["rps_ratio"] = _ratio(base["rps"], row["rps"])
+        row["p99_ratio"] = _ratio(row["p99_ms"], base["p99_ms"])
+    return rows
 
 
-def session_cookie(port: int, certificate: Path) -> str:
-    """Log in through the proxy as a browser does; returns the Cookie header."""
-    session = requests.Session()
-    verify = str(certificate)  # per request: REQUESTS_CA_BUNDLE would override a session setting
-    base = f"https://127.0.0.1:{port}"
-    page = session.get(f"{base}/login", verify=verify, timeout=10).text
-    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
-    response = session.post(f"{base}/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
-                            headers={"Referer": f"{base}/login", "Origin": base},  # checked over https
-                            allow_redirects=False, verify=verify, timeout=10)  # fmt: skip
-    if response.status_code != 302:
-        raise RuntimeError(f"login through the proxy failed: {response.status_code}")
-    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+def table(rows: list[dict[str, Any]]) -> str:
+    """One line per backend × connections × scenario."""
+
+    def number(value: float | None, digits: int = 2) -> str:
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    head = ("backend", "conns", "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms",
+            "hello rps / rps", "p99 / hello p99")  # fmt: skip
+    lines = [head] + [
+        (r["backend"], str(r["connections"]), r["scenario"], str(r["requests"]),
+         str(r["errors"]) + (f" {r['error_kinds']}" if r["errors"] else ""), number(r["rps"], 1),
+         number(r["p50_ms"]), number(r["p99_ms"]), number(r["max_ms"]), number(r["rps_ratio"]),
+         number(r["p99_ratio"]))
+        for r in rows
+    ]  # fmt: skip
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+                     for line in lines)  # fmt: skip
 
 
-def check(port: int, path: str, headers: dict[str, str], certificate: Path) -> None:
-    url = f"https://127.0.0.1:{port}{path}"
-    response = requests.get(url, headers=headers, verify=str(certificate), timeout=10)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text[:300]}")
+def headline(rows: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
+    """`api_runs_p99_ms` on PostgreSQL at 16 connections (else the first measured) against hello's p99."""
+    backend = "postgres" if "postgres" in args.backends else args.backends[0]
+    connections = 16 if 16 in args.connections else args.connections[0]
+    found = {r["scenario"]: r for r in rows if (r["backend"], r["connections"]) == (backend, connections)}
+    value, baseline = found.get("api_runs", {}).get("p99_ms"), found["hello"]["p99_ms"]
+    results: dict[str, Any] = {}
+    for r in rows:
+        numbers = {k: v for k, v in r.items() if k not in ("backend", "connections", "scenario")}
+        results.setdefault(r["backend"], {}).setdefault(str(r["connections"]), {})[r["scenario"]] = numbers
+    return {
+        "metric": "api_runs_p99_ms",
+        "value": value,
+        "baseline": baseline,
+        "ratio": _ratio(value, baseline),
+        "unit": "ms",
+        "headline_at": {"backend": backend, "connections": connections},
+        "errors": sum(r["errors"] for r in rows),
+        "results": results,
+        "modes": {name: MODES[name] for name in args.backends},
+        "seconds": args.seconds,
+        "warmup": args.warmup,
+        "runs_seeded": args.runs,
+        "path": "nginx (TLS) -> gunicorn (gevent-websocket, 1 worker) on loopback; client on the same machine",
+    }
+
+
+def parse_args() -> argparse.Namespace:
+    def listed(choices: tuple[str, ...]) -> Any:
+        def parse(text: str) -> list[str]:
+            names = [name.strip() for name in text.split(",") if name.strip()]
+            unknown = sorted(set(names) - set(choices))
+            if unknown or not names:
+                raise argparse.ArgumentTypeError(f"choose from {', '.join(choices)}; got {text!r}")
+            return names
+
+        return parse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per scenario")
+    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each")
+    parser.add_argument("--connections", type=lambda text: [int(n) for n in text.split(",")], default=[16, 64],
+                        help="comma-separated connection counts (default 16,64)")  # fmt: skip
+    parser.add_argument("--backends", type=listed(BACKENDS), default=list(BACKENDS))
+    parser.add_argument("--scenarios", type=listed(SCENARIOS), default=list(SCENARIOS))
+    parser.add_argument("--runs", type=int, default=60, help="finished runs seeded (the API lists 20 per page)")
+    parser.add_argument("--keep", type=Path, help="work in this new folder and keep it (the servers' logs)")
+    return parser.parse_args()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per scenario")
-    parser.add_argument("--warmup", type=float, default=1.5)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--runs", type=int, default=60, help="runs seeded (the API lists 20 per page)")
-    args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="catalyst-bench-http-") as tmp, ExitStack() as stack:
+    args = parse_args()
+    began = time.monotonic()
+    if args.keep:
+        args.keep.mkdir(parents=True)
+    work = nullcontext(str(args.keep)) if args.keep else tempfile.TemporaryDirectory(prefix="catalyst-bench-http-")
+    with work as tmp, ExitStack() as stack:
         tmp_path = Path(tmp)
-        database_url = reset_postgres_database(PG_NAME)
-        token = seed(database_url, tmp_path / "instance", args.runs)
-        common = {"LOG_LEVEL": "WARNING", "SHUTDOWN_GRACE_SECONDS": "2"}
-        catalyst_port, hello_port = free_port(), free_port()
-        catalyst = gunicorn_process("app:create_app()", catalyst_port, tmp_path / "catalyst.log", env={
-            **common, "APP_ENV": "production", "SECRET_KEY": SECRET_KEY, "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL, "LLM_PROVIDER": "offline", "RUN_EXECUTOR": "queue",
-            "INSTANCE_PATH": str(tmp_path / "instance"), "API_RATE_LIMIT": "1000000/minute",
-            "PROXY_FIX_X_FOR": "1", "PROXY_FIX_X_PROTO": "1", "PROXY_FIX_X_HOST": "1",
-        })  # fmt: skip
-        hello = gunicorn_process("bench.hello_app:app", hello_port, tmp_path / "hello.log", env=common)
-        for process in (catalyst, hello):
-            stack.enter_context(process)
-            process.wait_until_serving()
-        proxies = {}
-        for name, port in (("catalyst", catalyst_port), ("hello", hello_port)):
-            layout = render_config(tmp_path / f"nginx-{name}", upstreams=[f"127.0.0.1:{port}"])
-            proxies[name] = stack.enter_context(NginxProcess(layout)).layout
-
-        api_headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        catalyst_proxy = proxies["catalyst"]
-        page_headers = {"Cookie": session_cookie(catalyst_proxy.https_port, catalyst_proxy.certificate)}
-        scenarios = [
-            ("hello", proxies["hello"], "/", {}),
-            ("api_runs", catalyst_proxy, "/api/runs", api_headers),
-            ("dashboard", catalyst_proxy, "/dashboard", page_headers),
-        ]
-        results: dict[str, dict[str, float]] = {}
-        for name, proxy, path, headers in scenarios:
-            check(proxy.https_port, path, headers, proxy.certificate)
-            result = load(proxy.https_port, path, headers, connections=args.connections, seconds=args.seconds,
-                          warmup=args.warmup, name=name)  # fmt: skip
-            results[name] = result.summary()
-            print(f"{name:10s} {json.dumps(results[name])}", flush=True)
-
-    hello_p99, api_p99 = results["hello"]["p99_ms"], results["api_runs"]["p99_ms"]
-    print(json.dumps({
-        "metric": "api_runs_p99_ms",
-        "value": api_p99,
-        "baseline": hello_p99,
-        "ratio": round(api_p99 / hello_p99, 2),
-        "unit": "ms",
-        "throughput_rps": {name: r["rps"] for name, r in results.items()},
-        "throughput_ratio": {
-            name: round(results["hello"]["rps"] / result["rps"], 2)
-            for name, result in results.items()
-            if name != "hello"
-        },
-        "p50_ms": {name: r["p50_ms"] for name, r in results.items()},
-        "p99_ms": {name: r["p99_ms"] for name, r in results.items()},
-        "dashboard_p99_ratio": round(results["dashboard"]["p99_ms"] / hello_p99, 2),
-        "errors": {name: r["errors"] for name, r in results.items()},
-        "connections": args.connections,
-        "seconds": args.seconds,
-        "path": "nginx (TLS) -> gunicorn (gevent-websocket, 1 worker) on loopback",
-    }))  # fmt: skip
+        hello = serve(stack, tmp_path, "hello", "bench.hello_app:app", {})
+        rows = [row for backend in args.backends for row in measure_backend(backend, tmp_path, hello, args)]
+    rows = with_ratios(rows)
+    print(f"\nnginx (TLS) -> gunicorn, 1 worker; {args.seconds:g} s per scenario after {args.warmup:g} s warm-up; "
+          f"ratios: hello's req/s over the row's, the row's p99 over hello's (same backend and connections)")  # fmt: skip
+    for backend in args.backends:
+        print(f"{backend}: APP_ENV={MODES[backend]}")
+    print(table(rows))
+    errors = sum(r["errors"] for r in rows)
+    print(f"errors (answers other than 200, failed connections): {errors}; took {time.monotonic() - began:.0f} s")
+    print(json.dumps(headline(rows, args)))
 
 
 if __name__ == "__main__":
