@@ -184,10 +184,10 @@ class RunService:
             org_id=run.org_id,
             after={"company": run.company_name, "budget_usd": str(run.budget_usd), "ai_cap_usd": str(cap)},
         )
-        run_id = run.id  # read before the commit expires it: a reload would hold a connection
+        run_id = run.id  # read before the commit expires it: a reload now would hold a connection
         db.session.commit()
         self._queued(run_id, "queued")
-        return run
+        return self._reload(run)
 
     def cancel(self, run: Run, user: User) -> Run:
         """Cancel at once when queued or paused; ask a running run to stop at its next boundary."""
