@@ -6,8 +6,8 @@ shipped gunicorn.conf.py) executes every run, MAX_CONCURRENT_RUNS = the number o
 flight together. queue: the same app process with RUN_EXECUTOR=queue and two `flask --app app worker`
 processes (one run at a time each). The offline provider answers each LLM call after `--pace` seconds,
 a stand-in for a model's wait that concurrency can overlap. The runs are created at once through
-`POST /api/runs` (bearer token), `--clients` 20 requests in flight (at 30 or more one process's pool
-stalls: each create holds two connections); 20 python-socketio clients watch 5 runs each from the
+`POST /api/runs` (bearer token), all 100 in flight at once (`--clients`; before the fix of one
+connection per request, 30 at once ran a process's pool dry); 20 python-socketio clients watch 5 runs each from the
 moment they exist (`watch` with `after_seq`, as the browser does).
 
 Measured per mode: completed runs per minute (first create to last `finished_at`); live delivery
@@ -350,7 +350,7 @@ def baseline(runs: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100)
-    parser.add_argument("--clients", type=int, default=20, help="POST /api/runs requests in flight at once")
+    parser.add_argument("--clients", type=int, default=100, help="POST /api/runs requests in flight at once (default: all at once)")
     parser.add_argument("--watchers", type=int, default=20)
     parser.add_argument("--per-watcher", type=int, default=5, help="runs each watcher follows")
     parser.add_argument("--workers", type=int, default=2, help="worker processes in queue mode")
