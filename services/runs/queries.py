@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, String, and_, bindparam, cast, func, or_, select
+from sqlalchemy import RowMapping, Select, String, Subquery, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from services.db import db
@@ -74,11 +74,7 @@ _SUMMARY_COLUMNS = (
 def _summaries(query_filter: Callable[[Select[Any]], Select[Any]]) -> Select[Any]:
     """One SELECT for run summaries: the run's columns, whether it has a report (without reading
     it: `!= ''` compares lengths first), its creator's name and its place in the shared queue."""
-    queued = (
-        select(Run.id.label("run_id"), func.row_number().over(order_by=QUEUE_ORDER).label("position"))
-        .where(Run.status == RunStatus.queued)
-        .subquery()
-    )
+    queued = _queue_places()
     has_report = and_(Run.report_markdown.is_not(None), Run.report_markdown != "")
     query = (
         select(
@@ -160,13 +156,19 @@ def run_summary(org_id: int, run_id: str) -> RowMapping | None:
     return db.session.execute(_one_summary(), {"org_id": org_id, "run_id": run_id}).mappings().first()
 
 
+def _queue_places() -> Subquery:
+    """Every queued run's 1-based place in the shared FIFO queue (`run_id`, `position`)."""
+    return (
+        select(Run.id.label("run_id"), func.row_number().over(order_by=QUEUE_ORDER).label("position"))
+        .where(Run.status == RunStatus.queued)
+        .subquery()
+    )
+
+
 def queue_positions(run_ids: list[str]) -> dict[str, int]:
     """1-based place of each queued run in the FIFO queue (all organisations share the slots)."""
     if not run_ids:
         return {}
-    queued = select(Run.id, Run.queued_at, Run.created_at).where(Run.status == RunStatus.queued).subquery()
-    order = (queued.c.queued_at, queued.c.created_at, queued.c.id)  # QUEUE_ORDER, on the subquery
-    position = func.row_number().over(order_by=order).label("position")
-    ranked = select(queued.c.id, position).subquery()
-    rows = db.session.execute(select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(run_ids))).all()
-    return {row.id: int(row.position) for row in rows}
+    places = _queue_places()
+    rows = db.session.execute(select(places.c.run_id, places.c.position).where(places.c.run_id.in_(run_ids))).all()
+    return {row.run_id: int(row.position) for row in rows}
