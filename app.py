@@ -21,6 +21,7 @@ from services import holdings, passwords  # noqa: E402
 from services.db import db  # noqa: E402
 from services.throttle import Throttle  # noqa: E402
 from web.extensions import migrate, socketio  # noqa: E402
+from web.json_provider import OrjsonProvider  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("catalyst")
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     configure_logging(settings.log_level, settings.log_format)
     passwords.configure(settings.app_env)
     app = Flask(__name__, instance_path=str(settings.instance_path), static_folder="static", template_folder="templates")
+    app.json = OrjsonProvider(app)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),

@@ -50,7 +50,11 @@ class ProviderSettingsError(ValueError):
 
 
 # Blank (keep the stored key), or 8 to 500 characters without spaces, around which spaces are cut.
-API_KEY_PATTERN = r"^\s*(\S{8,500})?\s*$"
+# "Space" is spelled out: `\s` differs between Python (which counts \x1c-\x1f and \x85) and the
+# JSON Schema clients' ECMAScript (which counts \ufeff), and the schema must say exactly what is taken.
+_KEY_SPACES = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+API_KEY_PATTERN = f"^[{_KEY_SPACES}]*([^{_KEY_SPACES}]{{8,500}})?[{_KEY_SPACES}]*$"
+_API_KEY = re.compile(API_KEY_PATTERN)
 
 
 # A base URL as `ProviderChange` takes it: blank, or http(s)://host[:port][path] with no credentials,
@@ -130,10 +134,10 @@ class ProviderChange(BaseModel):
     @field_validator("openai_api_key", "anthropic_api_key")
     @classmethod
     def _plausible_key(cls, value: SecretStr) -> SecretStr:
-        text = value.get_secret_value().strip()
-        if text and (len(text) < 8 or len(text) > 500 or any(c.isspace() for c in text)):
+        found = _API_KEY.fullmatch(value.get_secret_value())
+        if found is None:
             raise ValueError("an API key is 8 to 500 characters without spaces")
-        return SecretStr(text)
+        return SecretStr(found.group(1) or "")
 
 
 @dataclass(frozen=True)

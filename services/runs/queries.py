@@ -66,6 +66,7 @@ def list_runs(org_id: int, filters: RunFilter, page: int = 1, per_page: int = 20
 _SUMMARY_COLUMNS = (
     Run.id, Run.status, Run.company_name, Run.brief, Run.budget_usd, Run.ai_cap_usd, Run.policy,
     Run.provider, Run.model, Run.ai_price_set, Run.pause_reason, Run.pause_payload, Run.error,
+    Run.decision_due_at, Run.decision_fallback,
     Run.cancel_requested, Run.last_seq, Run.created_by_id, Run.created_at, Run.queued_at,
     Run.started_at, Run.finished_at, Run.updated_at,
 )  # fmt: skip
@@ -102,7 +103,9 @@ def run_summaries(
     else:
         query = _summary_page(filters.status is not None, filters.date_from is not None, filters.date_to is not None)
         values.update(status=filters.status, **_day_bounds(filters))
-    rows = list(db.session.execute(query, values).mappings())
+    # Core on the session's connection: the same transaction, without the ORM's result layer
+    # (a fifth of the query's cost for a page of 50).
+    rows = db.session.connection().execute(query, values).mappings().all()
     if rows:
         return rows, int(rows[0]["matching"])
     counted = _filtered(select(func.count()).select_from(Run), org_id, filters)
@@ -153,7 +156,7 @@ def _one_summary() -> Select[Any]:
 
 def run_summary(org_id: int, run_id: str) -> RowMapping | None:
     """One run's summary (as `run_summaries` gives them), in the organisation."""
-    return db.session.execute(_one_summary(), {"org_id": org_id, "run_id": run_id}).mappings().first()
+    return db.session.connection().execute(_one_summary(), {"org_id": org_id, "run_id": run_id}).mappings().first()
 
 
 def _queue_places() -> Subquery:

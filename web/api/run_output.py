@@ -1,10 +1,11 @@
 """How a run looks in the API, and the fast way to write many of them.
 
-`RunOut` documents the shape (the OpenAPI schema comes from it); `run_json` writes the same JSON
+`RunOut` documents the shape (the OpenAPI schema comes from it); `run_json` gives the same JSON
 from one summary row (`services/runs/queries.py run_summaries`) without building a model per run:
-a list of 50 runs cost 50 model validations and 150 `url_for` calls before. Values pydantic would
-convert (decimals, datetimes) go through pydantic-core's own `to_jsonable_python`, so the output is
-byte for byte what `RunOut(...).model_dump(mode="json")` gives (tests/web/api/test_run_output.py).
+a list of 50 runs cost 50 model validations and 150 `url_for` calls before. Decimals and datetimes
+stay as they are: the app's JSON provider (web/json_provider.py) writes them as pydantic does, so
+the response is what `RunOut(...).model_dump(mode="json")` gives (tests/web/api/test_run_output.py).
+Converting them here first (pydantic-core's `to_jsonable_python`) cost as much as the query.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from pydantic_core import to_jsonable_python
 from sqlalchemy import RowMapping
+
+from services.runs.deadlines import DECISION_REASONS
 
 RunStatusName = Literal["queued", "running", "paused", "completed", "failed", "cancelled"]
 
@@ -31,6 +33,11 @@ class RunLinks(BaseModel):
     report: str
 
 
+class DecisionDeadline(BaseModel):
+    due_at: datetime = Field(description="When the decision is due (fixed when the run paused)")
+    fallback: Literal["trim", "cancel"] = Field(description="What happens if nobody decides by then")
+
+
 class RunOut(BaseModel):
     id: str
     status: RunStatusName
@@ -44,6 +51,7 @@ class RunOut(BaseModel):
     ai_price_set: bool = Field(description="False: the model has no price, its AI spend reads 0 but is unknown")
     pause_reason: str | None
     pause_payload: dict[str, Any] | None
+    decision_deadline: DecisionDeadline | None = Field(description="While paused for a decision with a deadline")
     error: dict[str, Any] | None
     cancel_requested: bool
     queue_position: int | None = Field(description="1-based place in the queue while queued")
@@ -67,10 +75,10 @@ class RunList(BaseModel):
 
 
 def run_json(row: RowMapping, runs_path: str) -> dict[str, Any]:
-    """One run summary as the API writes it; `runs_path` is the collection's URL (`/api/runs`)."""
+    """One run summary for the API's JSON; `runs_path` is the collection's URL (`/api/runs`)."""
     run_path = f"{runs_path}/{row['id']}"
     creator = row["created_by_id"]
-    return to_jsonable_python({
+    return {
         "id": row["id"],
         "status": row["status"].value,
         "company": row["company_name"],
@@ -83,6 +91,7 @@ def run_json(row: RowMapping, runs_path: str) -> dict[str, Any]:
         "ai_price_set": row["ai_price_set"],
         "pause_reason": row["pause_reason"],
         "pause_payload": row["pause_payload"],
+        "decision_deadline": _deadline(row),
         "error": row["error"],
         "cancel_requested": row["cancel_requested"],
         "queue_position": row["queue_position"],
@@ -97,4 +106,12 @@ def run_json(row: RowMapping, runs_path: str) -> dict[str, Any]:
         "finished_at": row["finished_at"],
         "updated_at": row["updated_at"],
         "links": {"self": run_path, "events": f"{run_path}/events", "report": f"{run_path}/report"},
-    })
+    }
+
+
+def _deadline(row: RowMapping) -> dict[str, Any] | None:
+    """The run's decision deadline while it waits for that decision (services/runs/deadlines.py)."""
+    due = row.get("decision_due_at")
+    if due is None or row["status"].value != "paused" or row["pause_reason"] not in DECISION_REASONS:
+        return None
+    return {"due_at": due, "fallback": row.get("decision_fallback") or "trim"}

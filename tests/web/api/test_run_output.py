@@ -1,7 +1,8 @@
-"""`run_json` writes exactly what the documented `RunOut` model would, for runs in every state."""
+"""The API writes for `run_json` exactly what the documented `RunOut` model would, for runs in every state."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +13,11 @@ from web.api.run_output import RunOut, run_json
 
 BRIEF = {"company": {"name": "Acme", "industry": "x", "location": "y"}, "objectives": ["a"],
          "budget_usd": "1000", "timeline_days": 30}  # fmt: skip
+
+
+def as_written(app, value: dict) -> dict:
+    """What a client reads: the value through the app's JSON provider and back."""
+    return json.loads(app.json.dumps(value))
 
 
 def add_run(org_id: int, user_id: int | None, status: RunStatus, n: int, **values: object) -> str:
@@ -41,10 +47,10 @@ def test_every_summary_is_exactly_the_documented_model(app, make_user):
         rows, total = run_summaries(owner.org_id, RunFilter(), per_page=50)
         assert total == len(ids) and {row["id"] for row in rows} == set(ids)
         for row in rows:
-            written = run_json(row, "/api/runs")
+            written = as_written(app, run_json(row, "/api/runs"))
             assert RunOut.model_validate(written).model_dump(mode="json") == written
-            assert written == run_json(run_summary(owner.org_id, row["id"]), "/api/runs")
-        by_id = {row["id"]: run_json(row, "/api/runs") for row in rows}
+            assert written == as_written(app, run_json(run_summary(owner.org_id, row["id"]), "/api/runs"))
+        by_id = {row["id"]: as_written(app, run_json(row, "/api/runs")) for row in rows}
     queued, reported, empty_report, paused, failed = (by_id[run_id] for run_id in ids)
     assert queued["queue_position"] == 2, "the other organisation's run is first in the shared queue"
     assert queued["budget_usd"] == "1234.50" and queued["ai_cap_usd"] == "2.500000"
