@@ -7,13 +7,15 @@ cannot be read starts empty (the user logs in again) and a failed write is logge
 
 A visit creates no stored session until one is needed (a login, a flash message, the CSRF token of
 a form an anonymous visitor can send): probes, static files, error pages and bearer-token calls
-leave no record and set no cookie. The SQL store never holds two pooled connections for one
+leave no record and set no cookie. An unchanged session is written again only to slide its
+expiry, at most once a minute. The SQL store never holds two pooled connections for one
 request: it writes after the view's connection went back to the pool (issue 12 items 5 and 17).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, timedelta
 
 import redis
@@ -30,6 +32,10 @@ from services.storage_errors import reason as storage_reason
 
 log = logging.getLogger(__name__)
 
+# When an unchanged session's expiry was last slid forward (unix seconds), and how often it is.
+REFRESHED_KEY = "_refreshed"
+REFRESH_AFTER_SECONDS = 60
+
 
 class StoredWhenNeeded:
     """Mixin for a server-side interface: a new session is stored (and its cookie set) only when needed.
@@ -42,7 +48,19 @@ class StoredWhenNeeded:
     """
 
     form_endpoints: frozenset[str] = frozenset()
-    _IDLE_KEYS = frozenset({"_permanent", "_fresh"})
+    _IDLE_KEYS = frozenset({"_permanent", "_fresh", REFRESHED_KEY})
+
+    def should_set_storage(self, app: Flask, session: ServerSideSession) -> bool:
+        """A changed session is written; an unchanged one only to slide its expiry, at most once a
+        minute: refreshing on every request made each page view a write (the dashboard's one
+        UPDATE), which on SQLite also queues every request behind the one write lock."""
+        if not super().should_set_storage(app, session):  # type: ignore[misc]
+            return False
+        now = int(time.time())
+        if not session.modified and now - int(session.get(REFRESHED_KEY, 0)) < REFRESH_AFTER_SECONDS:
+            return False
+        session[REFRESHED_KEY] = now
+        return True
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         session = super().open_session(app, request)
