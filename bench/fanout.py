@@ -1,33 +1,46 @@
-"""Benchmark: live event delivery to 50 watchers, Catalyst's full event path against a bare Flask-SocketIO.
+"""Benchmark: live event delivery to 50 and to 500 watchers, Catalyst's event path against bare Flask-SocketIO.
 
-1. Record: a real `python app.py` (offline provider, small pace) executes a few runs while 50
-   python-socketio clients watch them; this gives realistic events and timing, and the end-to-end
-   latency of a real run (reported as `real_run_*`, the server also runs the workflow meanwhile).
-2. Catalyst: the real app (create_app: auth, namespace, watch protocol) replays the recorded
-   events on a run through its `RunEventSink`: seq under a row lock, stored and committed, then
-   emitted to the run's room; 50 clients connected with API tokens watch it.
-3. Baseline: a bare Flask-SocketIO gevent server with 50 clients in one room emits the same events
-   with the same timing.
-Latency is client arrival minus the event's `ts` (stamped before storing in Catalyst, before
-emitting in the baseline), on one machine clock, in one run. The last line is one JSON object
-(headline: Catalyst replay p99 against the bare p99).
+Two cases, each served by the shipped gunicorn.conf.py (one gevent-websocket worker a process):
+- 50 watchers: one web process on SQLite, no message queue (the single-process profile);
+- 500 watchers: two web processes on PostgreSQL and Socket.IO's Redis message queue (REDIS_URL, as
+  production scales out), the watchers split evenly across both, every event emitted by the first
+  process and reaching both through Redis.
+In each case both servers are up side by side, each with its own watchers (the same client code,
+the same number of sockets and client processes):
+- Catalyst (bench/fanout_apps.py `catalyst`: the real app). Real runs first: runs created over the
+  API execute in the app (offline provider, `--pace` seconds a call) while every watcher follows
+  them with the watch protocol (replay in the ack, then live). Then replays: the events recorded
+  by the first case's real runs, with their timing, on a paused run through the app's
+  `RunEventSink` (seq under the row lock, stored, committed, then published to the run's room).
+- The baseline (`bare`: Flask-SocketIO set up the same way: same server, processes, Redis queue
+  on its own channel) emits the same events with the same timing to a room its watchers joined.
+Replays take turns, Catalyst and bare, `--rounds` times each in alternating order (C B, B C, ...),
+so the machine's changing load (other processes on the same 2 cores) weighs on both alike; the
+figures pool every round.
 
-    .venv/bin/python bench/fanout.py [--watchers 50] [--runs 4] [--database sqlite|postgres]
+Latency is a watcher's arrival time minus the event's `ts` (Catalyst stamps it before storing, the
+bare server before emitting), on one machine clock, in one run; p50/p95/p99/max over every live
+delivery. Every watcher must get every event exactly once and in seq order: lost (neither live
+nor in the watch ack), duplicated (live twice) and out-of-order deliveries are counted, checked
+against the stored log for real runs. The clients are raw WebSockets in gevent processes of at
+most `--per-client-process` sockets (bench/fanout_clients.py); each replay also reports the CPU
+seconds the web processes and the client processes used, to show which side was busy. The last
+line is one JSON object; its headline is Catalyst's replay p99 at 500 watchers over the bare
+server's, with the 50-watcher ratio and the real-run figures as extra keys.
+
+    .venv/bin/python bench/fanout.py [--sizes 50 500] [--runs 2] [--rounds 3] [--pace 0.05] [--database auto]
 """
 
 from gevent import monkey
 
-monkey.patch_all()
+monkey.patch_all()  # first: seeding imports the app, which patches anyway
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import uuid  # noqa: E402
+from contextlib import ExitStack  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -35,146 +48,30 @@ from typing import Any  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import gevent  # noqa: E402
+import redis  # noqa: E402
 import requests  # noqa: E402
-import socketio  # noqa: E402
 
-from tests.support.server import (  # noqa: E402
-    Account,
-    CatalystServer,
-    Database,
-    base_env,
-    example_brief,
-    free_port,
-    seed_database,
-)
+from bench.fanout_figures import Figures, delivery_figures, line, pooled  # noqa: E402
+from bench.fanout_processes import Clients, Deployment, cpu_seconds, new_paused_run, org_of  # noqa: E402
+from tests.support.server import base_env, example_brief, seed_database  # noqa: E402
 
-CATALYST_REPLAY_SERVER = """
-from gevent import monkey
-monkey.patch_all()
-import json, os, sys, time
-from app import create_app
-from services.db import db
-from services.events import RunEventSink
-from web.sockets import publish_event
-
-app = create_app()
-
-def replay(run_id, schedule):
-    with app.app_context():
-        sink = RunEventSink(db.engine, run_id, publish_event)
-        start = time.time()
-        for item in schedule:
-            delay = start + item["offset"] - time.time()
-            if delay > 0:
-                time.sleep(delay)
-            event = item["event"]
-            sink.emit(event["type"], event["data"], phase=event.get("phase"), agent=event.get("agent"))
-
-@app.get("/bench/replay/<run_id>")
-def start_replay(run_id):
-    with open(os.environ["BENCH_SCHEDULE"]) as handle:
-        schedule = json.load(handle)
-    app.extensions["socketio"].start_background_task(replay, run_id, schedule)
-    return {"ok": True}
-
-app.extensions["socketio"].run(app, host="127.0.0.1", port=int(os.environ["PORT"]), log_output=False)
-"""
-
-BARE_SERVER = """
-from gevent import monkey
-monkey.patch_all()
-import json, os, sys, time
-from datetime import datetime, timezone
-from flask import Flask
-from flask_socketio import SocketIO, join_room
-
-app = Flask(__name__)
-socketio = SocketIO(app, async_mode="gevent")
-
-@socketio.on("connect")
-def connect(auth=None):
-    join_room("run")
-
-def replay(schedule):
-    start = time.time()
-    for item in schedule:
-        delay = start + item["offset"] - time.time()
-        if delay > 0:
-            socketio.sleep(delay)
-        socketio.emit("event", dict(item["event"], ts=datetime.now(timezone.utc).isoformat()), to="run")
-
-@app.get("/bench/replay/<run_id>")
-def start_replay(run_id):
-    with open(os.environ["BENCH_SCHEDULE"]) as handle:
-        socketio.start_background_task(replay, json.load(handle))
-    return {"ok": True}
-
-@app.get("/health")
-def health():
-    return {"ok": True}
-
-socketio.run(app, host="127.0.0.1", port=int(os.environ["PORT"]), log_output=False)
-"""
+PG_NAME = "catalyst_bench_fanout"
+REDIS_URL = "redis://127.0.0.1:6379/15"  # the message queue of the 500-watcher case (this bench's index)
+FINISHED = ("completed", "failed", "cancelled")
+# The limits guard a server from clients; here the clients are the load being measured.
+LIMITS = {"SOCKET_EVENT_LIMIT": "100000/10 seconds", "SOCKET_EVENT_LIMIT_PER_USER": "1000000/10 seconds",
+          "API_RATE_LIMIT": "100000/minute", "LOG_LEVEL": "WARNING"}  # fmt: skip
 
 
 def _ts(event: dict[str, Any]) -> float:
     return datetime.fromisoformat(event["ts"]).timestamp()
 
 
-class Watcher:
-    """One socket that records when each live event arrives."""
-
-    def __init__(self, url: str, auth: dict[str, str] | None) -> None:
-        self.client = socketio.Client(reconnection=False)
-        self.arrivals: list[tuple[dict[str, Any], float]] = []
-        self.client.on("event", lambda event: self.arrivals.append((event, time.time())))
-        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=20)
-
-    def watch(self, run_id: str) -> None:
-        ack = self.client.call("watch", {"run_id": run_id, "after_seq": 0}, timeout=20)
-        assert ack["ok"], ack
-
-    def close(self) -> None:
-        self.client.disconnect()
-
-
-def connect_all(url: str, count: int, auth: dict[str, str] | None) -> list[Watcher]:
-    jobs = [gevent.spawn(Watcher, url, auth) for _ in range(count)]
-    gevent.joinall(jobs, raise_error=True)
-    return [job.value for job in jobs]
-
-
-def watch_all(watchers: list[Watcher], run_id: str) -> None:
-    gevent.joinall([gevent.spawn(w.watch, run_id) for w in watchers], raise_error=True)
-
-
-def summarise(watchers: list[Watcher]) -> dict[str, float]:
-    latencies, first, last = [], float("inf"), 0.0
-    for watcher in watchers:
-        for event, arrived in watcher.arrivals:
-            latencies.append((arrived - _ts(event)) * 1000)
-            first, last = min(first, arrived), max(last, arrived)
-    latencies.sort()
-    return {
-        "p50": statistics.median(latencies),
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-        "deliveries": len(latencies),
-        "per_second": len(latencies) / max(last - first, 1e-9),
-    }
-
-
-def wait_for_deliveries(watchers: list[Watcher], expected: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while sum(len(w.arrivals) for w in watchers) < expected and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)
-
-
-def schedule_of(recorded: list[dict]) -> list[dict]:
-    """The recorded events with their offsets; runs follow each other as they did."""
-    schedule, clock = [], 0.0
-    by_run: dict[str, list[dict]] = {}
+def schedule_of(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The recorded events with their offsets from the first; runs follow each other as they did."""
+    schedule: list[dict[str, Any]] = []
+    clock = 0.0
+    by_run: dict[str, list[dict[str, Any]]] = {}
     for event in recorded:
         by_run.setdefault(event["run_id"], []).append(event)
     for events in by_run.values():
@@ -185,151 +82,169 @@ def schedule_of(recorded: list[dict]) -> list[dict]:
     return schedule
 
 
-# --- 1. record a real run ------------------------------------------------------------------------------
-
-
-def record_real_runs(server: CatalystServer, token: str, watchers_count: int, runs: int) -> tuple[dict, list[dict]]:
+def stored_log(base: str, token: str, run_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A run and every event stored for it, paged as a client reads them."""
     headers = {"Authorization": f"Bearer {token}"}
-    watchers = connect_all(server.base_url, watchers_count, {"token": token})
-    recorded: list[dict] = []
-    try:
-        for n in range(runs):
-            response = requests.post(f"{server.base_url}/api/runs", json=example_brief(name=f"Bench {n}"),
-                                     headers=headers, timeout=10)  # fmt: skip
-            run_id = response.json()["id"]
-            watch_all(watchers, run_id)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                run = requests.get(f"{server.base_url}/api/runs/{run_id}", headers=headers, timeout=10).json()
-                if run["status"] in ("completed", "failed", "cancelled"):
-                    break
-                time.sleep(0.05)
-            time.sleep(0.3)  # the last deliveries
-            page = requests.get(f"{server.base_url}/api/runs/{run_id}/events?limit=1000", headers=headers, timeout=10)
-            recorded.extend(page.json()["events"])
-        return summarise(watchers), recorded
-    finally:
-        for watcher in watchers:
-            watcher.close()
+    run = requests.get(f"{base}/api/runs/{run_id}", headers=headers, timeout=30).json()
+    events: list[dict[str, Any]] = []
+    after = 0
+    while True:
+        body = requests.get(f"{base}/api/runs/{run_id}/events", params={"after_seq": after, "limit": 1000},
+                            headers=headers, timeout=30).json()  # fmt: skip
+        events.extend(body["events"])
+        after = body["last_seq"]
+        if not body["more"]:
+            return run, events
 
 
-# --- 2. and 3. replay through Catalyst's event path and through a bare server ----------------------------
-
-
-def replay(url: str, run_id: str, schedule: list[dict], watchers_count: int, auth: dict[str, str] | None) -> dict:
-    watchers = connect_all(url, watchers_count, auth)
-    try:
-        if auth is not None:
-            watch_all(watchers, run_id)
-        requests.get(f"{url}/bench/replay/{run_id}", timeout=10).raise_for_status()
-        wait_for_deliveries(watchers, len(schedule) * watchers_count, schedule[-1]["offset"] + 30)
-        return summarise(watchers)
-    finally:
-        for watcher in watchers:
-            watcher.close()
-
-
-def start_process(script: str, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    with log.open("ab") as out:
-        process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env={**env, "PORT": str(port)},
-                                   stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
-    for _ in range(300):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return process
-        except requests.RequestException:
+def real_runs(deployment: Deployment, clients: Clients, token: str, runs: int, tmp: Path) -> tuple[Figures, list[dict]]:
+    """Runs executing in the app, each watched by every client from just after its creation."""
+    base = deployment.urls[0]
+    headers = {"Authorization": f"Bearer {token}"}
+    expected: dict[str, list[int]] = {}
+    recorded: list[dict[str, Any]] = []
+    problems: list[str] = []
+    clients.ask("reset")
+    for n in range(runs):
+        response = requests.post(f"{base}/api/runs", json=example_brief(name=f"Fanout {n}"), headers=headers, timeout=30)
+        response.raise_for_status()
+        run_id = response.json()["id"]
+        clients.ask("watch", run_id=run_id)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            status = requests.get(f"{base}/api/runs/{run_id}", headers=headers, timeout=30).json()["status"]
+            if status in FINISHED:
+                break
             time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+        if not clients.quiet(seconds=1.0, timeout=60):
+            problems.append(f"run {run_id}: deliveries still arriving 60 s after it ended")
+        run, events = stored_log(base, token, run_id)
+        seqs = [event["seq"] for event in events]
+        if run["status"] != "completed":
+            problems.append(f"run {run_id} ended {run['status']}")
+        if seqs != list(range(1, run["last_seq"] + 1)):
+            problems.append(f"run {run_id}: stored seqs are not 1..{run['last_seq']}")
+        expected[run_id] = seqs
+        recorded.extend(events)
+    figures = delivery_figures(clients.dump(tmp / "real.json"), expected)
+    figures.problems += problems
+    return figures, recorded
 
 
-def new_paused_run(database_url: str, org_id: int) -> str:
-    """A run row to replay events on (paused, so no scheduler would pick it up)."""
-    from decimal import Decimal
+def replay(deployment: Deployment, clients: Clients, run_id: str, schedule: list[dict[str, Any]], dump: Path) -> Figures:
+    """The schedule emitted by the first process to the run's room, which every watcher joined."""
+    clients.ask("reset")
+    clients.ask("watch", run_id=run_id)
+    # Joins announce themselves to the room (Catalyst: `watchers`); the replay starts on a quiet line.
+    clients.quiet(seconds=1.0, timeout=120)
+    server_cpu, client_cpu = cpu_seconds(deployment.pids()), cpu_seconds(clients.pids())
+    began = time.time()
+    requests.get(f"{deployment.urls[0]}/bench/replay/{run_id}", timeout=30).raise_for_status()
+    problems = []
+    if not clients.quiet(seconds=1.5, after=began + schedule[-1]["offset"], timeout=schedule[-1]["offset"] + 90):
+        problems.append("deliveries still arriving 90 s after the replay's end")
+    server_cpu, client_cpu = cpu_seconds(deployment.pids()) - server_cpu, cpu_seconds(clients.pids()) - client_cpu
+    figures = delivery_figures(clients.dump(dump), {run_id: list(range(1, len(schedule) + 1))})
+    figures.problems += problems
+    figures.server_cpu_seconds, figures.client_cpu_seconds = server_cpu, client_cpu
+    return figures
 
-    from sqlalchemy import create_engine, insert
 
-    from services.models import Run, RunStatus
-
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    run_id = uuid.uuid4().hex
-    with engine.begin() as conn:
-        conn.execute(insert(Run.__table__).values(
-            id=run_id, org_id=org_id, status=RunStatus.paused, brief={}, company_name="Replay", budget_usd=Decimal("5000"),
-            ai_cap_usd=Decimal("5"), policy="approve", provider="offline", model="offline", cancel_requested=False,
-            last_seq=0, recoveries=0, created_at=datetime.now(UTC), updated_at=datetime.now(UTC),
-        ))  # fmt: skip
-    engine.dispose()
-    return run_id
+def run_case(watchers: int, args: argparse.Namespace, tmp: Path, schedule: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """One size: both servers up side by side, Catalyst's real runs, then replays taking turns."""
+    processes = 1 if watchers <= args.single_process_up_to else 2
+    redis_url = REDIS_URL if processes > 1 else None
+    # As each profile ships: one process embedded (SQLite), several on PostgreSQL (docs/deployment.md).
+    backend = args.database if args.database != "auto" else ("sqlite" if processes == 1 else "postgres")
+    groups = -(-watchers // args.per_client_process)
+    label = f"{watchers} watchers, {processes} web process{'es' if processes > 1 else ''}, {backend}" + (
+        ", Redis message queue" if redis_url else "") + f"; clients in {groups} process{'es' if groups > 1 else ''}"
+    print(f"== {label}", flush=True)
+    case_dir = tmp / f"w{watchers}"
+    case_dir.mkdir()
+    database, accounts = seed_database(case_dir, backend, {"bench": ("executive", "Bench")}, pg_name=PG_NAME)
+    account = accounts["bench"]
+    schedule_path = case_dir / "schedule.json"
+    queue = {"REDIS_URL": redis_url} if redis_url else {}
+    env = base_env(database, OFFLINE_PACE_SECONDS=str(args.pace), RUN_EXECUTOR="inline", SHUTDOWN_GRACE_SECONDS="2",
+                   BENCH_SCHEDULE=str(schedule_path), **queue, **LIMITS)  # fmt: skip
+    bare_env = {**queue, "BENCH_CHANNEL": "catalyst-bench-fanout-bare", "BENCH_SCHEDULE": str(schedule_path),
+                "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    if redis_url:
+        redis.Redis.from_url(redis_url).flushdb()
+    with ExitStack() as stack:
+        catalyst = stack.enter_context(Deployment("bench.fanout_apps:catalyst()", processes, env, case_dir / "catalyst"))
+        bare = stack.enter_context(Deployment("bench.fanout_apps:bare()", processes, bare_env, case_dir / "bare", clean=True))
+        catalyst_clients = stack.enter_context(Clients(catalyst.urls, watchers, groups, account.token, case_dir / "cc"))
+        bare_clients = stack.enter_context(Clients(bare.urls, watchers, groups, None, case_dir / "bc"))
+        real, recorded = real_runs(catalyst, catalyst_clients, account.token, args.runs, case_dir)
+        print(line("real run", real), flush=True)
+        schedule = schedule or schedule_of(recorded)
+        schedule_path.write_text(json.dumps(schedule))
+        rounds: dict[str, list[Figures]] = {"catalyst": [], "bare": []}
+        for n in range(args.rounds):
+            # Turns alternate (C B, B C, ...) so a change in the machine's load weighs on both alike.
+            for name in ("catalyst", "bare") if n % 2 == 0 else ("bare", "catalyst"):
+                if name == "catalyst":
+                    run_id = new_paused_run(database.url, org_of(database.url, account.id))
+                    figures = replay(catalyst, catalyst_clients, run_id, schedule, case_dir / f"catalyst-{n}.json")
+                else:
+                    figures = replay(bare, bare_clients, f"bare-{n}", schedule, case_dir / f"bare-{n}.json")
+                rounds[name].append(figures)
+                print(line(f"{name} {n + 1}", figures), flush=True)
+        problems = catalyst.log_problems() + bare.log_problems()
+    ours, theirs = pooled(rounds["catalyst"]), pooled(rounds["bare"])
+    print(line("catalyst", ours), flush=True)
+    print(line("bare", theirs), flush=True)
+    for problem in [*real.problems, *ours.problems, *theirs.problems, *problems][:20]:
+        print(f"  problem: {problem}", flush=True)
+    ratio = ours.p99 / theirs.p99 if theirs.p99 else float("nan")
+    per_round = [round(c.p99 / b.p99, 3) for c, b in zip(rounds["catalyst"], rounds["bare"], strict=True)]
+    print(f"   p99 ratio {ratio:.3f} (Catalyst replay / bare, all rounds); per round {per_round}", flush=True)
+    return {"watchers": watchers, "web_processes": processes, "message_queue": bool(redis_url), "database": backend,
+            "client_processes": groups, "real_run": real.summary(), "catalyst": ours.summary(),
+            "bare": theirs.summary(), "ratio": round(ratio, 3), "round_ratios": per_round, "events": len(schedule),
+            "server_problems": len(problems), "schedule": schedule}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--watchers", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500], help="watcher counts, one case each")
+    parser.add_argument("--runs", type=int, default=2, help="real runs per case (the first case's are replayed)")
+    parser.add_argument("--rounds", type=int, default=3, help="replays per server per case, taking turns")
     parser.add_argument("--pace", type=float, default=0.05, help="offline seconds per LLM call")
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
-                        help="Catalyst's database: the embedded default or PostgreSQL on 127.0.0.1")  # fmt: skip
+    parser.add_argument("--per-client-process", type=int, default=125, help="watcher sockets per client process")
+    parser.add_argument("--single-process-up-to", type=int, default=100,
+                        help="cases up to this many watchers run one web process without a message queue")  # fmt: skip
+    parser.add_argument("--database", choices=["auto", "postgres", "sqlite"], default="auto",
+                        help="auto: SQLite for one web process, PostgreSQL (127.0.0.1) for several")  # fmt: skip
+    parser.add_argument("--logs", help="keep the processes' logs and dumps in this (existing) folder")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        database, accounts = seed_database(tmp, args.database, {"bench": ("executive", "Bench")}, pg_name="catalyst_bench_fanout")
-        account = accounts["bench"]
-        limits = {"SOCKET_EVENT_LIMIT": "100000/minute", "API_RATE_LIMIT": "100000/minute", "LOG_LEVEL": "WARNING"}
-        server = CatalystServer(database, tmp, env={"OFFLINE_PACE_SECONDS": str(args.pace), **limits}, name="bench").start()
-        try:
-            real, recorded = record_real_runs(server, account.token, args.watchers, args.runs)
-        finally:
-            server.stop()
-        schedule = schedule_of(recorded)
-        schedule_path = tmp / "schedule.json"
-        schedule_path.write_text(json.dumps(schedule))
-
-        env = base_env(database, RUN_EXECUTOR="queue", BENCH_SCHEDULE=str(schedule_path), **limits)
-        port = free_port()
-        process = start_process(CATALYST_REPLAY_SERVER, env, port, tmp / "catalyst-replay.log")
-        try:
-            run_id = new_paused_run(database.url, org_id=1 if args.database == "sqlite" else _org_of(database, account))
-            catalyst = replay(f"http://127.0.0.1:{port}", run_id, schedule, args.watchers, {"token": account.token})
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-        port = free_port()
-        process = start_process(BARE_SERVER, {**os.environ, "BENCH_SCHEDULE": str(schedule_path)}, port, tmp / "bare.log")
-        try:
-            bare = replay(f"http://127.0.0.1:{port}", "bare", schedule, args.watchers, None)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-    for name, result in (("real run", real), ("catalyst", catalyst), ("bare", bare)):
-        print(f"{name:9}: p50 {result['p50']:8.2f} ms  p99 {result['p99']:8.2f} ms  "
-              f"{result['per_second']:7.0f} deliveries/s  ({result['deliveries']} deliveries)")  # fmt: skip
+    began = time.monotonic()
+    cases: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="catalyst-bench-fanout-") as tmp_name:
+        tmp = Path(args.logs or tmp_name)
+        schedule = None
+        for watchers in args.sizes:
+            cases.append(run_case(watchers, args, tmp, schedule))
+            schedule = cases[-1].pop("schedule")
+    head = cases[-1]
+    errors = sum(case[kind]["lost"] + case[kind]["duplicates"] + case[kind]["out_of_order"]
+                 for case in cases for kind in ("real_run", "catalyst", "bare"))  # fmt: skip
     print(json.dumps({
-        "metric": "event_delivery_p99_latency",
-        "value": round(catalyst["p99"], 3),
-        "baseline": round(bare["p99"], 3),
-        "ratio": round(catalyst["p99"] / bare["p99"], 3),
+        "metric": f"event_delivery_p99_latency_{head['watchers']}_watchers",
+        "value": head["catalyst"]["p99"],
+        "baseline": head["bare"]["p99"],
+        "ratio": head["ratio"],
         "unit": "ms",
-        "p50": round(catalyst["p50"], 3),
-        "baseline_p50": round(bare["p50"], 3),
-        "deliveries_per_s": round(catalyst["per_second"], 1),
-        "baseline_deliveries_per_s": round(bare["per_second"], 1),
-        "real_run_p50": round(real["p50"], 3),
-        "real_run_p99": round(real["p99"], 3),
-        "watchers": args.watchers,
-        "events": len(schedule),
-        "database": args.database,
+        "errors": errors,
+        **{f"ratio_{case['watchers']}": case["ratio"] for case in cases},
+        **{f"real_run_p99_{case['watchers']}": case["real_run"]["p99"] for case in cases},
+        "cases": cases,
+        "pace_seconds": args.pace,
+        "wall_seconds": round(time.monotonic() - began, 1),
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }))  # fmt: skip
-
-
-def _org_of(database: Database, account: Account) -> int:
-    import psycopg
-
-    with psycopg.connect(database.url) as conn:
-        return conn.execute("select org_id from users where id = %s", (account.id,)).fetchone()[0]
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services import metrics
@@ -41,6 +41,18 @@ MAX_REPLAY = 1000
 
 _runs = table_of(Run)
 _events = table_of(RunEvent)
+# Built once, executed with parameters: composing these per event (literal values coerced, a cache
+# key computed from them) cost more CPU than running them (bench/fanout.py, issue 15 item 3).
+_next_seq = (
+    update(_runs)
+    .where(_runs.c.id == bindparam("event_run_id"))
+    .values(last_seq=_runs.c.last_seq + 1)
+    .returning(_runs.c.last_seq)
+)
+_insert_event = insert(_events)
+_key_stored = select(_events.c.id).where(
+    _events.c.run_id == bindparam("event_run_id"), _events.c.key == bindparam("event_key")
+)
 _locks: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
 _locks_guard = threading.Lock()
 
@@ -150,12 +162,7 @@ class RunEventSink:
                     return None
                 if key is not None and self._stored(conn, key):
                     return None  # committed: the change stands, the event was already told
-            seq = conn.execute(
-                update(_runs)
-                .where(_runs.c.id == self.run_id)
-                .values(last_seq=_runs.c.last_seq + 1)
-                .returning(_runs.c.last_seq)
-            ).scalar_one_or_none()
+            seq = conn.execute(_next_seq, {"event_run_id": self.run_id}).scalar_one_or_none()
             if seq is None:
                 raise UnknownRun(self.run_id)
             # The run row is locked by the UPDATE above, so this check cannot race another emitter.
@@ -164,16 +171,17 @@ class RunEventSink:
                 return None
             try:
                 conn.execute(
-                    insert(_events).values(
-                        run_id=self.run_id,
-                        seq=seq,
-                        key=key,
-                        type=type,
-                        phase=phase,
-                        agent=agent,
-                        data=data,
-                        ts=ts,
-                    )
+                    _insert_event,
+                    {
+                        "run_id": self.run_id,
+                        "seq": seq,
+                        "key": key,
+                        "type": type,
+                        "phase": phase,
+                        "agent": agent,
+                        "data": data,
+                        "ts": ts,
+                    },
                 )
             except IntegrityError:
                 transaction.rollback()
@@ -183,8 +191,7 @@ class RunEventSink:
 
 
     def _stored(self, conn: Connection, key: str) -> bool:
-        query = select(_events.c.id).where(_events.c.run_id == self.run_id, _events.c.key == key)
-        return conn.execute(query).first() is not None
+        return conn.execute(_key_stored, {"event_run_id": self.run_id, "event_key": key}).first() is not None
 
 
 def events_after(

@@ -30,6 +30,10 @@ from web.socket_binding import credential_digest, request_credential
 from web.socket_rooms import NAMESPACE, org_room, run_room, user_room
 
 log = logging.getLogger(__name__)
+# A crowd joining one run (500 sockets) sent 500 counts to up to 500 sockets each: a quarter of a
+# million messages queued ahead of the run's events (bench/fanout.py). Counts now go out at most
+# once per interval per run from each process; the latest one when the interval ends.
+WATCHERS_INTERVAL_SECONDS = 0.25
 
 
 class SocketError(Exception):
@@ -51,9 +55,10 @@ class WatchIn(_RunRef):
 
 
 class DecisionIn(_RunRef):
-    """`approve {run_id, decision, note, cut}`; `edit` funds every task except those in `cut`."""
+    """`approve {run_id, decision, note, cut}`; `edit` funds every task except those in `cut`; `accept`
+    (a quote) is `approve`."""
 
-    decision: Literal["approve", "reject", "edit"]
+    decision: Literal["approve", "accept", "reject", "edit"]
     note: str = Field("", max_length=1000)
     cut: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list, max_length=40)
 
@@ -143,6 +148,8 @@ class LiveNamespace(Namespace):
         # Per socket of this process (a sid never moves between processes): who it is, what it watches.
         self._identity: dict[str, dict[str, Any]] = {}
         self._watching: dict[str, set[str]] = {}
+        # Runs whose count went out less than an interval ago -> the count to send at its end (or None).
+        self._counts_due: dict[str, int | None] = {}
         self.access: SocketAccess | None = None
 
     def trigger_event(self, event: str, *args: Any) -> Any:
@@ -276,6 +283,26 @@ class LiveNamespace(Namespace):
         self._announce(run_id, self.watchers.leave(run_id, sid))
 
     def _announce(self, run_id: str, count: int) -> None:
+        """Tell the run's room its watcher count: at once, or at the end of the current interval."""
+        if run_id in self._counts_due:
+            self._counts_due[run_id] = count
+            return
+        self._counts_due[run_id] = None
+        self._send_count(run_id, count)
+        socketio.start_background_task(self._send_due_counts, run_id)
+
+    def _send_due_counts(self, run_id: str) -> None:
+        """At each interval's end, the latest count that came meanwhile; done after a quiet one."""
+        while True:
+            socketio.sleep(WATCHERS_INTERVAL_SECONDS)
+            count = self._counts_due.get(run_id)
+            if count is None:
+                self._counts_due.pop(run_id, None)
+                return
+            self._counts_due[run_id] = None
+            self._send_count(run_id, count)
+
+    def _send_count(self, run_id: str, count: int) -> None:
         data = {"run_id": run_id, "count": count}
         socketio.emit("watchers", data, to=run_room(run_id), namespace=self.namespace)
 
