@@ -114,6 +114,25 @@ class Settings(BaseSettings):
 
     metrics_token: str | None = None
 
+    # Notifications (docs/notifications.md). The app's address as people reach it, for links in
+    # emails and webhook payloads; unset: http://HOST:PORT.
+    public_base_url: str | None = None
+    # Outgoing email: smtp://user:pass@host:port (SMTP_STARTTLS upgrades it) or smtps://… (TLS
+    # from the start). Unset: no email is sent, and the admin page says so.
+    smtp_url: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "Catalyst <catalyst@localhost>"
+    smtp_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    # Webhook delivery: attempts per event, exponential backoff from the base delay (capped), and
+    # a hook disabled after this many failed attempts in a row (an admin re-enables it).
+    webhook_max_attempts: int = Field(6, ge=1, le=20)
+    webhook_retry_base_seconds: float = Field(30.0, gt=0, le=3600)
+    webhook_retry_max_seconds: float = Field(3600.0, gt=0, le=86_400)
+    webhook_disable_after_failures: int = Field(15, ge=1, le=1000)
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=60)
+    # How often a notification consumer looks for deliveries that are due (retries, lost wake-ups).
+    notification_poll_seconds: float = Field(5.0, gt=0, le=300)
+
     @field_validator("socketio_allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -128,6 +147,20 @@ class Settings(BaseSettings):
             if origin == "*" or not origin.startswith(("http://", "https://")):
                 raise ValueError(f"{origin!r} is not an origin like https://example.com ('*' is refused)")
         return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _plain_base_url(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith(("http://", "https://")) or "?" in value or "#" in value):
+            raise ValueError(f"{value!r} is not a base URL like https://catalyst.example.com")
+        return value.rstrip("/") if value else None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465")
+        return value or None
 
     @field_validator("llm_allowed_hosts", mode="before")
     @classmethod
@@ -193,6 +226,11 @@ class Settings(BaseSettings):
         if self.llm_allowed_hosts is not None:
             return self.llm_allowed_hosts
         return [] if self.is_production else list(DEV_ALLOWED_LLM_HOSTS)
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach the app, for links sent outside a request (emails, webhooks)."""
+        return self.public_base_url or f"http://{self.host}:{self.port}"
 
     @property
     def https(self) -> bool:

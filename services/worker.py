@@ -272,10 +272,16 @@ def build_worker(
 def run_worker(worker: RunWorker, *, burst: bool = False, log_level: str = "INFO") -> bool:
     """Work until stopped (or, in burst mode, until the queue is empty). True if any job ran."""
     worker.host.start()
+    # Deliveries have their own queue and greenlet here: a run job never waits behind one.
+    notifier = worker.host.service.wiring.notifier
+    if notifier is not None and not burst:
+        notifier.start()
     try:
         return worker.work(burst=burst, logging_level=log_level)
     except StopRequested:  # a signal while RQ was still registering the worker
         return False
     finally:
+        if notifier is not None:
+            notifier.stop()
         worker.host.stop()
         worker.host.service.executor.close()

@@ -34,6 +34,9 @@ def start_live(app: Flask) -> None:
     state["started"] = True
     settings = holdings(app).settings
     state["disconnects"].start(socketio.start_background_task)
+    notifier = holdings(app).run_service().wiring.notifier
+    if notifier is not None:  # webhooks and email go out from every serving process
+        notifier.start()
     if settings.run_executor == "inline":
         holdings(app).runs.start()
 

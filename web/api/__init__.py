@@ -32,7 +32,7 @@ def init_api(app: Flask) -> None:
     """Register the API blueprint with its rate limit; resource modules attach their routes to `bp`."""
     # Importing a resource module registers its routes: tokens; live runs (runs, catalogue, OpenAPI);
     # admin budget and provider.
-    from web.api import admin, admin_provider, agents, openapi, runs, tokens  # noqa: F401
+    from web.api import admin, admin_provider, admin_webhooks, agents, openapi, runs, tokens  # noqa: F401
 
     app.register_blueprint(bp)
 

@@ -17,7 +17,15 @@ admin_bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 
 def init_pages(app: Flask) -> None:
     """Register the page blueprints and template filters."""
-    from web.pages import admin_budget, admin_provider, admin_reports, dashboard, reports, runs  # noqa: F401
+    from web.pages import (  # noqa: F401
+        admin_budget,
+        admin_notifications,
+        admin_provider,
+        admin_reports,
+        dashboard,
+        reports,
+        runs,
+    )
     from web.pages.formatting import usd
 
     app.add_template_filter(usd, "usd")

@@ -11,6 +11,8 @@ cases are meant to be refused and are kept):
   which no pattern can weigh, and `multipleOf` on binary floats cannot say it exactly either);
 - a date range must not end before it starts (`from`/`to` of the runs list and the admin reports);
 - alert thresholds are in increasing order (`uniqueItems` is in the schema; order is no keyword).
+- a webhook URL must pass the server's own check (a public host, DNS) and an organisation has at
+  most 20 hooks (state the fuzz changes; read back with GET).
 
 Other refusals depend on state that the fuzz itself changes, which no document can hold: the
 organisation's budget settings (PUT /api/admin/budget moves the ceiling per run, the AI caps, and
@@ -41,6 +43,7 @@ from services.budgets.settings import BudgetSettings, BudgetSettingsPatch, consi
 from services.llm.config import LLMConfig
 from services.llm.environment import environment_llm_config
 from services.llm.registry import load_registry
+from services.notifications.hooks import MAX_HOOKS_PER_ORG, WebhookInvalid, check_url
 from services.provider_settings import KEY_FIELDS, ProviderChange, ProviderSettingsError, _check
 from services.runs.errors import RunInvalid
 from services.runs.service import APPROVAL_REQUIRED, _check_cut, _paused_tasks
@@ -227,6 +230,24 @@ def _provider_change_workable(body: Any) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def _test_settings() -> Any:
+    return load_settings(app_env="test")
+
+
+def _webhook_workable(body: Any, *, creating: bool) -> bool:
+    """POST/PATCH /api/admin/webhooks: the server's own URL check (DNS, private hosts) and hook count."""
+    if not isinstance(body, dict):
+        return True
+    if isinstance(body.get("url"), str):
+        try:
+            check_url(body["url"], _test_settings())
+        except WebhookInvalid:
+            return False
+    listed = _get("/api/admin/webhooks") if creating else None
+    return listed is None or len(listed["items"]) < MAX_HOOKS_PER_ORG
+
+
 def _fits_state(case: schemathesis.Case) -> bool:
     path, method = case.operation.path, case.operation.method.upper()
     if (path, method) == ("/api/runs", "POST"):
@@ -239,6 +260,8 @@ def _fits_state(case: schemathesis.Case) -> bool:
         return _cut_in_plan((case.path_parameters or {}).get("run_id"), case.body)
     if (path, method) == ("/api/admin/provider/test", "POST"):
         return _provider_change_workable(case.body)
+    if path.startswith("/api/admin/webhooks") and method in ("POST", "PATCH") and not path.endswith("/test"):
+        return _webhook_workable(case.body, creating=method == "POST")
     return True
 
 

@@ -56,7 +56,9 @@ def test_every_documented_operation_answers_a_documented_status(app, client, mak
     api = JsonClient(client).login(admin.email)
     run = api.post("/api/runs", brief()).get_json()
     token_id = api.post("/api/tokens", {"name": "walk"}).get_json()["id"]
-    params = {"run_id": run["id"], "token_id": str(token_id)}
+    hook = api.post("/api/admin/webhooks", {"url": "http://127.0.0.1:9/hook", "events": ["run.failed"]})
+    assert hook.status_code == 201, hook.get_json()
+    params = {"run_id": run["id"], "token_id": str(token_id), "hook_id": str(hook.get_json()["id"])}
     seen = 0
     for path, method, operation in operations(document):
         url = re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path)

@@ -1,0 +1,177 @@
+"""Who sends the outbox's deliveries, in every process that serves or works, never in a run's way.
+
+- With Redis (`REDIS_URL`): an RQ `SimpleWorker` on the notifications queue, in a greenlet of its
+  own (the run worker executes one run at a time, so deliveries never share its queue), plus a
+  sweep greenlet that enqueues whatever is due: retries whose time has come, and deliveries whose
+  job was lost (Redis flushed, a process died mid-attempt).
+- Without Redis (the embedded default): the same sweep attempts due deliveries itself, in a
+  small greenlet pool, woken at once when a delivery is written. That is the honest equivalent of
+  the queue: the same outbox, the same claims, retries and backoff, only no Redis in between.
+
+Either way the outbox table is the truth, so retries survive a restart: the next process's sweep
+finds them due.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Iterable
+from contextvars import ContextVar
+from typing import Any
+
+import gevent
+import gevent.event
+import gevent.pool
+import redis
+from rq import SimpleWorker
+from rq.exceptions import StopRequested
+from rq.job import Job
+from rq.queue import Queue
+from rq.timeouts import TimerDeathPenalty
+from sqlalchemy import Engine
+
+from config.settings import Settings
+from services.notifications import outbox
+from services.notifications.delivery import Deliverer
+from services.notifications.queue import NotificationQueue
+
+log = logging.getLogger(__name__)
+
+# The deliverer of the worker running a job in this greenlet (set around each job).
+_executing: ContextVar[tuple[Deliverer, NotificationQueue] | None] = ContextVar("notification_deliverer",
+                                                                                default=None)  # fmt: skip
+EMBEDDED_POOL_SIZE = 4
+RESTART_WAIT_SECONDS = 2.0
+
+
+def deliver_job(delivery_id: int) -> str:
+    """The RQ job: one attempt at one delivery, in a notification worker."""
+    executing = _executing.get()
+    if executing is None:
+        raise RuntimeError("deliver_job runs inside a notification worker only")
+    deliverer, queue = executing
+    queue.taken(delivery_id)
+    return deliverer.attempt(delivery_id)
+
+
+class NotificationWorker(SimpleWorker):
+    """RQ's in-process worker for deliveries; the host process owns the signals and the stopping."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def __init__(self, queues: Any, *, deliverer: Deliverer, notification_queue: NotificationQueue,
+                 **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(queues, **kwargs)
+        self.deliverer = deliverer
+        self.notification_queue = notification_queue
+
+    def _install_signal_handlers(self) -> None:
+        """None: a greenlet beside the web server or the run worker, stopped by its host."""
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        token = _executing.set((self.deliverer, self.notification_queue))
+        try:
+            super().execute_job(job, queue)
+        finally:
+            _executing.reset(token)
+
+
+def build_notification_worker(deliverer: Deliverer, queue: NotificationQueue, redis_url: str) -> NotificationWorker:
+    """A worker on the notifications queue with its own connection (RQ blocks on it to dequeue)."""
+    name = f"notifications.{socket.gethostname()}.{os.getpid()}.{secrets.token_hex(3)}"
+    return NotificationWorker([queue.name], connection=redis.Redis.from_url(redis_url), deliverer=deliverer,
+                              notification_queue=queue, name=name)  # fmt: skip
+
+
+class NotificationConsumer:
+    """This process's sender of deliveries: started once, woken when deliveries are written."""
+
+    def __init__(self, engine: Engine, settings: Settings, queue: NotificationQueue | None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.queue = queue
+        self.deliverer = Deliverer(engine, settings)
+        self._wake = gevent.event.Event()
+        self._sweeper: gevent.Greenlet | None = None
+        self._working: gevent.Greenlet | None = None
+        self._pool = gevent.pool.Pool(EMBEDDED_POOL_SIZE)
+        self.worker: NotificationWorker | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._sweeper is not None
+
+    def start(self) -> bool:
+        """Start the sweep (and, with Redis, the RQ worker); False when already started."""
+        if self._sweeper is not None:
+            return False
+        self._sweeper = gevent.spawn(self._sweep_loop)
+        if self.queue is not None and self.settings.redis_url:
+            self._working = gevent.spawn(self._work_loop, self.settings.redis_url)
+        log.info("notification consumer started", extra={"queue": self.queue.name if self.queue else None})
+        return True
+
+    def stop(self) -> None:
+        """Stop sending; an attempt cut short is due again once its claim's lease is over."""
+        if self._working is not None:
+            if self.worker is not None:  # RQ fails a job it is stopped in and goes on, unless asked to stop
+                self.worker._stop_requested = True
+            self._working.kill(StopRequested(), block=True, timeout=5)  # RQ's own way out of `work`
+            self._working = None
+        if self._sweeper is not None:
+            self._sweeper.kill(block=True, timeout=5)
+            self._sweeper = None
+        self._pool.kill(block=True, timeout=5)
+
+    def wake(self, delivery_ids: Iterable[int]) -> None:
+        """Deliveries were written: enqueue them (Redis), or wake the in-process sweep."""
+        ids = list(delivery_ids)
+        if not ids:
+            return
+        if self.queue is not None:
+            self.queue.notify(ids)
+        else:
+            self._wake.set()
+
+    def sweep(self) -> int:
+        """Hand on every delivery that is due now; returns how many."""
+        with self.engine.begin() as conn:
+            due = outbox.due_ids(conn)
+        if self.queue is not None:
+            self.queue.notify(due)
+        else:
+            for delivery_id in due:
+                self._pool.spawn(self._attempt, delivery_id)
+            self._pool.join()
+        return len(due)
+
+    def _attempt(self, delivery_id: int) -> None:
+        try:
+            self.deliverer.attempt(delivery_id)
+        except Exception:  # one delivery's bug must not stop the others; it is due again after its lease
+            log.exception("notification attempt failed unexpectedly", extra={"delivery_id": delivery_id})
+
+    def _sweep_loop(self) -> None:
+        while True:
+            self._wake.wait(timeout=self.settings.notification_poll_seconds)
+            self._wake.clear()
+            try:
+                self.sweep()
+            except Exception as exc:  # noqa: BLE001 - storage or Redis away: the next sweep tries again
+                log.warning("notification sweep failed", extra={"error": type(exc).__name__})
+
+    def _work_loop(self, redis_url: str) -> None:
+        assert self.queue is not None  # noqa: S101 - started only with a queue
+        while True:
+            self.worker = build_notification_worker(self.deliverer, self.queue, redis_url)
+            try:
+                self.worker.work(burst=False, logging_level=self.settings.log_level)
+                return  # it stopped on request
+            except StopRequested:
+                return
+            except Exception as exc:  # noqa: BLE001 - Redis away: wait, then work again (the outbox kept all)
+                log.warning("notification worker stopped; restarting", extra={"error": type(exc).__name__})
+                gevent.sleep(RESTART_WAIT_SECONDS)
