@@ -1,8 +1,12 @@
-"""What the executive decides on when a plan would be cut, and what each decision does.
+"""What the executive decides on after budgeting (a plan that would be cut, or a quote), and what
+each decision does.
 
 The payload names every task with its cost, objective and priority, shows what approving and
 rejecting each do to the funded total and to the objectives' coverage, and reconciles the CFO's
-plan total with the budget line by line, so nothing differs without a reason on the panel.
+plan total with the budget line by line, so nothing differs without a reason on the panel. The
+pause reason is `approval_required` when something would be cut (a reject trims the plan) and
+`quote` when the quote policy stops a plan that fits (a reject runs nothing); both carry the quote
+(agents/quote.py).
 """
 
 from __future__ import annotations
@@ -54,14 +58,20 @@ def _uncovered(plan: Plan, funded: set[str], plannable: set[int]) -> list[int]:
     return sorted(plannable - served)
 
 
+QUOTE = "quote"
+APPROVAL_REQUIRED = "approval_required"
+
+
 def payload(
     ctx: RunContext, plan: Plan, brief: Brief, objectives: list[dict[str, Any]], choice: Options,
-    forced: list[str],
+    forced: list[str], quote: dict[str, Any] | None = None, reason: str = APPROVAL_REQUIRED,
 ) -> dict[str, Any]:
     """The interrupt payload the approval panel renders (see module docstring)."""
     texts = {o["index"]: o["text"] for o in objectives}
     plannable = {o["index"] for o in objectives if o["status"] == "ok"}
-    reject_cut = {d.task_id for d in choice.trimmed_out}
+    rejecting_runs_nothing = reason == QUOTE
+    kept_on_reject = [] if rejecting_runs_nothing else choice.trimmed
+    reject_cut = {t.id for t in plan.tasks} if rejecting_runs_nothing else {d.task_id for d in choice.trimmed_out}
     total = plan.total
     overrun = max(ZERO, total - brief.budget_usd)
     tasks = [{
@@ -71,7 +81,7 @@ def payload(
         "cut_on_reject": t.id in reject_cut, "over_agent_cap": t.owner in choice.over_caps,
     } for t in plan.tasks]  # fmt: skip
     all_ids = {t.id for t in plan.tasks}
-    kept_ids = {t.id for t in choice.trimmed}
+    kept_ids = {t.id for t in kept_on_reject}
     reconciliation = [{"label": f"CFO plan total ({len(plan.tasks)} tasks)", "amount_usd": str(total)}]
     for agent, planned in choice.over_caps.items():
         cap = choice.caps_usd.get(agent, ZERO)
@@ -81,11 +91,13 @@ def payload(
     reconciliation += [
         {"label": "Business budget", "amount_usd": str(brief.budget_usd)},
         {"label": "Over budget if approved as planned", "amount_usd": str(overrun)},
-        {"label": f"Funded if rejected ({len(kept_ids)} tasks kept)",
-         "amount_usd": str(alloc.total(choice.trimmed))},
+        {"label": "Funded if rejected (nothing runs)" if rejecting_runs_nothing
+         else f"Funded if rejected ({len(kept_ids)} tasks kept)", "amount_usd": str(alloc.total(kept_on_reject))},
     ]
+    if rejecting_runs_nothing:
+        reconciliation = [line for line in reconciliation if not line["label"].startswith("Over budget")]
     return {
-        "reason": "approval_required",
+        "reason": reason,
         "budget": str(brief.budget_usd),
         "plan_total": str(total),
         "amount": str(overrun),
@@ -96,7 +108,7 @@ def payload(
             "approve": {"funded_usd": str(total), "ceiling_usd": str(max(total, brief.budget_usd)),
                         "overrun_usd": str(overrun), "cut": [],
                         "uncovered_objectives": _uncovered(plan, all_ids, plannable)},
-            "reject": {"funded_usd": str(alloc.total(choice.trimmed)), "ceiling_usd": str(brief.budget_usd),
+            "reject": {"funded_usd": str(alloc.total(kept_on_reject)), "ceiling_usd": str(brief.budget_usd),
                        "overrun_usd": "0.00", "cut": [t.id for t in plan.tasks if t.id in reject_cut],
                        "uncovered_objectives": _uncovered(plan, kept_ids, plannable)},
         },
@@ -106,16 +118,17 @@ def payload(
         # Older clients read these two.
         "tasks_to_trim": [t.id for t in plan.tasks if t.id in reject_cut],
         "dropped_for_caps": [d.task_id for d in choice.trimmed_out if d.reason == "agent_cap"],
+        **({"quote": quote} if quote is not None else {}),
     }
 
 
 def ask_approval(
     ctx: RunContext, plan: Plan, brief: Brief, objectives: list[dict[str, Any]], choice: Options,
-    forced: list[str],
+    forced: list[str], quote: dict[str, Any] | None = None, reason: str = APPROVAL_REQUIRED,
 ) -> Approval:
     """Pause for the executive; resume value {"decision": approve|reject|edit, "note", "cut"}."""
     phase_started("approval")
-    data = payload(ctx, plan, brief, objectives, choice, forced)
+    data = payload(ctx, plan, brief, objectives, choice, forced, quote, reason)
     emit("approval.required", data, key="approval.required", phase="approval")
     answer = interrupt(data)
     answer = answer if isinstance(answer, dict) else {}
@@ -130,6 +143,7 @@ def ask_approval(
         amount=ZERO,
         forced_by=forced,
         cut=cut if decision == "edit" else [],
+        reason=QUOTE if reason == QUOTE else APPROVAL_REQUIRED,
     )
     titles = {task.id: task.title for task in plan.tasks}
     if approval.decision == "approve":
@@ -137,12 +151,12 @@ def ask_approval(
     elif approval.decision == "edit":
         funded = [t for t in plan.tasks if t.id not in set(cut)]
     else:
-        funded = choice.trimmed if choice.needs_decision else []
+        funded = choice.trimmed if choice.needs_decision and reason != QUOTE else []
     total = alloc.total(funded)
     overrun = max(ZERO, total - brief.budget_usd)
     approval.amount = overrun
     emit("approval.decided", {
-        **dump(approval), "cut_titles": [titles[i] for i in approval.cut],
+        **dump(approval), "reason": reason, "cut_titles": [titles[i] for i in approval.cut],
         "funded_usd": str(total), "ceiling_usd": str(brief.budget_usd + overrun), "overrun_usd": str(overrun),
     }, key="approval.decided", phase="approval")  # fmt: skip
     phase_completed("approval", {"decision": approval.decision, "cut": approval.cut})

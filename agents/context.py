@@ -13,9 +13,26 @@ from typing import Literal
 
 from agents.catalogue import Catalogue, default_catalogue
 from agents.policies import Policies, default_policies
-from agents.ports import BudgetLedger, LLMClient, RunCancelled
+from agents.ports import AIPricing, BudgetLedger, LLMClient, RunCancelled
 
-OverrunPolicy = Literal["approve", "trim"]
+QuotePolicy = Literal["always", "over_budget", "never"]
+"""When a run stops at its quote: always, only when the plan would be cut, or never (cuts are made
+and said). The older overrun policy names are aliases: approve = over_budget, trim = never."""
+OverrunPolicy = QuotePolicy  # the older name of the same setting
+QUOTE_POLICIES: tuple[str, ...] = ("always", "over_budget", "never")
+POLICY_ALIASES = {"approve": "over_budget", "trim": "never"}
+
+
+def quote_policy(value: str) -> QuotePolicy:
+    """The quote policy `value` names (an older overrun-policy name too); ValueError otherwise."""
+    name = POLICY_ALIASES.get(value, value)
+    if name == "always":
+        return "always"
+    if name == "over_budget":
+        return "over_budget"
+    if name == "never":
+        return "never"
+    raise ValueError(f"policy must be one of always, over_budget, never (or approve, trim), not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -23,11 +40,13 @@ class RunContext:
     run_id: str
     llm: LLMClient
     ledger: BudgetLedger
-    policy: OverrunPolicy = "approve"
+    policy: QuotePolicy = "over_budget"
     share_caps: Mapping[str, Decimal] = field(default_factory=dict)  # percent per specialist
     is_cancelled: Callable[[], bool] = lambda: False
     catalogue: Catalogue = field(default_factory=default_catalogue)
     policies: Policies = field(default_factory=default_policies)
+    # Prices the quote's AI-spend forecast; None: the forecast counts tokens but has no price.
+    pricing: AIPricing | None = None
 
     def check_cancelled(self) -> None:
         """Stop at the next boundary once a cancel was requested."""

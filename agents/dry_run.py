@@ -38,7 +38,7 @@ def run_brief(
     sink = MemoryEventSink(run_id)
     pauses: list[dict[str, Any]] = []
     with open_checkpointer("sqlite://") as saver:
-        workflow = Workflow(llm or OfflineLLMClient(), sink, MemoryLedger(), saver, policy=policy)  # type: ignore[arg-type]
+        workflow = Workflow(llm or OfflineLLMClient(), sink, MemoryLedger(), saver, policy=policy)
         outcome = workflow.start(run_id, brief)
         while outcome.status == "paused" and outcome.reason == "approval_required" and len(pauses) < 5:
             pauses.append(outcome.payload or {})

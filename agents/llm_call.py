@@ -21,6 +21,25 @@ from agents.prompts import load_prompt
 log = logging.getLogger(__name__)
 
 
+def request_for(
+    ctx: RunContext, *, agent: str, prompt: str, data: dict[str, Any], max_tokens: int = 1200, attempt: int = 1
+) -> LLMRequest:
+    """The request `ask` sends (the quote's forecast prices the same requests before they are made)."""
+    template = load_prompt(prompt)
+    return LLMRequest(
+        run_id=ctx.run_id,
+        call_id=f"{ctx.run_id}:{agent}:{template.name}.{template.version}"
+        + (f":{attempt}" if attempt > 1 else ""),
+        agent=agent,
+        prompt=template.name,
+        prompt_version=template.version,
+        system=template.text,
+        data=data,
+        output_schema=OUTPUT_SCHEMAS[template.name],
+        max_tokens=max_tokens,
+    )
+
+
 def ask(
     ctx: RunContext,
     *,
@@ -32,20 +51,8 @@ def ask(
     attempt: int = 1,
 ) -> LLMResponse:
     """Call the LLM with template `prompt` and JSON `data`; return the validated response."""
-    template = load_prompt(prompt)
-    schema = OUTPUT_SCHEMAS[template.name]
-    request = LLMRequest(
-        run_id=ctx.run_id,
-        call_id=f"{ctx.run_id}:{agent}:{template.name}.{template.version}"
-        + (f":{attempt}" if attempt > 1 else ""),
-        agent=agent,
-        prompt=template.name,
-        prompt_version=template.version,
-        system=template.text,
-        data=data,
-        output_schema=schema,
-        max_tokens=max_tokens,
-    )
+    request = request_for(ctx, agent=agent, prompt=prompt, data=data, max_tokens=max_tokens, attempt=attempt)
+    schema = request.output_schema
     while True:
         ctx.check_cancelled()
         try:

@@ -100,3 +100,72 @@ class BudgetLedger(Protocol):
 
     def ai_spend(self) -> tuple[Decimal, Decimal | None]:
         """(used, cap) for this run, for budget.updated events."""
+
+
+class ModelPrice(BaseModel):
+    """The model a run's calls go to and what its tokens cost (USD per million tokens)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    provider: str
+    input_usd_per_mtok: Decimal = Decimal("0")
+    output_usd_per_mtok: Decimal = Decimal("0")
+    # False: nobody set a price, so a cost of 0 means unknown, never free.
+    priced: bool = True
+    offline: bool = False
+
+
+class AICaps(BaseModel):
+    """The AI spend a forecast is held against: the run's cap and the organisation's month."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_used: Decimal = Decimal("0")
+    run_cap: Decimal | None = None
+    org_used: Decimal = Decimal("0")
+    org_cap: Decimal | None = None  # None: no monthly cap (an admin's choice) or not known
+    month: str = ""
+
+
+class SpentCall(BaseModel):
+    """One settled LLM call of the run, as the AI-spend ledger recorded it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    agent: str
+    prompt: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: Decimal = Decimal("0")
+    cached: bool = False
+    usage_estimated: bool = False
+
+
+class TokenBounds(BaseModel):
+    """Tokens one call can use: low as typically counted, high as the AI-spend reservation does."""
+
+    model_config = ConfigDict(frozen=True)
+
+    input_low: int
+    input_high: int
+    output_low: int = 0
+    output_high: int
+
+
+class AIPricing(Protocol):
+    """What the quote needs to forecast AI spend, and the report to compare it with what was spent.
+
+    The services fill it from the model registry, the request estimator and the AI-spend ledger,
+    so the forecast counts tokens the way reservations do and the actual comes from the ledger.
+    """
+
+    def price(self) -> ModelPrice: ...
+
+    def token_bounds(self, request: LLMRequest, *, unseen_bytes: int = 0, unseen_tokens: int = 0) -> TokenBounds:
+        """The tokens `request` can use; `unseen_*` is input material not written yet (high only)."""
+
+    def caps(self) -> AICaps: ...
+
+    def spent_calls(self) -> list[SpentCall]:
+        """The run's settled calls so far, oldest first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from agents.report_ai import sentence, usd4
 from agents.report_model import StructuredReport, TaskRow
 from agents.state import cents
 
@@ -41,7 +42,7 @@ def render(report: StructuredReport) -> str:
     elif report.provider_label:
         out += [f"_Prepared with {report.provider_label}: the summary and commentary are its words; every "
                 "figure was computed from the plan and dated reference data._", ""]
-    out += _summary(report) + _checks(report) + _coverage(report) + _plan(report) + _budget(report)
+    out += _summary(report) + _checks(report) + _coverage(report) + _plan(report) + _budget(report) + _ai_spend(report)
     out += _timeline(report) + _deliverables(report) + _risks(report) + _kpis(report) + _legal(report) + _decision(report)
     out += _assumptions(report) + _sources(report) + _next_steps(report)
     return "\n".join(out).rstrip() + "\n"
@@ -119,6 +120,27 @@ def _budget(report: StructuredReport) -> list[str]:
     return lines
 
 
+VERDICT = {"inside": "inside", "below": "below the range", "above": "above the range", "unpriced": "price not set"}
+
+
+def _ai_spend(report: StructuredReport) -> list[str]:
+    """Forecast against actual AI spend, per agent and in total (the figures of `report.ai_spend`)."""
+    ai = report.ai_spend
+    if ai is None:
+        return []
+    lines = ["## AI spend: forecast and actual", "", ai.summary or sentence(ai), "",
+             "| Agent | Calls | Forecast low | Forecast high | Actual | Tokens (forecast) | Tokens used | Landed |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    price = (lambda value: usd4(value)) if ai.priced else (lambda value: "price not set")
+    lines += [f"| {cell(r.agent_title or r.agent)} | {r.calls_actual} of {r.calls_forecast} | {price(r.low_usd)} | "
+              f"{price(r.high_usd)} | {price(r.actual_usd)} | {r.tokens_low:,}–{r.tokens_high:,} | {r.tokens_actual:,} | "
+              f"{VERDICT[r.verdict]} |" for r in ai.rows]
+    lines += [f"| **Total** | {ai.calls_actual} of {ai.calls_forecast} | **{price(ai.low_usd)}** | **{price(ai.high_usd)}** | "
+              f"**{price(ai.actual_usd)}** | {ai.tokens_low:,}–{ai.tokens_high:,} | {ai.tokens_actual:,} | "
+              f"{VERDICT[ai.verdict]} |", ""]
+    return lines
+
+
 def _timeline(report: StructuredReport) -> list[str]:
     funded = sorted((t for t in report.tasks if t.status == "funded" and t.start_day),
                     key=lambda t: (t.start_day or 0, t.priority))
@@ -187,9 +209,13 @@ def _decision(report: StructuredReport) -> list[str]:
         return []
     names = {t.id: t.title for t in report.tasks}
     cut = ", ".join(f"{i} {names.get(i, '')}".strip() for i in d.cut) or "nothing"
-    who = "The executive" if d.by == "executive" else "Policy trim"
+    who = {"executive": "The executive", "deadline": "Nobody decided in time: the approval deadline's fallback"}.get(d.by, "Policy trim")
     verb = {"approve": f"approved the plan as proposed ({usd(report.budget.funded_usd)})", "reject": "rejected the overrun; the plan was trimmed",
             "edit": "approved an edited plan", "trim": "cut the plan to the budget"}[d.decision]
+    if d.quote:
+        verb = {"approve": f"accepted the quote ({usd(report.budget.funded_usd)})",
+                "reject": "rejected the quote; nothing was executed",
+                "edit": "accepted the quote with an edited plan"}.get(d.decision, verb)
     line = f"{who} {verb}. Cut: {cut}."
     if d.overrun_usd:
         line += f" Approved overrun: {usd(d.overrun_usd)}."

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
 Rate = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str)]
+# AI spend is kept in micro-dollars by the ledger, so it serialises with six places.
+AIMoney = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.6f}", return_type=str)]
+Verdict = Literal["inside", "below", "above", "unpriced"]
 
 ObjectiveStatus = Literal["covered", "not_covered", "refused", "unclear"]
 TaskStatus = Literal["funded", "dropped"]
@@ -161,12 +164,59 @@ class Check(_Part):
     detail: str
 
 
+# How the note of a decision the approval deadline's fallback took begins (services/runs/deadlines.py).
+DEADLINE_NOTE = "No decision by the deadline"
+
+
 class Decision(_Part):
     decision: Literal["approve", "reject", "edit", "trim"]
-    by: Literal["executive", "policy"]
+    by: Literal["executive", "policy", "deadline"]
     note: str = ""
     cut: list[str] = Field(default_factory=list, description="task ids the decision cut")
     overrun_usd: Money = Decimal("0")
+    quote: bool = Field(False, description="it answered a quote: the plan fitted, the policy asked first")
+    executed: bool = Field(True, description="work was commissioned after it")
+
+
+class AIForecastRow(_Part):
+    """One agent's calls after the quote: the forecast range and what the ledger recorded."""
+
+    agent: str
+    agent_title: str = ""
+    calls_forecast: int = 0
+    calls_actual: int = 0
+    low_usd: AIMoney = Decimal("0")
+    high_usd: AIMoney = Decimal("0")
+    actual_usd: AIMoney = Decimal("0")
+    tokens_low: int = 0
+    tokens_high: int = 0
+    tokens_actual: int = 0
+    verdict: Verdict = "inside"
+
+
+class AISpendComparison(_Part):
+    """The quote's AI-spend forecast for the rest of the run against the actual (agents/report_ai.py)."""
+
+    model: str
+    provider: str
+    priced: bool
+    offline: bool
+    low_usd: AIMoney
+    high_usd: AIMoney
+    actual_usd: AIMoney
+    tokens_low: int
+    tokens_high: int
+    tokens_actual: int
+    calls_forecast: int
+    calls_actual: int
+    cached_calls: int = 0
+    usage_estimated: bool = False
+    verdict: Verdict = Field(description="where the actual landed: inside, below or above the range")
+    token_verdict: Verdict
+    run_cap_usd: AIMoney | None = None
+    org_cap_usd: AIMoney | None = None
+    rows: list[AIForecastRow] = Field(default_factory=list)
+    summary: str = Field("", description="the comparison in one sentence (agents/report_ai.py)")
 
 
 class StructuredReport(_Part):
@@ -194,5 +244,6 @@ class StructuredReport(_Part):
     assumptions: list[str] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
     decision: Decision | None = None
+    ai_spend: AISpendComparison | None = None
     flags: list[Flag] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)

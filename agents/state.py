@@ -164,6 +164,7 @@ class Approval(_Model):
     amount: Decimal = Decimal("0")
     forced_by: list[str] = Field(default_factory=list)
     cut: list[str] = Field(default_factory=list, description="task ids the executive cut (edit)")
+    reason: Literal["approval_required", "quote"] = "approval_required"  # the pause it answered
 
 
 class ObjectiveCheck(_Model):
@@ -333,6 +334,7 @@ class WorkflowState(TypedDict, total=False):
     reference: dict[str, Any]
     plan: dict[str, Any]
     allocation: dict[str, Any]
+    forecast: dict[str, Any]  # the AI-spend forecast of what budgeting funded (agents/forecast.py)
     deliverables: Annotated[dict[str, dict[str, Any]], merge_deliverables]
     findings: Annotated[list[dict[str, Any]], append_findings]
     review: dict[str, Any]

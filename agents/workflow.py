@@ -20,11 +20,11 @@ from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 
 from agents.catalogue import Catalogue, default_catalogue
-from agents.context import OverrunPolicy, RunContext
+from agents.context import QuotePolicy, RunContext, quote_policy
 from agents.events import budget_snapshot
 from agents.graph import MAX_FAN_OUT, build_graph
 from agents.policies import Policies, default_policies
-from agents.ports import BudgetLedger, EventSink, LLMClient, LLMError, RunCancelled
+from agents.ports import AIPricing, BudgetLedger, EventSink, LLMClient, LLMError, RunCancelled
 from agents.state import SPECIALISTS, Allocation, Brief, Deliverable, dump
 
 log = logging.getLogger(__name__)
@@ -68,20 +68,21 @@ class Workflow:
         ledger: BudgetLedger,
         checkpointer: BaseCheckpointSaver,
         *,
-        policy: OverrunPolicy = "approve",
+        policy: str = "over_budget",
         share_caps: Mapping[str, Decimal] | None = None,
         is_cancelled: Callable[[], bool] = lambda: False,
         catalogue: Catalogue | None = None,
         policies: Policies | None = None,
         transient: Callable[[BaseException], bool] = lambda exc: False,
         announce_end: bool = True,
+        pricing: AIPricing | None = None,
     ) -> None:
-        if policy not in ("approve", "trim"):
-            raise ValueError(f"policy must be 'approve' or 'trim', not {policy!r}")
         self.llm = llm
         self.sink = sink
         self.ledger = ledger
-        self.policy: OverrunPolicy = policy
+        # The quote policy; the older names approve/trim are read as over_budget/never.
+        self.policy: QuotePolicy = quote_policy(policy)
+        self.pricing = pricing
         self.share_caps = dict(share_caps or {})
         self.is_cancelled = is_cancelled
         self.catalogue = catalogue or default_catalogue()
@@ -119,7 +120,7 @@ class Workflow:
             self._replay(snapshot.values)
             return self._settle(run_id)
         if value is not None and any(
-            isinstance(i.value, dict) and i.value.get("reason") == "approval_required"
+            isinstance(i.value, dict) and i.value.get("reason") in ("approval_required", "quote")
             for i in pending
         ):
             try:
@@ -237,6 +238,7 @@ class Workflow:
             is_cancelled=self.is_cancelled,
             catalogue=self.catalogue,
             policies=self.policies,
+            pricing=self.pricing,
         )
 
 

@@ -1,10 +1,14 @@
 """Budgeting: fit the plan to the budget and the agents' share caps, or let the executive decide.
 
-Under policy `approve` any plan that would otherwise be cut (over budget, or over an agent's share
+The organisation's quote policy says when the run stops before money moves. Under `over_budget`
+(the older `approve`) any plan that would otherwise be cut (over budget, or over an agent's share
 cap) pauses for the executive, who approves it, rejects it (the plan is trimmed by priority) or
-edits it (chooses the tasks to cut). Under `trim` the cuts are made and said, task by task. Approval
-rules from the policies can demand a sign-off too. Everything before `interrupt()` is idempotent
-because the node re-runs on resume.
+edits it (chooses the tasks to cut). Under `always` a plan that fits pauses too, at its quote
+(accept, edit, or reject: nothing runs). Under `never` (the older `trim`) the cuts are made and
+said, task by task. Approval rules from the policies demand a sign-off under every policy. Each
+pause carries the quote with its AI-spend forecast; the forecast of what was decided stays in the
+state for the report. Everything before `interrupt()` is idempotent because the node re-runs on
+resume.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents import allocation as alloc
-from agents.approval import Options, ask_approval, options
+from agents.approval import APPROVAL_REQUIRED, QUOTE, Options, ask_approval, options
 from agents.context import RunContext
 from agents.events import budget_snapshot, emit, phase_completed, phase_started
+from agents.quote import funded_forecast, quote
 from agents.state import (
     Allocation,
     Approval,
@@ -47,18 +52,26 @@ def budget(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
     forced: list[str] = state["policy"].get("approval_rules", [])
     approval: Approval | None = None
     executed = True
-    if ctx.policy == "trim":
+    objectives = state["objectives"]
+    if ctx.policy == "never":
         kept, dropped = choice.trimmed, choice.trimmed_out
         if forced:
-            approval = ask_approval(ctx, plan, brief, state["objectives"], choice, forced)
+            offer = quote(ctx, dict(state), plan, brief, objectives, choice, APPROVAL_REQUIRED)
+            approval = ask_approval(ctx, plan, brief, objectives, choice, forced, offer)
             if approval.decision == "reject":
                 dropped += [alloc.dropped_task(task, "rejected") for task in kept]
                 kept, executed = [], False
     elif choice.needs_decision or forced:
-        approval = ask_approval(ctx, plan, brief, state["objectives"], choice, forced)
+        offer = quote(ctx, dict(state), plan, brief, objectives, choice, APPROVAL_REQUIRED)
+        approval = ask_approval(ctx, plan, brief, objectives, choice, forced, offer)
+        kept, dropped, executed = _apply(approval, plan, choice)
+    elif ctx.policy == "always":
+        offer = quote(ctx, dict(state), plan, brief, objectives, choice, QUOTE)
+        approval = ask_approval(ctx, plan, brief, objectives, choice, forced, offer, QUOTE)
         kept, dropped, executed = _apply(approval, plan, choice)
     else:
         kept, dropped = list(plan.tasks), []
+    forecast = funded_forecast(ctx, dict(state), kept, executed)
     funded = alloc.total(kept)
     overrun = max(ZERO, funded - brief.budget_usd)
     allocation = Allocation(
@@ -89,10 +102,13 @@ def budget(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
             "dropped": [d.task_id for d in dropped],
             "cut": [{"id": d.task_id, "title": titles.get(d.task_id, d.task_id), "reason": d.reason,
                      "cost_usd": str(d.estimated_cost)} for d in dropped],
+            "ai_forecast": {"low_usd": str(forecast.low_usd), "high_usd": str(forecast.high_usd),
+                            "priced": forecast.priced, "offline": forecast.offline},
         },
     )
     findings = _findings(plan, kept, dropped)
-    return {"allocation": dump(allocation), "findings": [dump(f) for f in findings]}
+    return {"allocation": dump(allocation), "findings": [dump(f) for f in findings],
+            "forecast": forecast.to_json()}
 
 
 def _apply(approval: Approval, plan: Plan, choice: Options) -> tuple[list[Task], list[DroppedTask], bool]:

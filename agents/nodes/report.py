@@ -15,6 +15,7 @@ from agents.events import agent_event, phase_completed, phase_started
 from agents.llm_call import ask
 from agents.outputs import ReportNarrative
 from agents.quality import run_checks
+from agents.report_ai import compare
 from agents.report_builder import OFFLINE_LABEL, build_report
 from agents.report_markdown import render
 from agents.state import Finding, Report, SpendRow, WorkflowState, dump
@@ -39,6 +40,9 @@ def report(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
     structured.executive_summary = narrative.executive_summary.strip()
     structured.offline = response.offline
     structured.provider_label = OFFLINE_LABEL if response.offline else f"the AI model {response.model}"
+    # After the reporter's own call settled: the ledger now holds every call the forecast covered.
+    spent = ctx.pricing.spent_calls() if ctx.pricing is not None else []
+    structured.ai_spend = compare(state.get("forecast"), spent, ctx.catalogue)
     if narrative.risk_commentary.strip():
         structured.assumptions.append(f"Reviewer's note: {narrative.risk_commentary.strip()}")
     structured.checks = run_checks(structured)

@@ -2,6 +2,8 @@
 
 Stored per organisation once an admin saves them; until then the defaults come from the app's
 settings (`monthly_ai_cap_usd`, `run_ai_cap_default_usd`, `overrun_policy`) and the agent catalogue.
+The quote policy is the one setting of when runs stop after budgeting; `overrun_policy` is its older
+name, read and written through it (services/budgets/quote_policy.py).
 Every change is audited with its before/after.
 """
 
@@ -10,11 +12,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from config.settings import Settings
 from services import audit
 from services.budgets.money import MICRO, plain
+from services.budgets.quote_policy import OverrunPolicy, QuotePolicy, apply_alias, from_overrun, overrun_alias
 from services.db import db
 from services.models import Run, User
 from services.models.budgets import OrgBudgetSettings
@@ -43,6 +54,12 @@ def _whole_number(value: object) -> object:
 # The bounds first, so they stay in the int schema (and its JSON Schema says minimum/maximum); the
 # before-validator runs ahead of them all the same.
 Level = Annotated[int, Field(ge=1, le=100), BeforeValidator(_whole_number)]
+# An approval deadline: at least five minutes (the maintenance loops look every minute), at most 30 days.
+MIN_DEADLINE_MINUTES = 5
+MAX_DEADLINE_MINUTES = 30 * 24 * 60
+DeadlineMinutes = Annotated[
+    int, Field(ge=MIN_DEADLINE_MINUTES, le=MAX_DEADLINE_MINUTES), BeforeValidator(_whole_number)
+]
 
 
 class BudgetSettingsError(ValueError):
@@ -100,13 +117,30 @@ class BudgetSettings(BaseModel):
     run_budget_max_usd: RunBudget
     agent_share_caps: dict[str, Percent]
     thresholds: list[Level] = Field(max_length=10)
-    overrun_policy: Literal["approve", "trim"]
+    quote_policy: QuotePolicy = "over_budget"
     # An admin's explicit choice: runs still have their own caps, the month has none. A monthly cap
     # of 0 is a cap of zero.
     no_monthly_ai_cap: StrictBool = False
+    # How long a run paused for a decision waits (None: for ever), then trim the plan or cancel.
+    decision_deadline_minutes: DeadlineMinutes | None = None
+    decision_fallback: Literal["trim", "cancel"] = "trim"
 
     _agents = field_validator("agent_share_caps")(_check_agents)
     _levels = field_validator("thresholds")(_check_thresholds)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_name(cls, data: Any) -> Any:
+        """`overrun_policy=` still builds settings: it names the quote policy it is an alias of."""
+        if isinstance(data, dict) and "overrun_policy" in data:
+            data = dict(data)
+            data.setdefault("quote_policy", from_overrun(data.pop("overrun_policy"), ""))
+        return data
+
+    @property
+    def overrun_policy(self) -> OverrunPolicy:
+        """The older name of the quote policy (approve: always or over_budget; trim: never)."""
+        return overrun_alias(self.quote_policy)
 
     def to_json(self) -> dict[str, Any]:
         """JSON shape of the API and the audit log (money as strings, never floats)."""
@@ -119,8 +153,11 @@ class BudgetSettings(BaseModel):
                 agent: plain(percent, 0) for agent, percent in sorted(self.agent_share_caps.items())
             },
             "thresholds": list(self.thresholds),
+            "quote_policy": self.quote_policy,
             "overrun_policy": self.overrun_policy,
             "no_monthly_ai_cap": self.no_monthly_ai_cap,
+            "decision_deadline_minutes": self.decision_deadline_minutes,
+            "decision_fallback": self.decision_fallback,
         }
 
 
@@ -140,8 +177,12 @@ class BudgetSettingsPatch(BaseModel):
     agent_share_caps: dict[str, Percent] = Field(default=None, json_schema_extra=_only_known_agents)  # type: ignore[arg-type]
     # Unique is a schema keyword; increasing order is not (the fuzz hooks hold cases to it).
     thresholds: list[Level] = Field(default=None, max_length=10, json_schema_extra={"uniqueItems": True})  # type: ignore[arg-type]
-    overrun_policy: Literal["approve", "trim"] = None  # type: ignore[assignment]
+    quote_policy: QuotePolicy = None  # type: ignore[assignment]
+    overrun_policy: OverrunPolicy = Field(default=None, description="Older name of quote_policy")  # type: ignore[arg-type]
     no_monthly_ai_cap: StrictBool = None  # type: ignore[assignment]
+    # Here null means something: no deadline (absent keeps the current one).
+    decision_deadline_minutes: DeadlineMinutes | None = None
+    decision_fallback: Literal["trim", "cancel"] = None  # type: ignore[assignment]
 
     _agents = field_validator("agent_share_caps")(_check_agents)
     _levels = field_validator("thresholds")(_check_thresholds)
@@ -158,7 +199,7 @@ def default_budget_settings(app_settings: Settings) -> BudgetSettings:
         run_budget_max_usd=MAX_RUN_BUDGET,
         agent_share_caps=_specialist_caps(),
         thresholds=list(DEFAULT_THRESHOLDS),
-        overrun_policy=app_settings.overrun_policy,
+        quote_policy=from_overrun(app_settings.overrun_policy, ""),
     )
 
 
@@ -175,8 +216,10 @@ def _from_row(row: OrgBudgetSettings) -> BudgetSettings:
         run_budget_max_usd=row.run_budget_max_usd,
         agent_share_caps=caps,
         thresholds=list(row.thresholds),
-        overrun_policy=row.overrun_policy,
+        quote_policy=row.quote_policy,
         no_monthly_ai_cap=bool(row.no_monthly_ai_cap),
+        decision_deadline_minutes=row.decision_deadline_minutes,
+        decision_fallback=row.decision_fallback or "trim",
     )
 
 
@@ -218,8 +261,9 @@ def update_budget_settings(
     changes = patch.model_dump(exclude_unset=True)
     if "agent_share_caps" in changes:
         changes["agent_share_caps"] = {**current.agent_share_caps, **changes["agent_share_caps"]}
+    aliased = apply_alias(changes, current.quote_policy)
     updated = current.model_copy(update=changes)
-    problems = consistency_problems(updated)
+    problems = aliased + consistency_problems(updated)
     if problems:
         raise BudgetSettingsError("The budget settings contradict each other.", problems)
     before, after = current.to_json(), updated.to_json()
@@ -237,8 +281,10 @@ def update_budget_settings(
     row.run_budget_max_usd = updated.run_budget_max_usd
     row.agent_share_caps = after["agent_share_caps"]
     row.thresholds = after["thresholds"]
-    row.overrun_policy = updated.overrun_policy
+    row.quote_policy = updated.quote_policy
     row.no_monthly_ai_cap = updated.no_monthly_ai_cap
+    row.decision_deadline_minutes = updated.decision_deadline_minutes
+    row.decision_fallback = updated.decision_fallback
     row.updated_by_id = actor.id if actor else None
     audit.record(
         "budget.settings_updated",

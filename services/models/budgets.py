@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -43,7 +43,12 @@ class OrgBudgetSettings(Model):
     run_budget_max_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     agent_share_caps: Mapped[dict[str, str]] = mapped_column(JSON)  # agent -> percent, as strings
     thresholds: Mapped[list[int]] = mapped_column(JSON)
-    overrun_policy: Mapped[Literal["approve", "trim"]] = mapped_column(String(16))
+    # always | over_budget | never (services/budgets/quote_policy.py); the older overrun_policy
+    # column became this one in migration 0011 (approve → over_budget, trim → never).
+    quote_policy: Mapped[str] = mapped_column(String(16), default="over_budget", server_default="over_budget")
+    # How long a decision may wait (NULL: no deadline) and what then happens to the run.
+    decision_deadline_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    decision_fallback: Mapped[str | None] = mapped_column(String(8), nullable=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -64,13 +64,19 @@ class Run(OrgScoped, Model):
     company_name: Mapped[str] = mapped_column(String(200), default="")  # copied from the brief for search
     budget_usd: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     ai_cap_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6))
-    policy: Mapped[str] = mapped_column(String(16), default="approve")
+    # The quote policy the run was created under (always | over_budget | never; before migration
+    # 0011 approve | trim, which the engine still reads as over_budget | never).
+    policy: Mapped[str] = mapped_column(String(16), default="over_budget")
     provider: Mapped[str] = mapped_column(String(32), default="offline")
     model: Mapped[str] = mapped_column(String(100), default="offline")
     # False when the model has no price (outside the registry, none configured): spend is unknown.
     ai_price_set: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     pause_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     pause_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # A decision pause's deadline and what happens when it passes (trim|cancel), stamped at pause
+    # time from the organisation's setting (migration 0012, services/runs/deadlines.py).
+    decision_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    decision_fallback: Mapped[str | None] = mapped_column(String(8), nullable=True)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     report_markdown: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The StructuredReport JSON (agents/report_model.py): the one source of every figure a report shows.

@@ -25,6 +25,7 @@ from services.events import Publish, RunEventSink
 from services.llm.config import LLMConfigError
 from services.models import Run, RunStatus
 from services.runs import lease
+from services.runs.deadlines import announced, deadline_for, pause_values
 from services.runs.wiring import RunPorts
 from services.storage_errors import reason, storage_unavailable
 from services.storage_patience import DEFAULT_PATIENCE_SECONDS, patiently, storage_retrying
@@ -32,6 +33,8 @@ from services.storage_patience import DEFAULT_PATIENCE_SECONDS, patiently, stora
 log = logging.getLogger(__name__)
 
 _runs = table_of(Run)
+# The endings people are told about (services/notifications); a cancel is someone's own doing.
+NOTIFIED = ("paused", "failed", "completed")
 
 PortsFor = Callable[[Run, EventSink], RunPorts]
 """The ports one execution of a run uses (`RunWiring.ports`)."""
@@ -80,8 +83,11 @@ class RunExecutor:
         ports: PortsFor,
         cancelled: set[str],
         storage_patience: float = DEFAULT_PATIENCE_SECONDS,
+        notify: Callable[[str], object] | None = None,
     ) -> None:
         self.engine = engine
+        # Called with the run id once a pause, failure or completion committed (webhooks, email).
+        self.notify = notify
         self.storage_patience = storage_patience
         self.owner = owner
         self.checkpoint_url = checkpoint_url
@@ -159,8 +165,9 @@ class RunExecutor:
             sink,
             ports.ledger,
             saver,
-            policy="trim" if run.policy == "trim" else "approve",
+            policy=run.policy,  # the quote policy (older runs: approve/trim, read as aliases)
             share_caps=ports.share_caps,
+            pricing=ports.pricing,
             is_cancelled=CancelFlag(self.engine, run_id, self.cancelled),
             transient=storage_unavailable,
             announce_end=False,  # `record` sends the terminal event with the status
@@ -199,8 +206,10 @@ class RunExecutor:
             row = conn.execute(
                 select(_runs.c.cancel_requested, _runs.c.started_at).where(_runs.c.id == run_id)
             ).first()
+            paused = outcome.status == "paused"
+            deadline = deadline_for(conn, run_id, outcome.reason, now) if paused else None
         status = outcome.status
-        announcement = outcome.announcement
+        announcement = announced(outcome.announcement, deadline)
         if status == "paused" and row is not None and row.cancel_requested:
             announcement = Announcement(type="run.cancelled", data={"while": "paused"}, key="run.cancelled")
             status = "cancelled"
@@ -209,6 +218,7 @@ class RunExecutor:
             "owner": None,
             "resume_value": None,
             "updated_at": now,
+            **pause_values(deadline if status == "paused" else None),
         }
         if status == "paused":
             values.update(pause_reason=outcome.reason, pause_payload=outcome.payload, heartbeat_at=None)
@@ -242,6 +252,11 @@ class RunExecutor:
         if status != "paused" and row is not None and row.started_at is not None:
             metrics.RUN_DURATION.labels(status=status).observe((now - row.started_at).total_seconds())
         log.info("run ended", extra={"run_id": run_id, "status": status, "reason": outcome.reason})
+        if self.notify is not None and status in NOTIFIED:
+            try:
+                self.notify(run_id)
+            except Exception:  # a notification problem never fails the run (it was recorded already)
+                log.exception("notifying the run's end failed", extra={"run_id": run_id})
 
     def fail(self, run_id: str, code: str, message: str) -> None:
         """End a run we own as failed without executing it (e.g. it keeps crashing its process)."""

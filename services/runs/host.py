@@ -42,7 +42,7 @@ class RunHost:
         stale_after_seconds: float = 30.0,
         poll_seconds: float = 2.0,
         max_recoveries: int = 3,
-        maintenance_seconds: float = 300.0,
+        maintenance_seconds: float = 60.0,
     ) -> None:
         self.app = app
         self.service = service
@@ -159,7 +159,7 @@ class RunHost:
         if now - self._last_maintenance >= self.maintenance_seconds:
             self._last_maintenance = now
             with self.app.app_context():
-                self.service.wiring.maintenance()
+                self.service.wiring.maintenance(self.service.publish)
 
     def _fail_crash_loop(self, run_id: str) -> None:
         if lease.claim(self.engine, run_id, self.owner):

@@ -63,7 +63,7 @@ class Scheduler:
         max_recoveries: int = 3,
         on_crash_loop: Callable[[str], None] | None = None,
         maintenance: Callable[[], object] | None = None,
-        maintenance_seconds: float = 300.0,
+        maintenance_seconds: float = 60.0,
     ) -> None:
         self.engine = engine
         self.execute = execute
@@ -76,7 +76,8 @@ class Scheduler:
         self.stale_after_seconds = stale_after_seconds
         self.max_recoveries = max_recoveries
         self.on_crash_loop = on_crash_loop
-        # Periodic housekeeping in an app context (e.g. releasing AI-spend holds of dead processes).
+        # Periodic housekeeping in an app context (e.g. releasing AI-spend holds of dead processes,
+        # applying overdue approval deadlines: every minute, so a deadline is met within one).
         self.maintenance = maintenance
         self.maintenance_seconds = maintenance_seconds
         self._last_maintenance = time.monotonic()

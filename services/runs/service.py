@@ -24,10 +24,12 @@ from services.llm import LLMConfigError, checked_model
 from services.models import Run, RunStatus, User
 from services.permissions import DECIDE_RUNS, RESUME_RUNS, START_RUNS, can_act_on_run, has_permission
 from services.runs import lease
+from services.runs.deadlines import refuse_late_decision
 from services.runs.drain import ShutdownRequested
 from services.runs.errors import RunConflict, RunForbidden, RunInvalid
 from services.runs.executor import RunExecutor
 from services.runs.queries import queue_positions
+from services.runs.quotes import DECISION_ALIASES, DECISION_PAUSES, QUOTE, record_quote_decision
 from services.runs.scheduler import ContextFactory, Scheduler, Spawn, process_owner
 from services.runs.wiring import RunWiring
 
@@ -77,6 +79,7 @@ class RunService:
             publish=publish,
             ports=lambda run, sink: self.wiring.ports(run, sink),
             cancelled=self._cancelled,
+            notify=wiring.notifier.run_ended if wiring.notifier is not None else None,
         )
         self.scheduler = Scheduler(
             self.engine,
@@ -91,7 +94,7 @@ class RunService:
             on_crash_loop=lambda run_id: self.executor.fail(
                 run_id, "crash_loop", "the run stopped its process repeatedly and was not restarted"
             ),
-            maintenance=lambda: self.wiring.maintenance(),
+            maintenance=lambda: self.wiring.maintenance(self.publish),
         )
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -225,22 +228,25 @@ class RunService:
     def decide(
         self, run: Run, user: User, decision: str, note: str = "", cut: Sequence[str] | None = None
     ) -> Run:
-        """Approve, reject or edit (fund all but `cut`) a paused run's over-budget plan; the run queues.
+        """Approve (accept), reject or edit (fund all but `cut`) a paused run's plan or quote; the run queues.
 
         `cut` is checked against the tasks the pause listed, so the engine only ever resumes with ids
         it knows; an edit that cuts every task is a reject in disguise and is refused.
         """
         if not has_permission(user, DECIDE_RUNS):
             raise RunForbidden("Only executives and admins can approve or reject overruns.")
+        decision = DECISION_ALIASES.get(decision, decision)
         if decision not in DECISIONS:
-            raise RunInvalid("decision must be approve, reject or edit", field="decision")
+            raise RunInvalid("decision must be approve (or accept), reject or edit", field="decision")
         if isinstance(cut, str):
             raise RunInvalid("cut must be a list of task ids", field="cut")
         cut_ids = list(cut or [])
         if cut_ids and decision != "edit":
             raise RunInvalid(f"Only an edited plan cuts tasks; {decision} takes no cut list.", field="cut")
-        if run.status != RunStatus.paused or run.pause_reason != APPROVAL_REQUIRED:
+        reason = run.pause_reason
+        if run.status != RunStatus.paused or reason not in DECISION_PAUSES:
             raise RunConflict("The run is not waiting for an approval.", code="not_awaiting_approval")
+        refuse_late_decision(self, run)  # past its deadline the fallback has decided (or does now)
         payload = run.pause_payload or {}
         tasks = _paused_tasks(payload)
         if decision == "edit":
@@ -250,9 +256,9 @@ class RunService:
             amount = _amount(payload.get("amount"))
         cut_tasks = [{"id": task_id, "title": tasks[task_id]} for task_id in cut_ids]
         value = {"decision": decision, "note": note, "cut": cut_ids}
-        if not self._requeue(run, APPROVAL_REQUIRED, value):
+        if not self._requeue(run, str(reason), value):
             raise RunConflict("The run is no longer waiting for an approval.", code="not_awaiting_approval")
-        record_decision = self.wiring.policy.record_decision
+        record_decision = record_quote_decision if reason == QUOTE else self.wiring.policy.record_decision
         if record_decision is not None:
             record_decision(run, user, decision, amount, note, cut_tasks)
         else:

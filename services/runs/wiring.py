@@ -18,16 +18,29 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from agents.ports import BudgetLedger, EventSink, LLMClient, LLMRequest
+from agents.ports import AIPricing, BudgetLedger, EventSink, LLMClient, LLMRequest
 from config.settings import Settings
 from services.budgets.ai_ledger import AILedger
 from services.budgets.business import SqlBudgetLedger, record_overrun_decision
 from services.budgets.metered import Estimator, MeteredLLMClient
 from services.budgets.settings import check_run_budget, get_budget_settings, resolve_run_ai_cap
-from services.llm import LLMConfig, UnknownModelError, build_llm_client, estimate_max_cost, load_registry
+from services.events import Publish
+from services.llm import (
+    LLMConfig,
+    LLMConfigError,
+    ModelInfo,
+    UnknownModelError,
+    build_llm_client,
+    checked_model,
+    estimate_max_cost,
+    load_registry,
+)
 from services.llm.environment import environment_llm_config
 from services.models import Run, User
+from services.notifications.notifier import Notifier
 from services.provider_settings import llm_config_for
+from services.runs.ai_pricing import LedgerPricing
+from services.runs.deadlines import Fallbacks
 from services.runs.drain import Drain, DrainingLLM
 from services.runs.queue import RunQueue
 
@@ -74,7 +87,8 @@ def organisation_policy(settings: Settings) -> RunPolicy:
     return RunPolicy(
         check_budget=lambda org_id, budget: check_run_budget(org_id, budget, settings),
         resolve_ai_cap=lambda org_id, requested: resolve_run_ai_cap(org_id, requested, settings),
-        overrun_policy=lambda org_id: get_budget_settings(org_id, settings).overrun_policy,
+        # The quote policy (the field keeps its older name; approve/trim are read as aliases).
+        overrun_policy=lambda org_id: get_budget_settings(org_id, settings).quote_policy,
         share_caps=lambda org_id: dict(get_budget_settings(org_id, settings).agent_share_caps),
         thresholds=lambda org_id: list(get_budget_settings(org_id, settings).thresholds),
         record_decision=record_overrun_decision,
@@ -88,6 +102,8 @@ class RunPorts:
     llm: LLMClient
     ledger: BudgetLedger
     share_caps: dict[str, Decimal] | None
+    pricing: AIPricing | None = None
+    """Prices the quote's AI-spend forecast and reads the actual for the report."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,8 @@ class RunWiring:
     """The workers' job queue (RUN_EXECUTOR=queue); None: this process's scheduler executes runs."""
     announce: Callable[[str], None] | None = None
     """Tells dashboards of a run queued or queued again (the web layer's `run.summary`)."""
+    notifier: Notifier | None = None
+    """Tells the people who can act (webhooks, email) that a run paused, failed or completed."""
 
     def llm_config(self, org_id: int | None) -> LLMConfig:
         """The environment's LLM configuration with the organisation's admin settings applied."""
@@ -146,11 +164,26 @@ class RunWiring:
             llm=self.llm(run, sink),
             ledger=self.ledger(run, self.ai_ledger),
             share_caps=self.policy.share_caps(run.org_id),
+            pricing=self.pricing(run),
         )
 
-    def maintenance(self) -> int:
-        """Periodic housekeeping: free AI-spend holds left by dead processes."""
-        return self.ai_ledger.release_finished() + self.ai_ledger.release_stale(STALE_HOLD)
+    def pricing(self, run: Run) -> LedgerPricing:
+        """The run's forecast prices: its provider's model as the client is built for it."""
+        config = self.llm_config(run.org_id)
+        model: ModelInfo | None
+        try:
+            model = load_registry().get("offline") if config.provider == "offline" else checked_model(config)[0]
+        except (LLMConfigError, UnknownModelError):
+            model = None
+        return LedgerPricing(self.ai_ledger, run.id, run.org_id, model, provider=config.provider,
+                             model_name=config.model)
+
+    def maintenance(self, publish: Publish | None = None) -> int:
+        """Periodic housekeeping: free AI-spend holds left by dead processes, and apply the fallback
+        of decisions past their deadline (`services/runs/deadlines.py`; events go out by `publish`)."""
+        freed = self.ai_ledger.release_finished() + self.ai_ledger.release_stale(STALE_HOLD)
+        expired = Fallbacks(self.engine, publish, self.queue, self.announce).expire_due()
+        return freed + expired
 
 
 def estimator_for(inner: LLMClient, model: str) -> Estimator:
@@ -183,6 +216,7 @@ def build_run_wiring(
         policy=organisation_policy(settings),
         queue=job_queue(settings),
         announce=announce,
+        notifier=Notifier.from_settings(settings, engine),
     )
 
 

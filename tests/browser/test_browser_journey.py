@@ -171,8 +171,8 @@ def test_admin_changes_a_cap_and_a_role(session) -> None:
 
     # The change is in the audit log, filterable by action.
     admin.goto("/admin/audit?action=budget.settings_updated")
-    expect(page.locator(".audit-table tbody tr")).to_have_count(1)
-    expect(page.locator(".audit-table")).to_contain_text("250")
+    # Newest first; other tests of this browser session may have saved the organisation's settings too.
+    expect(page.locator(".audit-table tbody tr").first).to_contain_text("250")
     admin.shoot("admin-audit")
 
     # A member becomes an executive.

@@ -107,8 +107,19 @@ class BudgetOut(BaseModel):
     run_budget_max_usd: str
     agent_share_caps: dict[str, str] = Field(description="Specialist → percent of a run's business budget")
     thresholds: list[int] = Field(description="Alert levels, percent of a cap")
-    overrun_policy: Literal["approve", "trim"]
+    quote_policy: Literal["always", "over_budget", "never"] = Field(
+        description="When a run stops at its quote after budgeting: always, only when the plan would be cut, or never"
+    )
+    overrun_policy: Literal["approve", "trim"] = Field(
+        description="Older name of quote_policy, kept for clients: approve = always or over_budget, trim = never"
+    )
     no_monthly_ai_cap: bool = Field(description="An admin chose no monthly cap (0 is a cap of zero)")
+    decision_deadline_minutes: int | None = Field(
+        description="How long a run paused for a decision waits before the fallback applies; null: no deadline"
+    )
+    decision_fallback: Literal["trim", "cancel"] = Field(
+        description="At the deadline: trim the plan to the budget and caps, or cancel the run"
+    )
     usage: UsageOut = Field(description="The organisation's AI spend this UTC month")
 
 

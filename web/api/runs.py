@@ -82,7 +82,7 @@ def _decision_variants(schema: dict[str, Any]) -> None:
     fields = schema.pop("properties")
     schema.pop("additionalProperties", None)
     schema.pop("required", None)
-    plain = {**fields, "decision": {"enum": ["approve", "reject"]}, "cut": {**fields["cut"], "maxItems": 0}}
+    plain = {**fields, "decision": {"enum": ["approve", "accept", "reject"]}, "cut": {**fields["cut"], "maxItems": 0}}
     edit = {**fields, "decision": {"const": "edit"}, "cut": {**fields["cut"], "minItems": 1, "uniqueItems": True}}
     schema["oneOf"] = [
         {"type": "object", "additionalProperties": False, "required": ["decision"], "properties": plain},
@@ -91,11 +91,12 @@ def _decision_variants(schema: dict[str, Any]) -> None:
 
 
 class DecisionIn(BaseModel):
-    """An overrun decision; `edit` funds every task except those in `cut` (approving any overrun left)."""
+    """A decision on a paused plan or quote; `edit` funds every task except those in `cut` (approving any
+    overrun left); `accept` is `approve` (accepting a quote)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_decision_variants)
 
-    decision: Literal["approve", "reject", "edit"]
+    decision: Literal["approve", "accept", "reject", "edit"]
     note: str = Field("", max_length=1000)
     cut: list[TaskId] = Field(
         default_factory=list, max_length=40, description="Task ids to leave unfunded (decision edit only)"
@@ -251,8 +252,9 @@ def run_events(run_id: str):  # noqa: ANN201
 
 
 @documented(
-    "Approve or reject a budget overrun", tag="runs", responses={200: RunOut}, errors=(400, 403, 404, 409),
-    body=DecisionIn,
+    "Approve or reject a budget overrun, or accept, edit or reject a quote", tag="runs", responses={200: RunOut},
+    errors=(400, 403, 404, 409), body=DecisionIn,
+    description="Answers a run paused with reason approval_required or quote (see the pause payload's `quote`).",
 )
 @bp.post("/runs/<run_id>/approve")
 @require_permission(DECIDE_RUNS, message=RUNNERS_ONLY)

@@ -12,6 +12,8 @@ from werkzeug.datastructures import MultiDict
 
 from agents.catalogue import default_catalogue
 from services.budgets.settings import (
+    MAX_DEADLINE_MINUTES,
+    MIN_DEADLINE_MINUTES,
     BudgetSettings,
     BudgetSettingsError,
     get_budget_settings,
@@ -34,9 +36,42 @@ def _form_values(settings: BudgetSettings) -> dict[str, Any]:
     values: dict[str, Any] = {name: _plain(getattr(settings, name)) for name in MONEY_FIELDS}
     values.update({f"share_cap_{agent}": _plain(pct) for agent, pct in settings.agent_share_caps.items()})
     values["thresholds"] = ", ".join(str(level) for level in settings.thresholds)
-    values["overrun_policy"] = settings.overrun_policy
+    values["quote_policy"] = settings.quote_policy
     values["no_monthly_ai_cap"] = "on" if settings.no_monthly_ai_cap else ""
+    values.update(_deadline_values(settings.decision_deadline_minutes))
+    values["decision_fallback"] = settings.decision_fallback
     return values
+
+
+def _deadline_values(minutes: int | None) -> dict[str, str]:
+    """The deadline as the form shows it: whole hours in hours, anything else in minutes."""
+    if not minutes:
+        return {"decision_deadline": "", "decision_deadline_unit": "hours"}
+    if minutes % 60 == 0:
+        return {"decision_deadline": str(minutes // 60), "decision_deadline_unit": "hours"}
+    return {"decision_deadline": str(minutes), "decision_deadline_unit": "minutes"}
+
+
+def _deadline_patch(form: MultiDict, patch: dict[str, Any], errors: dict[str, str]) -> None:
+    """The deadline fields into `patch` (empty: no deadline); a form without them changes nothing."""
+    if "decision_deadline" in form:
+        raw = form.get("decision_deadline", "").strip()
+        unit = form.get("decision_deadline_unit", "minutes")
+        if unit not in ("minutes", "hours"):
+            errors["decision_deadline"] = "Choose minutes or hours."
+        elif not raw:
+            patch["decision_deadline_minutes"] = None
+        elif not raw.isdigit() or len(raw) > 6:
+            errors["decision_deadline"] = "Enter a whole number of minutes or hours, or leave it empty for no deadline."
+        else:
+            minutes = int(raw) * (60 if unit == "hours" else 1)
+            if not MIN_DEADLINE_MINUTES <= minutes <= MAX_DEADLINE_MINUTES:
+                errors["decision_deadline"] = (
+                    f"A deadline is from {MIN_DEADLINE_MINUTES} minutes to {MAX_DEADLINE_MINUTES // 1440} days."
+                )
+            patch["decision_deadline_minutes"] = minutes
+    if form.get("decision_fallback"):
+        patch["decision_fallback"] = form["decision_fallback"]
 
 
 def _patch(form: MultiDict, agents: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -69,12 +104,15 @@ def _patch(form: MultiDict, agents: list[str]) -> tuple[dict[str, Any], dict[str
     patch["thresholds"] = levels
     if not levels and "thresholds" not in errors:
         errors["thresholds"] = "Enter at least one threshold, e.g. 50, 80, 100."
-    patch["overrun_policy"] = form.get("overrun_policy", "")
+    patch["quote_policy"] = form.get("quote_policy", "")
     patch["no_monthly_ai_cap"] = form.get("no_monthly_ai_cap") == "on"  # an unticked box is not sent
+    _deadline_patch(form, patch, errors)
     return patch, errors
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
+    if loc and loc[0] == "decision_deadline_minutes":
+        return "decision_deadline"
     if loc and loc[0] == "agent_share_caps":
         return f"share_cap_{loc[1]}" if len(loc) > 1 else "agent_share_caps"
     return str(loc[0]) if loc else "form"
@@ -85,6 +123,7 @@ LABELS = {
     "run_ai_cap_default_usd": "the default cap per run",
     "run_ai_cap_max_usd": "the maximum cap per run",
     "run_budget_max_usd": "the largest business budget",
+    "decision_fallback": "what happens at the deadline",
 }
 
 

@@ -1,7 +1,12 @@
-// The overrun decision: the paused plan's tasks by name, what approving, rejecting or an edit funds,
-// and what was decided. The edit preview only re-adds the payload's own figures; the server validates.
+// The decision after budgeting (an overrun, or a quote under the policy "always"): the paused plan's
+// tasks by name, what approving, rejecting or an edit funds, its quote, and what was decided. The
+// edit preview only re-adds the payload's own figures; the server validates.
 import { $, $$, clear, h, setText } from "../dom.js";
 import { formatMoney, plural } from "../format.js";
+import { QuoteView, rangeText } from "./quote.js";
+
+/** Pauses the panel answers: a plan that would be cut, and a quote that fits. */
+export const DECISION_REASONS = new Set(["approval_required", "quote"]);
 
 /** Whole cents of a decimal string (the payload's money), so sums do not drift. */
 export function toCents(value) {
@@ -28,6 +33,7 @@ export function planOf(pause, titles = {}) {
       id: task.id,
       title: String(task.title || task.id),
       agent: String(task.agent_title || titles[task.agent] || task.agent || "—"),
+      agentName: String(task.agent || ""),
       priority: task.priority ?? "—",
       cents: toCents(task.cost_usd),
       indexes,
@@ -97,6 +103,7 @@ function listText(items) {
 }
 
 const OPTION_TITLES = { approve: "Approve the overrun", reject: "Reject: trim to the budget", edit: "Your edited plan" };
+const QUOTE_TITLES = { approve: "Accept the quote", reject: "Reject: nothing runs", edit: "Your edited plan" };
 
 export class ApprovalPanel {
   constructor(titles) {
@@ -107,11 +114,16 @@ export class ApprovalPanel {
     this.cut = new Set();
     this.disabled = false;
     this.tasksBody = $("#approval-tasks");
+    this.quote = new QuoteView();
+  }
+
+  get isQuote() {
+    return Boolean(this.pause && this.pause.reason === "quote");
   }
 
   /** Show `pause`; the task list is only rebuilt for a new payload, so ticks survive re-renders. */
   fill(pause, disabled) {
-    const key = JSON.stringify([pause.plan_total, pause.budget, (pause.tasks || []).map((t) => t && t.id)]);
+    const key = JSON.stringify([pause.reason, pause.plan_total, pause.budget, (pause.tasks || []).map((t) => t && t.id)]);
     if (key !== this.key) {
       this.key = key;
       this.pause = pause;
@@ -119,6 +131,7 @@ export class ApprovalPanel {
       this.cut = new Set([...this.cut].filter((id) => this.plan.byId.has(id)));
       this.renderFacts();
       this.renderTasks();
+      this.quote.fill(pause, this.plan, this.cut);
     }
     this.disabled = Boolean(disabled);
     this.renderChoice();
@@ -136,12 +149,22 @@ export class ApprovalPanel {
 
   renderFacts() {
     const pause = this.pause;
-    setText($("#approval-amount"), formatMoney(pause.amount));
+    const quoted = pause.reason === "quote";
+    setText($("#approval-amount-label"), quoted ? "Left in the budget" : "Over budget by");
+    setText($("#approval-amount"), quoted ? formatMoney(fromCents(toCents(pause.budget) - toCents(pause.plan_total))) : formatMoney(pause.amount));
     setText($("#approval-plan"), formatMoney(pause.plan_total));
     setText($("#approval-budget"), formatMoney(pause.budget));
     const rules = Array.isArray(pause.rules) && pause.rules.length
       ? ` Policy rules asking for sign-off: ${pause.rules.join(", ")}.` : "";
-    setText($("#approval-reason"), `The plan costs more than the budget.${rules}`);
+    const quote = this.isQuote;
+    setText($("#approval-title"), quote ? "Quote: accept before money moves" : "Approval needed");
+    setText($("#approval-reason"), quote
+      ? "The plan fits its budget. Your organisation asks for a quote before any work starts: accept it, cut tasks and accept the rest, or reject it (nothing runs)."
+      : `The plan costs more than the budget.${rules}`);
+    const forecast = pause.quote && pause.quote.forecast;
+    setText($("#approval-ai"), forecast ? rangeText(forecast) : "—");
+    setText($("#approve"), quote ? "Accept quote" : "Approve overrun");
+    setText($("#reject"), quote ? "Reject (run nothing)" : "Reject (trim the plan)");
 
     const lines = Array.isArray(pause.reconciliation) ? pause.reconciliation : [];
     const recon = clear($("#approval-reconciliation"));
@@ -224,7 +247,8 @@ export class ApprovalPanel {
     const editButton = $("#approve-edited");
     const approveButton = $("#approve");
     editButton.hidden = count === 0;
-    setText(editButton, `Approve edited plan (cut ${plural(count, "task")})`);
+    setText(editButton, `${this.isQuote ? "Accept" : "Approve"} edited plan (cut ${plural(count, "task")})`);
+    this.quote.renderForecast(this.cut);
     editButton.disabled = this.disabled || Boolean(edited && edited.everything);
     approveButton.className = count ? "btn" : "btn btn-primary";
     approveButton.disabled = this.disabled;
@@ -236,7 +260,8 @@ export class ApprovalPanel {
     const cut = Array.isArray(option.cut) ? option.cut : [];
     const uncovered = Array.isArray(option.uncovered_objectives) ? option.uncovered_objectives : [];
     return h("section", { class: `approval-option approval-option-${kind}`, dataset: { option: kind } },
-      h("h3", {}, kind === "edit" ? `${OPTION_TITLES.edit} (cut ${plural(cut.length, "task")})` : OPTION_TITLES[kind]),
+      h("h3", {}, kind === "edit" ? `${OPTION_TITLES.edit} (cut ${plural(cut.length, "task")})`
+        : (this.isQuote ? QUOTE_TITLES : OPTION_TITLES)[kind]),
       h("dl", { class: "approval-option-figures" },
         h("div", {}, h("dt", {}, "Funded"), h("dd", { dataset: { figure: "funded" } }, formatMoney(option.funded_usd))),
         h("div", {}, h("dt", {}, "Ceiling"), h("dd", { dataset: { figure: "ceiling" } }, formatMoney(option.ceiling_usd))),
@@ -264,11 +289,17 @@ export function showDecision(data, pause, titles = {}) {
   } else if (data.decision === "approve" && data.amount !== undefined) {
     money = ` ${formatMoney(data.amount)} over the budget approved.`; // decisions recorded before the edit existed
   }
-  const what = {
+  const quote = data.reason === "quote";
+  const what = quote ? {
+    approve: "The quote was accepted.",
+    reject: "The quote was rejected: nothing runs.",
+    edit: `The quote was accepted with ${plural(cut.length, "task")} cut.`,
+  }[data.decision] : {
     approve: "The overrun was approved.",
     reject: "The overrun was rejected: the plan was trimmed to the budget.",
     edit: `An edited plan was approved with ${plural(cut.length, "task")} cut.`,
   }[data.decision] || `Decision: ${String(data.decision || "unknown")}.`;
+  setText($("#approval-outcome-title"), quote ? "Quote decision" : "Overrun decision");
   setText($("#approval-outcome-text"), `${what}${money}${data.note ? ` Note: “${data.note}”` : ""}`);
   const list = clear($("#approval-outcome-cut"));
   for (const [i, name] of names.entries()) list.append(h("li", { dataset: { taskId: cut[i] } }, `Cut: ${name}`));

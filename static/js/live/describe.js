@@ -1,5 +1,6 @@
 // One human sentence per protocol event, for the event log. Plain text only (rendered as textContent).
 import { formatMoney, plural } from "../format.js";
+import { expiredText } from "./deadline.js";
 
 export const PHASES = ["intake", "planning", "budgeting", "approval", "execution", "review", "report"];
 
@@ -19,6 +20,7 @@ export function categoryOf(type) {
 
 const REASONS = {
   approval_required: "waiting for an executive to approve the budget overrun",
+  quote: "waiting for an executive to accept the quote",
   ai_budget_exhausted: "the AI-spend cap was reached; an admin has to raise it",
 };
 
@@ -71,8 +73,15 @@ export function describe(event, titles = {}) {
     case "budget.threshold":
       return `${capitalise(d.scope || "run")} AI spend reached ${d.level}% of its cap (${formatMoney(d.used, 4)} of ${formatMoney(d.cap)}).`;
     case "approval.required":
+      if (d.reason === "quote") {
+        const forecast = d.quote && d.quote.forecast;
+        const range = forecast && forecast.priced && !forecast.offline
+          ? `; AI spend forecast ${formatMoney(forecast.low_usd, 4)} to ${formatMoney(forecast.high_usd, 4)}` : "";
+        return `Quote ready: the plan costs ${formatMoney(d.plan_total)} within a budget of ${formatMoney(d.budget)}${range}.`;
+      }
       return `Approval required: the plan costs ${formatMoney(d.plan_total)} against a budget of ${formatMoney(d.budget)} (over by ${formatMoney(d.amount)}).`;
     case "approval.decided": return decidedText(d);
+    case "approval.expired": return expiredText(d);
     case "guardrail.violation":
       return `Guard rail ${d.rule ?? ""} stopped a line item of ${who || d.agent || "an agent"}: ${d.detail ?? ""}`.trim();
     default:
@@ -86,8 +95,10 @@ function decidedText(d) {
   const cut = Array.isArray(d.cut) ? d.cut : [];
   const titles = Array.isArray(d.cut_titles) ? d.cut_titles : [];
   const names = cut.map((id, i) => `“${titles[i] || id}”`).join(", ");
+  const quote = d.reason === "quote";
   const head = d.decision === "edit"
-    ? `Edited plan approved: ${plural(cut.length, "task")} cut (${names})`
+    ? `Edited plan ${quote ? "accepted" : "approved"}: ${plural(cut.length, "task")} cut (${names})`
+    : quote ? `Quote ${{ approve: "accepted", reject: "rejected: nothing runs" }[d.decision] || "decided"}`
     : `Overrun ${DECIDED[d.decision] || "decided"}${cut.length ? `, ${plural(cut.length, "task")} cut (${names})` : ""}`;
   const money = d.funded_usd !== undefined
     ? `; ${formatMoney(d.funded_usd)} funded, ceiling ${formatMoney(d.ceiling_usd)}` : "";

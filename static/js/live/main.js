@@ -2,7 +2,8 @@
 import { api } from "../api.js";
 import { $, setText } from "../dom.js";
 import { formatMoney } from "../format.js";
-import { ApprovalPanel, showDecision } from "./approval.js";
+import { ApprovalPanel, DECISION_REASONS, showDecision } from "./approval.js";
+import { DeadlineNotice } from "./deadline.js";
 import { agentOutcome, reasonText } from "./describe.js";
 import { EventLog } from "./log.js";
 import { AgentCards, AiMeter, BudgetPanel, Timeline } from "./panels.js";
@@ -21,6 +22,7 @@ const budget = new BudgetPanel(titles);
 const ai = new AiMeter(data.ai_cap);
 const log = new EventLog(titles);
 const approval = $("#approval-panel") ? new ApprovalPanel(titles) : null;
+const deadline = new DeadlineNotice($("#decision-deadline"));
 ai.update(0, data.ai_cap);
 
 const CONNECTION_TEXT = {
@@ -58,7 +60,7 @@ function setStatus(status, reason) {
 
 function renderPause() {
   const pause = state.status === "paused" ? state.pause : null;
-  const needsApproval = Boolean(pause && pause.reason === "approval_required" && state.approvalPending);
+  const needsApproval = Boolean(pause && DECISION_REASONS.has(pause.reason) && state.approvalPending);
   const panel = $("#approval-panel");
   if (panel) {
     panel.hidden = !needsApproval;
@@ -85,10 +87,11 @@ function onEvent(event) {
   const d = event.data || {};
   switch (event.type) {
     case "run.started": setStatus("running"); break;
-    case "run.resumed": state.pause = null; setStatus("running"); agents.resumeClocks(event.ts); break;
+    case "run.resumed": state.pause = null; deadline.hide(); setStatus("running"); agents.resumeClocks(event.ts); break;
     case "run.paused":
       state.pause = d;
-      if (d.reason === "approval_required") {
+      deadline.show(d.decision_deadline);
+      if (DECISION_REASONS.has(d.reason)) {
         state.approvalPending = true;
         state.approvalPayload = d;
       }
@@ -97,7 +100,7 @@ function onEvent(event) {
       break;
     case "run.completed": timeline.finishAll(); setStatus("completed"); markAgentsFinished("done", event.ts); break;
     case "run.failed": timeline.stopActive(); setStatus("failed"); markAgentsFinished("stopped", event.ts); break;
-    case "run.cancelled": timeline.stopActive(); setStatus("cancelled"); markAgentsFinished("stopped", event.ts); break;
+    case "run.cancelled": deadline.hide(); timeline.stopActive(); setStatus("cancelled"); markAgentsFinished("stopped", event.ts); break;
     case "phase.started":
       timeline.started(event.phase);
       if (event.phase === "execution" && Array.isArray(d.agents)) fundedAgents(d.agents);
@@ -137,7 +140,13 @@ function onEvent(event) {
       budget.awaitingDecision(d);
       renderPause();
       break;
+    case "approval.expired": // the deadline's fallback decided: nobody else can any more
+      deadline.passed(d);
+      state.approvalPending = false;
+      renderPause();
+      break;
     case "approval.decided":
+      deadline.hide();
       state.approvalPending = false;
       showDecision(d, state.approvalPayload, titles);
       renderPause();
@@ -183,15 +192,22 @@ if (approvalForm) {
       const body = { decision, note: $("#approval-note").value.trim() };
       if (decision === "edit") body.cut = cut;
       await api(`${runUrl}/approve`, { method: "POST", body });
-      say({
+      const quote = Boolean(state.approvalPayload && state.approvalPayload.reason === "quote");
+      say((quote ? {
+        approve: "Quote accepted. The run continues.",
+        reject: "Quote rejected. Nothing runs; the report says so.",
+        edit: `Edited plan accepted with ${cut.length} task${cut.length === 1 ? "" : "s"} cut. The run continues.`,
+      } : {
         approve: "Overrun approved. The run continues.",
         reject: "Overrun rejected. The plan is trimmed to the budget.",
         edit: `Edited plan approved with ${cut.length} task${cut.length === 1 ? "" : "s"} cut. The run continues.`,
-      }[decision]);
+      })[decision]);
     } catch (failure) {
       state.decisionSent = false;
       if (approval) approval.lock(false);
       setText(error, failure.message);
+      // The panel closes when the fallback's event arrives: say why where it stays visible.
+      if (failure.code === "decision_deadline_passed") say(failure.message);
     }
   });
 }
@@ -246,7 +262,7 @@ if (raiseForm) {
 
 // --- start ---------------------------------------------------------------------------------------
 if (data.pause_reason) state.pause = { reason: data.pause_reason, ...(data.pause_payload || {}) };
-if (data.pause_reason === "approval_required") {
+if (DECISION_REASONS.has(data.pause_reason)) {
   state.approvalPending = true;
   state.approvalPayload = state.pause;
 }

@@ -232,7 +232,7 @@ export class BudgetPanel {
 
   awaitingDecision(data) {
     setText($("#agent-bars-empty"),
-      `The plan costs ${formatMoney(data.plan_total)} against a budget of ${formatMoney(data.budget)}; the allocation follows the overrun decision.`);
+      `The plan costs ${formatMoney(data.plan_total)} against a budget of ${formatMoney(data.budget)}; the allocation follows the executive's decision.`);
   }
 
   renderAgents(byAgent) {

@@ -44,7 +44,7 @@ def test_create_queues_a_run_with_its_position(executive):
     assert first["status"] == "queued" and first["queue_position"] == 1
     assert second["queue_position"] == 2
     assert first["company"] == "Acme" and first["budget_usd"] == "5000.00"
-    assert first["policy"] == "approve" and first["ai_cap_usd"] == "5.000000"
+    assert first["policy"] == "over_budget" and first["ai_cap_usd"] == "5.000000"
     assert first["links"]["self"] == f"/api/runs/{first['id']}"
     fetched = executive.get(first["links"]["self"]).get_json()
     assert fetched["id"] == first["id"] and fetched["queued_at"]

@@ -42,7 +42,7 @@ def budget_form(**changes: object) -> dict[str, object]:
         "run_ai_cap_max_usd": "40",
         "run_budget_max_usd": "500000",
         "thresholds": "50, 90, 100",
-        "overrun_policy": "trim",
+        "quote_policy": "never",
         **{f"share_cap_{a}": "20" for a in ("branding", "legal", "webdev", "martech", "content", "campaigns")},
     }
     data.update(changes)
@@ -100,7 +100,7 @@ def test_no_monthly_cap_is_an_explicit_choice_shown_as_such(app, make_user) -> N
         ({"share_cap_legal": "150"}, "share_cap_legal", "100"),
         ({"monthly_ai_cap_usd": "-5"}, "monthly_ai_cap_usd", "0"),
         ({"run_budget_max_usd": ""}, "run_budget_max_usd", "amount"),
-        ({"overrun_policy": "ignore"}, "overrun_policy", "approve"),
+        ({"quote_policy": "ignore"}, "quote_policy", "always"),
     ],
 )
 def test_bad_budget_values_are_refused_next_to_their_field(app, make_user, changes, field, words) -> None:
