@@ -144,6 +144,7 @@ def ask_approval(
         forced_by=forced,
         cut=cut if decision == "edit" else [],
         reason=QUOTE if reason == QUOTE else APPROVAL_REQUIRED,
+        by="deadline" if answer.get("by") == "deadline" else "executive",
     )
     titles = {task.id: task.title for task in plan.tasks}
     if approval.decision == "approve":

@@ -13,7 +13,6 @@ from typing import Any
 from agents.catalogue import Catalogue
 from agents.knowledge import market
 from agents.report_model import (
-    DEADLINE_NOTE,
     AgentBudget,
     BudgetSummary,
     Decision,
@@ -153,7 +152,7 @@ def _facts(reference: dict[str, Any], used: set[str]) -> list[FactRow]:
 def _decision(allocation: Allocation, policy: str) -> Decision | None:
     if allocation.approval is not None:
         a = allocation.approval
-        return Decision(decision=a.decision, by="deadline" if a.note.startswith(DEADLINE_NOTE) else "executive", note=a.note, cut=a.cut,
+        return Decision(decision=a.decision, by=a.by, note=a.note, cut=a.cut,
                         overrun_usd=allocation.overrun, quote=a.reason == "quote", executed=allocation.executed)
     cut = [d.task_id for d in allocation.dropped]
     if cut and policy in ("never", "trim"):  # trim: runs created before the quote policy

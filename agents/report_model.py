@@ -164,7 +164,8 @@ class Check(_Part):
     detail: str
 
 
-# How the note of a decision the approval deadline's fallback took begins (services/runs/deadlines.py).
+# How the note of a decision the approval deadline's fallback took begins (services/runs/deadlines.py);
+# the decision's `by` says who decided, never the note.
 DEADLINE_NOTE = "No decision by the deadline"
 
 

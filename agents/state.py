@@ -165,6 +165,8 @@ class Approval(_Model):
     forced_by: list[str] = Field(default_factory=list)
     cut: list[str] = Field(default_factory=list, description="task ids the executive cut (edit)")
     reason: Literal["approval_required", "quote"] = "approval_required"  # the pause it answered
+    # Who decided: a person, or the organisation's approval deadline passing (its fallback).
+    by: Literal["executive", "deadline"] = "executive"
 
 
 class ObjectiveCheck(_Model):

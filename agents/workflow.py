@@ -56,6 +56,7 @@ class ApprovalDecision(BaseModel):
     decision: Literal["approve", "reject", "edit"]
     note: str = ""
     cut: list[str] = []
+    by: Literal["executive", "deadline"] = "executive"  # "deadline": the fallback decided (services/runs/deadlines.py)
 
 
 class Workflow:

@@ -12,8 +12,9 @@ compare-and-set on the run's status, pause reason and deadline decides who appli
 its audit entry (system actor) and the `approval.expired` event commit in one transaction, so
 however many processes look at once, it is applied and told exactly once. Then watchers see the
 usual story: `approval.decided` when the trimmed run resumes (the engine's own event), or
-`run.cancelled`. The note of a trimmed decision starts with `DEADLINE_NOTE`, so the report says the
-deadline, not a person, decided.
+`run.cancelled`. A trimmed decision resumes the engine with `by: "deadline"` (a person's decision
+cannot carry it: `RunService.decide` builds its own resume value), so the report says the deadline,
+not a person, decided.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _trim_answer(reason: str, due_at: datetime) -> dict[str, Any]:
     """What the engine resumes with when the deadline trims: an overrun's reject (the plan cut by
     priority to the budget and caps, as the approval panel's reject does); a quote's accept."""
     note = f"{DEADLINE_NOTE} ({due_at:%Y-%m-%d %H:%M} UTC): {_outcome('trim', reason)}."
-    return {"decision": "approve" if reason == QUOTE else "reject", "note": note, "cut": []}
+    return {"decision": "approve" if reason == QUOTE else "reject", "note": note, "cut": [], "by": "deadline"}
 
 
 @dataclass(frozen=True)
