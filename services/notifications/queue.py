@@ -14,9 +14,9 @@ import secrets
 from collections.abc import Iterable
 
 import redis
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 from rq import Queue
+
+from services.bounded_redis import bounded_redis
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,7 @@ class NotificationQueue:
 
     @classmethod
     def from_url(cls, url: str, name: str = QUEUE_NAME) -> NotificationQueue:
-        # Bounded, like the run queue's: whoever enqueues (a run that just paused) must not hang on Redis.
-        retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 1)
-        connection = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=5.0, retry=retry)
-        return cls(connection, name)
+        return cls(bounded_redis(url), name)
 
     @property
     def name(self) -> str:

@@ -21,9 +21,9 @@ import logging
 import secrets
 
 import redis
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 from rq import Queue
+
+from services.bounded_redis import bounded_redis
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,7 @@ class RunQueue:
 
     @classmethod
     def from_url(cls, url: str, name: str = QUEUE_NAME) -> RunQueue:
-        # Bounded: a web request that enqueues must not hang on a Redis outage (the watch catches up).
-        retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 1)
-        connection = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=5.0, retry=retry)
-        return cls(connection, name)
+        return cls(bounded_redis(url), name)
 
     @property
     def name(self) -> str:
