@@ -25,7 +25,7 @@ def set_policy(admin: Session, policy: str) -> None:
     page = admin.goto("/admin/budgets")
     page.check(f'input[name="quote_policy"][value="{policy}"]')
     page.click("#save-budgets")
-    expect(page.locator(".flash")).to_contain_text("Budget settings saved")
+    expect(page.locator(".flash")).to_contain_text("Budget settings saved", timeout=30_000)
     expect(page.locator(f'input[name="quote_policy"][value="{policy}"]')).to_be_checked()
 
 
@@ -51,13 +51,13 @@ def test_executive_accepts_an_edited_quote_and_the_report_compares_the_forecast(
     # The plan fits the budget, yet the run stops at its quote.
     panel = page.locator("#approval-panel")
     expect(panel).to_be_visible(timeout=60_000)
-    expect(page.locator("#run-status")).to_contain_text("accept the quote")
+    expect(page.locator("#run-status")).to_contain_text("accept the quote", timeout=30_000)
     expect(page.locator("#approval-title")).to_have_text("Quote: accept before money moves")
     expect(page.locator("#approve")).to_have_text("Accept quote")
     expect(page.locator("#reject")).to_have_text("Reject (run nothing)")
     quote = page.locator("#quote-box")
     expect(quote).to_be_visible()
-    expect(page.locator("#quote-forecast")).to_contain_text("the offline provider costs nothing")
+    expect(page.locator("#quote-forecast")).to_contain_text("the offline provider costs nothing", timeout=30_000)
     expect(page.locator("#approval-ai")).to_contain_text("$0.0000")
     expect(page.locator("#quote-caps [data-cap=run]")).to_contain_text("This run's AI cap")
     expect(page.locator("#quote-caps [data-cap=org]")).to_contain_text("The organisation's month")
@@ -79,19 +79,19 @@ def test_executive_accepts_an_edited_quote_and_the_report_compares_the_forecast(
 
     page.fill("#approval-note", "Everything but the last task")
     page.click("#approve-edited")
-    expect(panel).to_be_hidden()
-    expect(page.locator("#approval-outcome-title")).to_have_text("Quote decision")
+    expect(panel).to_be_hidden(timeout=30_000)
+    expect(page.locator("#approval-outcome-title")).to_have_text("Quote decision", timeout=30_000)
     expect(page.locator("#approval-outcome-text")).to_contain_text("The quote was accepted with 1 task cut")
     expect(page.locator("#approval-outcome-cut")).to_contain_text(cut_title)
     expect(page.locator("#run-status")).to_have_text("completed", timeout=90_000)
 
     # The report: the cut task is not funded, and the AI spend landed inside the quoted range.
     page.click("#report-link")
-    expect(page).to_have_url(re.compile(rf"/runs/{run_id}/report$"))
+    expect(page).to_have_url(re.compile(rf"/runs/{run_id}/report$"), timeout=30_000)
     expect(page.locator(f"#task-{cut_id}")).to_have_class(re.compile(r"\btask-dropped\b"))
     expect(page.locator(f"#task-{cut_id}")).to_contain_text("dropped: cut")
     section = page.locator("#r-ai-spend")
-    expect(section).to_be_visible()
+    expect(section).to_be_visible(timeout=30_000)
     expect(page.locator("#ai-spend-summary")).to_contain_text("exactly as quoted")
     expect(page.locator("#ai-verdict")).to_have_text("inside the range")
     expect(page.locator("#ai-forecast-range")).to_contain_text("$0.0000 to $0.0000")
