@@ -26,9 +26,11 @@ class _Folder:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         record = {"rcpt_tos": list(envelope.rcpt_tos), "content": base64.b64encode(envelope.content).decode()}
         name = f"{uuid.uuid4().hex}.json"
-        partial = self.folder / f".{name}"
+        # Whole files only: the test reads while we write. The partial file must not match the
+        # reader's `*.json` (pathlib's glob matches dot files too), or it can vanish mid-read.
+        partial = self.folder / f"{name}.partial"
         partial.write_text(json.dumps(record))
-        partial.rename(self.folder / name)  # whole files only: the test reads while we write
+        partial.rename(self.folder / name)
         return "250 Message accepted for delivery"
 
 
