@@ -63,7 +63,7 @@ test: $(VENV)/.dev system-packages $(VENV)/.llama vendor
 
 # Every benchmark in bench/, each ending with its one-line JSON result; bench/run_all.py runs them in
 # turn and ends with a table of their headlines and their JSON lines. Any failing fails the target.
-BENCHMARKS ?= report_quality workflow ledger fanout http_api faults concurrency
+BENCHMARKS ?= report_quality workflow ledger in_process fanout http_api faults concurrency
 bench: $(VENV)/.dev vendor system-packages
 	$(BIN)/python bench/run_all.py $(BENCHMARKS)
 
