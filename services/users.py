@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from services import audit
 from services.accounts import AccountError, end_sessions
@@ -50,7 +51,9 @@ def load_session_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    # With its organisation, in the same statement: pages show its name (the dashboard's lazy load
+    # was a statement of its own).
+    user = db.session.get(User, int(user_id), options=[joinedload(User.organisation)])
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -14,12 +14,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, or_, select
+from sqlalchemy import Connection, Engine, Table, and_, or_, select
 
 from agents.ports import AIBudgetExhausted
 from services.budgets.money import MICRO, micros_to_usd, month_of
 from services.db import connected, table_of, utcnow
-from services.models import Run
+from services.models import Organisation, Run
 from services.models.budgets import AICall, AIOrgMonthSpend, AIRunSpend, AIThresholdClaim, OrgBudgetSettings
 
 CALLS = table_of(AICall)
@@ -28,6 +28,7 @@ ORG_SPEND = table_of(AIOrgMonthSpend)
 CLAIMS = table_of(AIThresholdClaim)
 ORG_SETTINGS = table_of(OrgBudgetSettings)
 RUNS = table_of(Run)
+ORGS = table_of(Organisation)
 
 RESERVED, SETTLED, RELEASED = "reserved", "settled", "released"
 
@@ -144,14 +145,23 @@ class LedgerReads:
         org_cap = self._monthly(row.monthly_ai_cap_usd, row.no_monthly_ai_cap)
         return row.org_id, Decimal(row.ai_cap_usd), org_cap
 
-    def _org_cap(self, conn: Connection, org_id: int) -> Decimal | None:
+    def _org_month(self, conn: Connection, org_id: int, month: str) -> tuple[Counters, Decimal | None]:
+        """The organisation's counters for `month` and its monthly cap, in one statement (from its
+        row, which always exists): a page showing the month's spend made one round trip for each."""
+        spend, settings = ORG_SPEND.c, ORG_SETTINGS.c
         row = conn.execute(
-            select(ORG_SETTINGS.c.monthly_ai_cap_usd, ORG_SETTINGS.c.no_monthly_ai_cap)
-            .where(ORG_SETTINGS.c.org_id == org_id)
-        ).first()
-        if row is None:
-            return self.default_monthly_cap
-        return self._monthly(row.monthly_ai_cap_usd, row.no_monthly_ai_cap)
+            select(spend.reserved_micros, spend.settled_micros, settings.org_id.label("settings_org"),
+                   settings.monthly_ai_cap_usd, settings.no_monthly_ai_cap)
+            .select_from(ORGS.outerjoin(ORG_SPEND, and_(spend.org_id == ORGS.c.id, spend.month == month))
+                         .outerjoin(ORG_SETTINGS, settings.org_id == ORGS.c.id))
+            .where(ORGS.c.id == org_id)
+        ).first()  # fmt: skip
+        if row is None:  # no such organisation: nothing spent, the default cap
+            return Counters(0, 0), self.default_monthly_cap
+        counters = Counters(row.reserved_micros or 0, row.settled_micros or 0)
+        if row.settings_org is None:
+            return counters, self.default_monthly_cap
+        return counters, self._monthly(row.monthly_ai_cap_usd, row.no_monthly_ai_cap)
 
     def _monthly(self, cap: Any, none_chosen: bool | None) -> Decimal | None:
         if none_chosen:
@@ -199,8 +209,8 @@ class LedgerReads:
         """The organisation's AI spend in a UTC month (default: this month) against its cap."""
         month = month or month_of(self._clock())
         with connected(self.reads) as conn:
-            counters = self._counters(conn, ORG_SPEND, {"org_id": org_id, "month": month})
-            return self._usage("org", counters, self._org_cap(conn, org_id), month)
+            counters, cap = self._org_month(conn, org_id, month)
+            return self._usage("org", counters, cap, month)
 
     def stored_answer(self, run_id: str, call_id: str) -> StoredAnswer | None:
         """The latest settled attempt of a call (`call_id` or `call_id#n`) that kept its answer."""

@@ -3,29 +3,9 @@ never load the stored structured reports."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from services.db import db
 from services.holdings import holdings
 from tests.support.api import JsonClient, brief
-
-
-@contextmanager
-def counted(app):
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.support.statements import counted
 
 
 def _list(app, api: JsonClient) -> list[str]:
