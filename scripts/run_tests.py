@@ -2,7 +2,8 @@
 
 Each part is `pytest --shard I/N` (tests/support/sharding.py) with its own PostgreSQL databases
 and Redis indexes (`CATALYST_TEST_SUITE`, `CATALYST_TEST_REDIS_OFFSET`: tests/support/isolation.py),
-so the parts never touch each other's data. Their output goes to files under `.test-logs/`; this
+so the parts never touch each other's data. Their output goes to files under `.test-logs/` (with a JUnit report each, from which
+scripts/record_durations.py records what each test took, to split the next runs evenly); this
 prints one line per part as it ends, then the full output of every part that failed (or the
 summary of those that passed), and exits non-zero if any part did.
 
@@ -38,7 +39,8 @@ def main() -> int:
             "CATALYST_TEST_SUITE": f"part{index}",
             "CATALYST_TEST_REDIS_OFFSET": str(REDIS_OFFSET_PER_PART * (index - 1)),
         }
-        command = [sys.executable, "-m", "pytest", f"--shard={index}/{args.parts}", "-p", "no:cacheprovider", *pytest_args]
+        command = [sys.executable, "-m", "pytest", f"--shard={index}/{args.parts}", "-p", "no:cacheprovider",
+                   f"--junitxml={LOGS / f'part-{index}.xml'}", *pytest_args]  # fmt: skip
         handle = log.open("w", encoding="utf-8")
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
         running.append((index, process, handle, log))

@@ -6,21 +6,27 @@ half the time. pytest-xdist cannot be used: its workers wait on a `threading.Eve
 suite's gevent monkey-patching turns into a greenlet event no thread can wake (LoopExit).
 
 A part is made of whole test files (module fixtures stay in one process), except that every test
-using the llama.cpp server goes to one part, which then starts that server only once. Files are
-weighed by how long their kind of test takes and dealt out heaviest first to the lightest part,
-so the assignment is deterministic and the parts end close together. `scripts/run_tests.py`
-starts the parts, each with its own databases and Redis indexes (tests/support/isolation.py).
+using the llama.cpp server goes to one part, which then starts that server only once. Each test
+weighs what it took in the last recorded run (`tests/support/test_durations.json`, written by
+`scripts/record_durations.py` from the parts' JUnit reports); a test not recorded yet weighs what
+its kind of test takes. Units are dealt out heaviest first to the lightest part, so the assignment
+is deterministic and the parts end close together. `scripts/run_tests.py` starts the parts, each
+with its own databases and Redis indexes (tests/support/isolation.py).
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
+import json
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
 LLAMA_FIXTURE = "llama_base_url"
-# Seconds a test of each kind takes, roughly (measured on this project's suite); the rest 0.1.
+DURATIONS = Path(__file__).with_name("test_durations.json")
+# Seconds a test of each kind takes, roughly, for tests with no recorded duration; the rest 0.1.
 WEIGHTS = {"browser": 9.0, "e2e": 20.0, "faults": 12.0, "llama": 30.0, "deploy": 1.2, "integration": 0.6}
 DEFAULT_WEIGHT = 0.1
 
@@ -46,7 +52,19 @@ def unit_of(item: pytest.Item) -> str:
     return item.nodeid.split("::", 1)[0]
 
 
+@functools.cache
+def recorded() -> dict[str, float]:
+    """Seconds each test took in the last recorded run (nodeid: seconds); empty when none is."""
+    try:
+        return json.loads(DURATIONS.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
 def weight_of(item: pytest.Item) -> float:
+    measured = recorded().get(item.nodeid)
+    if measured is not None:
+        return measured
     parts = item.nodeid.split("/")
     kind = "llama" if unit_of(item) == "llama" else (parts[1] if len(parts) > 2 else "")
     return WEIGHTS.get(kind, DEFAULT_WEIGHT)
