@@ -12,6 +12,7 @@ from typing import Any
 
 from agents.catalogue import Catalogue
 from agents.knowledge import market
+from agents.knowledge.playbooks import base_kind, task_kinds_for
 from agents.report_model import (
     AgentBudget,
     BudgetSummary,
@@ -50,14 +51,19 @@ def _objective_rows(
 ) -> list[ObjectiveRow]:
     """Covered means the objective's main task is funded, not just any task serving it.
 
-    The main task is the most important one planned for this objective itself (not one it shares
-    with an earlier objective), so "covered" never rests on supporting work alone.
+    The main task is the one doing what the objective's kind is about: the first task kind its
+    playbook names (a website objective's is building the site, not its hosting), whichever
+    objective the task was planned for first. Failing that, the most important task planned for
+    this objective itself (not one it shares with an earlier objective), so "covered" never rests
+    on supporting work alone.
     """
     uncovered = {item.index: item.reason for item in plan.not_covered}
     rows = []
     for check in checks:
+        core = _core_kinds(check.kind)
         serving = sorted((t for t in plan.tasks if check.index in t.objective_indexes),
-                         key=lambda t: (t.objective_indexes[0] != check.index, t.priority, _number(t.id)))
+                         key=lambda t: (core.get(base_kind(t.kind), len(core)),
+                                        t.objective_indexes[0] != check.index, t.priority, _number(t.id)))
         live = [t.id for t in serving if t.id in funded]
         row = ObjectiveRow(index=check.index, text=check.text, kind=check.kind or "unknown",
                            kind_label=check.kind_label, status="covered", task_ids=live,
@@ -78,6 +84,12 @@ def _objective_rows(
                           + f". Funding {main.id} covers it.")
         rows.append(row)
     return rows
+
+
+def _core_kinds(objective_kind: str | None) -> dict[str, int]:
+    """{task kind: 0} for the first task kind the objective kind's playbook names (none: {})."""
+    kinds = task_kinds_for(objective_kind or "")
+    return {kinds[0]: 0} if kinds else {}
 
 
 def _number(task_id: str) -> int:
@@ -152,7 +164,9 @@ def _facts(reference: dict[str, Any], used: set[str]) -> list[FactRow]:
 def _decision(allocation: Allocation, policy: str) -> Decision | None:
     if allocation.approval is not None:
         a = allocation.approval
-        return Decision(decision=a.decision, by=a.by, note=a.note, cut=a.cut,
+        # A reject names no tasks: the trim chose them, so the cut is what the allocation dropped.
+        cut = [d.task_id for d in allocation.dropped] if a.decision == "reject" else a.cut
+        return Decision(decision=a.decision, by=a.by, note=a.note, cut=cut,
                         overrun_usd=allocation.overrun, quote=a.reason == "quote", executed=allocation.executed)
     cut = [d.task_id for d in allocation.dropped]
     if cut and policy in ("never", "trim"):  # trim: runs created before the quote policy

@@ -208,7 +208,11 @@ def _decision(report: StructuredReport) -> list[str]:
     if d is None:
         return []
     names = {t.id: t.title for t in report.tasks}
-    cut = ", ".join(f"{i} {names.get(i, '')}".strip() for i in d.cut) or "nothing"
+    order = {task_id: n for n, task_id in enumerate(names)}
+    listed = sorted(d.cut, key=lambda task_id: order.get(task_id, len(order)))  # in the plan's order
+    cut = ", ".join(f"{i} {names.get(i, '')}".strip() for i in listed) or "nothing"
+    if len(names) > 1 and set(d.cut) == set(names):
+        cut = f"all {len(names)} tasks"
     who = {"executive": "The executive", "deadline": "Nobody decided in time: the approval deadline's fallback"}.get(d.by, "Policy trim")
     verb = {"approve": f"approved the plan as proposed ({usd(report.budget.funded_usd)})", "reject": "rejected the overrun; the plan was trimmed",
             "edit": "approved an edited plan", "trim": "cut the plan to the budget"}[d.decision]

@@ -64,6 +64,14 @@ def test_reject_trims_by_priority_without_orphans() -> None:
         assert set(task.depends_on) <= set(funded), f"{task.id} is funded without its prerequisites"
     uncovered = [o for o in report.objectives if o.status == "not_covered"]
     assert uncovered and all("dropped" in o.reason for o in uncovered)
+    # The executive named no task, so what the decision cut is what the trim dropped: the report
+    # must not say "Cut: nothing" above a plan with dropped tasks.
+    dropped = [t.id for t in report.tasks if t.status == "dropped"]
+    assert dropped and report.decision and sorted(report.decision.cut) == sorted(dropped)
+    decision_line = result.outcome.report_markdown.split("## Decision", 1)[1].strip().splitlines()[0]
+    named = f"Cut: all {len(report.tasks)} tasks." if len(dropped) == len(report.tasks) else None
+    assert "Cut: nothing" not in decision_line
+    assert (named or "") in decision_line and (named or all(task_id in decision_line for task_id in dropped))
 
 
 def test_policy_trim_says_what_it_cut_and_why() -> None:
