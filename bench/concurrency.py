@@ -47,6 +47,7 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 from rq import Worker  # noqa: E402
 
+from bench.latency import epoch, percentile  # noqa: E402
 from tests.deploy.processes import ServerProcess, gunicorn_process  # noqa: E402
 from tests.support.server import Database, base_env, example_brief, free_port, seed_database  # noqa: E402
 from tests.support.watch import RunWatcher  # noqa: E402
@@ -58,16 +59,6 @@ FINISHED = ("completed", "failed", "cancelled")
 # The limits guard a server from clients; here the clients are the load being measured.
 LIMITS = {"API_RATE_LIMIT": "1000000/minute", "SOCKET_EVENT_LIMIT": "100000/10 seconds",
           "SOCKET_EVENT_LIMIT_PER_USER": "100000/10 seconds"}  # fmt: skip
-
-
-def _epoch(stamp: str) -> float:
-    moment = datetime.fromisoformat(stamp)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
 
 class TimedWatcher(RunWatcher):
@@ -217,7 +208,7 @@ def check(result: ModeResult, base: str, token: str, run_ids: list[str], watcher
             result.problems.append(f"run {run_id}: stored seqs {seqs[:3]}..{seqs[-3:]} of last_seq {run['last_seq']}")
         if run["status"] == "completed":
             result.completed += 1
-            finished.append(_epoch(run["finished_at"]))
+            finished.append(epoch(run["finished_at"]))
         else:
             result.problems.append(f"run {run_id} ended {run['status']}")
     latencies = []
@@ -237,10 +228,11 @@ def check(result: ModeResult, base: str, token: str, run_ids: list[str], watcher
         for event, arrived in watcher.live:
             if (event["run_id"], event["seq"]) not in seen:
                 seen.add((event["run_id"], event["seq"]))
-                latencies.append((arrived - _epoch(event["ts"])) * 1000)
+                latencies.append((arrived - epoch(event["ts"])) * 1000)
     result.deliveries = len(latencies)
-    result.delivery_p50_ms = round(_percentile(latencies, 0.50), 2)
-    result.delivery_p99_ms = round(_percentile(latencies, 0.99), 2)
+    ordered = sorted(latencies)
+    result.delivery_p50_ms = round(percentile(ordered, 0.50), 2)
+    result.delivery_p99_ms = round(percentile(ordered, 0.99), 2)
     result.delivery_max_ms = round(max(latencies, default=float("nan")), 2)
     if finished:
         result.wall_seconds = round(max(finished) - started, 3)

@@ -10,18 +10,9 @@ Latency is measured on live deliveries only (the first of each event), arrival m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-
-def _epoch(stamp: str) -> float:
-    moment = datetime.fromisoformat(stamp)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    """Nearest rank of an ascending list (NaN when empty)."""
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
+from bench.latency import epoch, percentile
 
 
 @dataclass
@@ -93,7 +84,7 @@ def delivery_figures(sockets: list[dict[str, Any]], expected: dict[str, list[int
             if seq < highest.get(run_id, 0):
                 figures.out_of_order += 1
             highest[run_id] = max(seq, highest.get(run_id, 0))
-            latencies.append((arrived - _epoch(ts)) * 1000)
+            latencies.append((arrived - epoch(ts)) * 1000)
             first, last = min(first, arrived), max(last, arrived)
         for run_id, seqs in expected.items():
             live = seen.get(run_id, set())

@@ -15,7 +15,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from tests.deploy.processes import GUNICORN_CONF, ServerProcess
 from tests.support.server import free_port
@@ -49,7 +49,26 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-class Deployment:
+class _StartedTogether:
+    """Processes started as one context: when one fails to start, those already started are stopped
+    (`__exit__`) before the error goes on. Subclasses define `_start` and `__exit__`."""
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    def __exit__(self, *exc: object) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+
+class Deployment(_StartedTogether):
     """`count` gunicorn processes serving `app_spec`; `urls` lists them, the emitter first."""
 
     def __init__(self, app_spec: str, count: int, env: dict[str, str], log_prefix: Path, clean: bool = False) -> None:
@@ -65,16 +84,11 @@ class Deployment:
             self.processes.append(process)
             self.urls.append(f"http://127.0.0.1:{port}")
 
-    def __enter__(self) -> Deployment:
-        try:
-            for process in self.processes:
-                process.start(timeout=60)
-            for process in self.processes:
-                process.wait_until_serving(timeout=90)
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
+    def _start(self) -> None:
+        for process in self.processes:
+            process.start(timeout=60)
+        for process in self.processes:
+            process.wait_until_serving(timeout=90)
 
     def __exit__(self, *exc: object) -> None:
         for process in self.processes:
@@ -98,7 +112,7 @@ class Deployment:
         return found
 
 
-class Clients:
+class Clients(_StartedTogether):
     """`total` watcher sockets in `groups` processes, socket i on `urls[i % len(urls)]`."""
 
     def __init__(self, urls: list[str], total: int, groups: int, token: str | None, log_prefix: Path) -> None:
@@ -106,24 +120,19 @@ class Clients:
         self.log_prefix = log_prefix
         self.processes: list[subprocess.Popen[str]] = []
 
-    def __enter__(self) -> Clients:
+    def _start(self) -> None:
         share, extra = divmod(self.total, self.groups)
         first = 0
-        try:
-            for n in range(self.groups):
-                count = share + (1 if n < extra else 0)
-                command = [sys.executable, str(CLIENTS), "--count", str(count), "--first", str(first)]
-                command += [arg for url in self.urls for arg in ("--url", url)]
-                command += ["--token", self.token] if self.token else []
-                with Path(f"{self.log_prefix}-{n}.log").open("ab") as log:
-                    self.processes.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                           stderr=log, text=True, cwd=ROOT))  # fmt: skip
-                first += count
-            self._replies()  # every socket connected
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
+        for n in range(self.groups):
+            count = share + (1 if n < extra else 0)
+            command = [sys.executable, str(CLIENTS), "--count", str(count), "--first", str(first)]
+            command += [arg for url in self.urls for arg in ("--url", url)]
+            command += ["--token", self.token] if self.token else []
+            with Path(f"{self.log_prefix}-{n}.log").open("ab") as log:
+                self.processes.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                       stderr=log, text=True, cwd=ROOT))  # fmt: skip
+            first += count
+        self._replies()  # every socket connected
 
     def __exit__(self, *exc: object) -> None:
         for process in self.processes:

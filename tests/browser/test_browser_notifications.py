@@ -7,7 +7,8 @@ import json
 
 from services.notifications.signing import SIGNATURE_HEADER, verify
 from tests.browser.conftest import email_of
-from tests.services.notifications.receivers import WebhookReceiver, wait_for
+from tests.services.notifications.receivers import WebhookReceiver
+from tests.support.polling import wait_for
 
 
 def test_admin_adds_a_webhook_and_sends_a_test(session) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from tests.deploy.processes import ServerProcess, gunicorn_process
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.scripted import Answer, Behaviour, SeenRequest
 from tests.support.isolation import pg_database, redis_url
+from tests.support.polling import wait_for
 from tests.support.server import REPO_ROOT, base_env, example_brief, seed_database
 from tests.support.watch import RunWatcher
 
@@ -175,16 +176,6 @@ class Stack:
 
 def _exited(process: ServerProcess) -> bool:
     return process.process is not None and process.process.poll() is not None
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
 
 
 def app_env(database_env: dict[str, str], llm: PacedOpenAI) -> dict[str, str]:

@@ -14,7 +14,8 @@ import gevent
 import pytest
 import redis
 
-from tests.faults.conftest import QueueStack, wait_for
+from tests.faults.conftest import QueueStack
+from tests.support.polling import wait_for
 from tests.support.watch import RunWatcher
 from web.outbox import EventOutbox
 

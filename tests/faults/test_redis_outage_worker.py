@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from tests.faults.conftest import QueueStack, wait_for
+from tests.faults.conftest import QueueStack
+from tests.support.polling import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 

@@ -12,7 +12,7 @@ from services.holdings import holdings
 from services.notifications.hooks import WebhookInvalid, check_url
 from services.notifications.signing import SIGNATURE_HEADER, verify
 from tests.conftest import csrf_from
-from tests.services.notifications.receivers import WebhookReceiver, wait_for
+from tests.services.notifications.receivers import WebhookReceiver
 from tests.services.notifications.support import (
     add_user,
     deliveries,
@@ -20,6 +20,7 @@ from tests.services.notifications.support import (
     make_app,  # noqa: F401 - the fixture
 )
 from tests.support.api import JsonClient
+from tests.support.polling import wait_for
 
 QUICK = {"webhook_retry_base_seconds": 0.05, "notification_poll_seconds": 0.05, "webhook_max_attempts": 2,
          "webhook_disable_after_failures": 2}

@@ -83,7 +83,9 @@ def _hook(hook_id: int) -> Webhook:
     return get_or_404(Webhook, hook_id)
 
 
-def _back():  # noqa: ANN202
+def _back(message: str, category: str = "success"):  # noqa: ANN202
+    """What a hook's action answers: its outcome flashed, and the page again (303: a GET)."""
+    flash(message, category)
     return redirect(url_for("admin_pages.notifications"), code=303)
 
 
@@ -93,12 +95,10 @@ def test_notification_hook(hook_id: int):  # noqa: ANN201
     hook = _hook(hook_id)
     verdict = holdings().throttle.hit(TEST_LIMIT, "webhook-test", str(current_user.org_id))
     if not verdict.allowed:
-        flash(f"Too many tests; try again in {verdict.retry_after} s.", "error")
-        return _back()
+        return _back(f"Too many tests; try again in {verdict.retry_after} s.", "error")
     notifier = holdings().run_service().wiring.notifier
     send_test(hook, notifier.wake if notifier is not None else lambda ids: None)
-    flash(f"A test event is on its way to {hook.url}; its outcome appears in the delivery log below.", "success")
-    return _back()
+    return _back(f"A test event is on its way to {hook.url}; its outcome appears in the delivery log below.")
 
 
 @admin_bp.post("/notifications/<int:hook_id>/enabled")
@@ -107,8 +107,7 @@ def toggle_notification_hook(hook_id: int):  # noqa: ANN201
     hook = _hook(hook_id)
     enabled = request.form.get("enabled") == "1"
     update_webhook(hook, current_user._get_current_object(), {"enabled": enabled}, holdings().settings)
-    flash(f"Webhook {'enabled' if enabled else 'disabled'}: {hook.url}", "success")
-    return _back()
+    return _back(f"Webhook {'enabled' if enabled else 'disabled'}: {hook.url}")
 
 
 @admin_bp.post("/notifications/<int:hook_id>/delete")
@@ -117,5 +116,4 @@ def delete_notification_hook(hook_id: int):  # noqa: ANN201
     hook = _hook(hook_id)
     url = hook.url
     delete_webhook(hook, current_user._get_current_object())
-    flash(f"Webhook deleted: {url}", "success")
-    return _back()
+    return _back(f"Webhook deleted: {url}")

@@ -26,24 +26,14 @@ from services.runs import RunConflict
 from services.runs.deadlines import Fallbacks
 from services.runs.host import RunHost
 from services.runs.queue import RunQueue
+from tests.integration.live import in_process
 from tests.support.api import JsonClient, brief
 from tests.support.isolation import redis_url
 from tests.support.wiring import rewire
 
 OVER_BUDGET = "2500"  # the offline plan costs more: the run pauses for an approval
-
-
-@pytest.fixture
-def service(app):
-    runs = holdings(app).runs
-    runs.scheduler.spawn = lambda fn, *args: fn(*args)  # execute inline: deterministic
-    yield runs
-    runs.stop()
-
-
-@pytest.fixture
-def executive(app, make_user):
-    return make_user("executive")
+service = in_process.service  # the fixtures, shared by the in-process run-service tests
+executive = in_process.executive
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import datetime
 
@@ -10,6 +9,7 @@ import pytest
 
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.scripted import ok, slow
+from tests.support.polling import wait_for
 from tests.support.server import Client, example_brief
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
@@ -18,16 +18,6 @@ SPECIALISTS = {"branding", "legal", "webdev", "martech", "content", "campaigns"}
 
 def events_of(client: Client, run_id: str) -> list[dict]:
     return client.get_json(f"/api/runs/{run_id}/events?limit=1000")["events"]
-
-
-def wait_for(predicate, timeout: float, what: str, every: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise TimeoutError(f"timed out waiting for {what}")
 
 
 def test_sigkill_mid_run_then_restart_completes_without_repeating_agents(sqlite_deployment_factory):

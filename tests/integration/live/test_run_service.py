@@ -7,30 +7,19 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from agents.ports import LLMError
 from agents.state import Brief
 from services.db import db, utcnow
 from services.events import events_after
-from services.holdings import holdings
 from services.models import Run, RunStatus, User
+from tests.integration.live import in_process
 from tests.support.api import brief
 from tests.support.wiring import rewire, with_policy, wrap_provider
 
-
-@pytest.fixture
-def service(app):
-    runs = holdings(app).runs
-    runs.scheduler.spawn = lambda fn, *args: fn(*args)  # execute inline: deterministic
-    yield runs
-    runs.stop()
-
-
-@pytest.fixture
-def executive(app, make_user):
-    return make_user("executive")
+service = in_process.service  # the fixtures, shared by the in-process run-service tests
+executive = in_process.executive
 
 
 def create(app, service, user, **extra) -> str:

@@ -3,27 +3,11 @@ a link to the live page, text and HTML parts, the brief's markup escaped; embedd
 
 from __future__ import annotations
 
-import pytest
-
-from tests.services.notifications.receivers import SmtpReceiver, wait_for
+from tests.services.notifications.receivers import SmtpReceiver
 from tests.services.notifications.support import add_user, deliveries, notifier, paused_run
-from tests.support.isolation import redis_url
+from tests.support.polling import wait_for
 
-REDIS_URL = redis_url(14)
 MARKUP = '<img src=x onerror="alert(1)"> & <b>Bold</b>'
-
-
-@pytest.fixture(params=["embedded", "redis"])
-def through(request):
-    if request.param == "redis":
-        import redis
-
-        connection = redis.Redis.from_url(REDIS_URL)
-        connection.flushdb()
-        yield {"redis_url": REDIS_URL}
-        connection.flushdb()
-    else:
-        yield {}
 
 
 def test_a_paused_run_emails_the_executives_and_admins_of_its_organisation(make_app, through):

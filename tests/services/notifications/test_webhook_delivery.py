@@ -4,13 +4,16 @@ through the embedded consumer and through the RQ job queue on Redis."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
 
-import pytest
+from flask import Flask
 from rq import Queue
 
 from services.notifications.queue import QUEUE_NAME
 from services.notifications.signing import SIGNATURE_HEADER, verify
-from tests.services.notifications.receivers import WebhookReceiver, wait_for
+from tests.services.notifications.receivers import WebhookReceiver
 from tests.services.notifications.support import (
     add_user,
     attempts,
@@ -21,34 +24,31 @@ from tests.services.notifications.support import (
     notifier,
     paused_run,
 )
-from tests.support.isolation import redis_url
-
-REDIS_URL = redis_url(14)
-EXECUTORS = ["embedded", "redis"]
+from tests.support.polling import wait_for
 
 
-@pytest.fixture(params=EXECUTORS)
-def through(request):
-    """Which consumer delivers: the in-process one (no REDIS_URL) or an RQ worker on Redis."""
-    if request.param == "redis":
-        import redis
+class Hooked(NamedTuple):
+    receiver: WebhookReceiver
+    hook_id: int
+    secret: str
+    run_id: str
 
-        connection = redis.Redis.from_url(REDIS_URL)
-        connection.flushdb()
-        yield {"redis_url": REDIS_URL}
-        connection.flushdb()
-    else:
-        yield {}
+
+@contextmanager
+def a_paused_run_hooked(app: Flask, status: int) -> Iterator[Hooked]:
+    """An admin's hook to a receiver answering `status`, the notifier started, then an executive's run
+    paused: what the tests of one run.paused delivery begin with (the receiver stops on leaving)."""
+    admin = add_user(app, "admin")
+    executive = add_user(app, "executive")
+    with WebhookReceiver(status=status) as receiver:
+        hook_id, secret = make_hook(app, admin.id, receiver.url)
+        notifier(app).start()
+        yield Hooked(receiver, hook_id, secret, paused_run(app, executive.email))
 
 
 def test_a_paused_run_is_delivered_signed_to_the_receiver(make_app, through):
     app = make_app(**through)
-    admin = add_user(app, "admin")
-    executive = add_user(app, "executive")
-    with WebhookReceiver(status=204) as receiver:
-        hook_id, secret = make_hook(app, admin.id, receiver.url)
-        notifier(app).start()
-        run_id = paused_run(app, executive.email)
+    with a_paused_run_hooked(app, status=204) as (receiver, hook_id, secret, run_id):
         wait_for(lambda: receiver.requests, what="the webhook")
         wait_for(lambda: deliveries(app)[0].status == "delivered", what="the delivery recorded")
     request = receiver.requests[0]
@@ -74,12 +74,7 @@ def test_a_paused_run_is_delivered_signed_to_the_receiver(make_app, through):
 
 def test_a_failing_receiver_gets_retries_with_backoff_then_the_hook_is_disabled(make_app, through):
     app = make_app(**through)
-    admin = add_user(app, "admin")
-    executive = add_user(app, "executive")
-    with WebhookReceiver(status=500) as receiver:
-        hook_id, _secret = make_hook(app, admin.id, receiver.url)
-        notifier(app).start()
-        paused_run(app, executive.email)
+    with a_paused_run_hooked(app, status=500) as (receiver, hook_id, _secret, _run_id):
         wait_for(lambda: not hook_row(app, hook_id).enabled, what="the hook disabled")
         seen = len(receiver.requests)
     assert seen == 3  # webhook_max_attempts = disable_after = 3 in these tests
