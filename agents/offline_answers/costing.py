@@ -193,8 +193,11 @@ def _media(job: Job) -> list[Item]:
     share = cents(job.brief.budget_usd * market.MEDIA_SHARE[job.tier])
     total = max(share, market.MEDIA_MINIMUM_PER_CHANNEL_MONTH * len(mix) * months) * job.scale
     floor = market.MEDIA_FLOOR_PER_CHANNEL_MONTH
-    return [Item(f"{channel} ad spend", Decimal(months), "month", max(floor, cents(total * percent / 100 / months)),
-                 "advertising") for channel, percent in mix]
+    # Sized by the timeline's months, stated as one budget for the campaign: the campaign starts
+    # once tracking and the site are ready, so "N months" would disagree with its own schedule.
+    return [Item(f"Budget: {channel}", Decimal(1), "campaign",
+                 max(floor, cents(total * percent / 100 / months)) * months, "advertising")
+            for channel, percent in mix]
 
 
 def _acquisition(job: Job) -> list[Item]:

@@ -87,7 +87,7 @@ def test_a_specialist_commits_exactly_what_the_plan_estimated() -> None:
     payload = generate_payload("campaigns", {**data, "agent": "campaigns", "tasks": [task],
                                              "allocation_usd": str(media.estimated_cost),
                                              "context": {"reference": data["reference"]}})
-    assert [i["description"] for i in payload["line_items"]] == ["Instagram ads ad spend"]
+    assert [i["description"] for i in payload["line_items"]] == ["Budget: Instagram ads"]
     assert sum(Decimal(str(i["amount"])) for i in payload["line_items"]) == media.estimated_cost
     for item in payload["line_items"]:
         assert Decimal(str(item["quantity"])) * Decimal(str(item["unit_usd"])) == Decimal(str(item["amount"]))
