@@ -33,12 +33,24 @@ def _line(task: Task, item: Item) -> dict[str, Any]:
             "unit": item.unit, "unit_usd": number(item.unit_usd), "fact_ids": list(item.fact_ids)}
 
 
+def indefinite(noun: str) -> str:
+    """'a Texas LLC', 'an Illinois nonprofit corporation', 'an LLC', 'a United States …': by sound."""
+    first = noun.split(" ", 1)[0]
+    letters = first.replace(".", "")
+    if letters.isupper() and len(letters) <= 5:  # an acronym is read letter by letter: "an LLC", "a GmbH"
+        vowel_sound = letters[0] in "AEFHILMNORSX"
+    else:
+        lowered = first.lower()
+        vowel_sound = lowered[:1] in ("a", "e", "i", "o", "u") and not lowered.startswith(("uni", "eu", "one", "use"))
+    return f"{'an' if vowel_sound else 'a'} {noun}"
+
+
 def _legal(brief: Brief, tasks: list[Task], ref: dict[str, Any]) -> tuple[str, str, list[str]]:
     entity, mark, place = ref["entity"], ref["trademark"], ref["jurisdiction"]
     kinds = {base_kind(t.kind) for t in tasks}
     parts, outputs = [], []
     if "formation" in kinds:
-        parts.append(f"**Entity.** {brief.company.name} forms as a {entity['entity']} in "
+        parts.append(f"**Entity.** {brief.company.name} forms as {indefinite(entity['entity'])} in "
                      f"{entity['jurisdiction']}: {entity['why']}")
         outputs.append(f"Formation documents for the {entity['entity']}")
     if "trademark" in kinds:
