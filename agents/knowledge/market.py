@@ -46,6 +46,11 @@ HOURS: dict[str, dict[Tier, int]] = {
     "app_build": {"starter": 30, "growth": 240, "scale": 900},
     "shop_setup": {"starter": 12, "growth": 60, "scale": 240},
     "outreach": {"starter": 4, "growth": 16, "scale": 48},
+    "donation_setup": {"starter": 2, "growth": 6, "scale": 16},
+    "donor_appeal": {"starter": 6, "growth": 20, "scale": 60},
+    "volunteer_roles": {"starter": 2, "growth": 4, "scale": 8},
+    "volunteer_outreach": {"starter": 4, "growth": 12, "scale": 32},
+    "volunteer_agreement": {"starter": 1, "growth": 3, "scale": 6},
 }
 
 # Fixed-price packages in USD.
@@ -55,6 +60,8 @@ PACKAGES: dict[str, dict[Tier, Decimal]] = {
     "launch_event": {"starter": D("400"), "growth": D("3000"), "scale": D("20000")},
     "creative_set": {"starter": D("120"), "growth": D("450"), "scale": D("1800")},
     "outreach_samples": {"starter": D("25"), "growth": D("40"), "scale": D("60")},
+    "appeal_promotion": {"starter": D("100"), "growth": D("600"), "scale": D("3000")},
+    "volunteer_promotion": {"starter": D("50"), "growth": D("300"), "scale": D("1500")},
 }
 
 # Website pages: price per page built, by tier.
@@ -73,6 +80,9 @@ SUBSCRIPTIONS: dict[str, dict[Tier, tuple[str, Decimal]]] = {
     "investor_crm": {"starter": ("Investor CRM (Airtable Team)", D("20")),
                      "growth": ("Investor CRM (HubSpot Sales Starter)", D("20")),
                      "scale": ("Investor CRM (Affinity)", D("150"))},
+    "donor_crm": {"starter": ("Donor CRM (Little Green Light)", D("45")),
+                  "growth": ("Donor CRM (Bloomerang)", D("125")),
+                  "scale": ("Donor CRM (Salesforce Nonprofit Cloud)", D("360"))},
     "cookie_consent": {"starter": ("Cookie consent tool (Cookiebot Lite)", D("15")),
                        "growth": ("Consent management (Cookiebot Premium)", D("40")),
                        "scale": ("Consent management (OneTrust)", D("400"))},

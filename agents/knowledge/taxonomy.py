@@ -56,6 +56,12 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("fundraising", "Fundraising", "content branding martech legal", "formation",
           "Securities counsel for the investment documents (typically $10,000–$30,000 for a priced "
           "seed round, less for SAFEs); crowdfunding platforms keep 5–10% of the amount raised"),
+    _kind("donations", "Donations", "campaigns webdev martech content",
+          outside="Payment processing on each gift (typically 2–3% plus a small fixed fee) and a grant "
+          "writer for foundation applications (typically $50–$150 an hour)"),
+    _kind("volunteers", "Volunteers", "campaigns webdev legal content",
+          outside="Background checks for volunteers who work with children or vulnerable adults "
+          "(typically $20–$60 each) and volunteer insurance"),
     _kind("hiring", "Hiring", "content webdev campaigns", "formation",
           "Recruiter or agency fees (typically 15–25% of first-year salary) and payroll set-up"),
     _kind("new_location", "New location", "campaigns martech content legal", "licensing",

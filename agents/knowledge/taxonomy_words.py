@@ -17,8 +17,8 @@ from agents.knowledge.taxonomy_words_market import MARKET_WORDS
 
 # Most specific first: when several kinds match, the earliest in this order wins.
 ORDER: tuple[str, ...] = (
-    "nonprofit", "licensing", "trademark", "fundraising", "insurance", "accounting", "compliance_privacy",
-    "formation", "events",
+    "nonprofit", "licensing", "trademark", "donations", "fundraising", "volunteers", "insurance", "accounting",
+    "compliance_privacy", "formation", "events",
     "hiring", "loyalty", "ecommerce", "international", "new_location", "mobile_app", "partnerships",
     "pricing", "advertising", "social", "content_seo", "website", "customer_acquisition", "sales",
     "awareness", "brand", "launch",

@@ -81,23 +81,36 @@ COMPANY_WORDS: dict[str, dict[str, str]] = {
     },
     "fundraising": {
         "en": """raise .. seed; seed round|funding|capital|investment; pre seed; series a|b|c;
-            raise .. capital|funding|money|round|investment|financing|donations; raise #; investor*;
+            raise .. capital|funding|money|round|investment|financing; raise #; investor*;
             angel investor*; business angels; venture capital; vc funding; vc; funding round;
             secure|obtain .. funding|financing|investment|grant|grants|loan; grant|grants; crowdfund*;
             kickstarter; indiegogo; seedrs; crowdcube; convertible note*; safe note*; pitch deck;
-            bridge round; giving tuesday; year end giving; giving campaign*|day; fundrais*; donation*; donor*;
+            bridge round; fundrais*;
             bank loan; business loan; sba loan; loan; financing; term sheet; close .. round""",
         "es": """ronda de financiacion|financiamiento|inversion; ronda semilla; ronda pre semilla;
-            levantar .. capital|fondos|ronda|inversion; levantar #; recaudar .. fondos|donaciones|#;
+            levantar .. capital|fondos|ronda|inversion; levantar #; recaudar .. fondos|#;
             recaudacion de fondos; captar .. inversion|fondos|capital|inversores; inversor*; inversionista*;
             capital riesgo; capital de riesgo; capital semilla; financiacion; financiamiento; subvencion*;
-            micromecenazgo; crowdfunding; donaciones; donantes; prestamo*""",
+            micromecenazgo; crowdfunding; prestamo*""",
         "de": """*finanzierung*; investor*; kapital .. aufnehmen|beschaffen|einsammeln; kapitalbeschaffung;
             seed runde; risikokapital; wagniskapital; business angel*; fordermittel*; zuschuss; zuschusse;
-            crowdfunding; spenden*; spender*; kredit*; darlehen; geld .. einsammeln""",
+            crowdfunding; kredit*; darlehen; geld .. einsammeln""",
         "fr": """levee de fonds; lever .. fonds; lever #; investisseur*; tour de table; tour de financement;
             capital risque; financement*; amorcage; subvention*; financement participatif;
-            collecter .. dons|fonds; collecte de fonds; dons; donateurs; pret bancaire; pret; bpifrance""",
+            collecter .. fonds; collecte de fonds; pret bancaire; pret; bpifrance""",
+    },
+    "donations": {
+        "en": """donation*; donor*; donate*; raise .. donations|gifts; giving tuesday; year end giving;
+            giving campaign*|day; charitable giving; monthly giving; fundraising appeal*; appeal for donations""",
+        "es": """donaciones; donacion; donantes; donante*; recaudar .. donaciones; campana de donaciones""",
+        "de": """spenden*; spender*; spendenaktion*; spendenkampagne*; spendenaufruf""",
+        "fr": """dons; don en ligne; donateurs; donatrices; collecter .. dons; appel aux dons""",
+    },
+    "volunteers": {
+        "en": """volunteer*; recruit|find|attract|enlist|sign up|mobilise|mobilize .. volunteer*""",
+        "es": """voluntari*; voluntariado""",
+        "de": """ehrenamt*; freiwillig* .. gewinnen|finden|helfer*; freiwillige; helfer* gewinnen""",
+        "fr": """benevole*; benevolat""",
     },
     "hiring": {
         "en": """hire|hires|hiring|hired; recruit*; payroll; build .. team; grow .. team; staff up; new hires;

@@ -74,7 +74,8 @@ def _legal(brief: Brief, tasks: list[Task], ref: dict[str, Any]) -> tuple[str, s
 
 THEMES = {
     "launch": "the launch", "new_location": "the new location", "ecommerce": "ordering online",
-    "loyalty": "the loyalty programme", "hiring": "life on the team", "events": "the launch event",
+    "loyalty": "the loyalty programme", "hiring": "life on the team",
+    "donations": "what each gift makes possible", "volunteers": "a day as a volunteer", "events": "the launch event",
     "brand": "the story behind the brand", "customer_acquisition": "first-visit offers",
     "sales": "best sellers", "social": "behind the scenes", "awareness": "what makes the company different",
     "partnerships": "where to find the products", "international": "the new market",

@@ -17,6 +17,8 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import pytest
+
 from tests.support.recording_proxy import RecordingProxy
 from tests.support.server import REPO_ROOT, base_env, create_user, prepare_database
 
@@ -32,6 +34,9 @@ def _sqlite_path(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
 
+# Eight real calls to a 135M model on two cores: how long it talks depends on its sampled answers
+# (a portable AVX2 build here; a rambling answer runs to its max_tokens), up to ten minutes.
+@pytest.mark.timeout(900)
 def test_a_cli_run_on_smollm2_completes_with_the_servers_own_usage(llama_base_url, tmp_path):
     database = prepare_database(tmp_path, "sqlite")
     create_user(database, EXECUTIVE, "executive")

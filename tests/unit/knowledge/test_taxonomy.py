@@ -37,6 +37,14 @@ EVERY_KIND = [
     ("Cerrar una ronda de financiación de 500.000 €", "fundraising", "es"),
     ("Finanzierungsrunde mit Business Angels abschließen", "fundraising", "de"),
     ("Réaliser une levée de fonds", "fundraising", "fr"),
+    ("Raise $50,000 in donations", "donations", "en"),
+    ("Campaña de donaciones para el comedor social", "donations", "es"),
+    ("Spendenkampagne für das Tierheim starten", "donations", "de"),
+    ("Lancer un appel aux dons pour la rentrée", "donations", "fr"),
+    ("Recruit 30 volunteers", "volunteers", "en"),
+    ("Conseguir 20 voluntarios para el banco de alimentos", "volunteers", "es"),
+    ("Ehrenamtliche Helfer für das Fest gewinnen", "volunteers", "de"),
+    ("Trouver 15 bénévoles pour le festival", "volunteers", "fr"),
     ("Hire a head roaster", "hiring", "en"),
     ("Contratar a dos baristas", "hiring", "es"),
     ("Zwei Köche einstellen", "hiring", "de"),
@@ -166,7 +174,9 @@ def test_the_brief_examples(text: str, kind: str, matched: str) -> None:
         ("Launch a newsletter for regulars", "content_seo"),
         ("Host a launch event for the new range", "events"),
         ("Open a pop-up shop at Christmas", "events"),
-        ("Raise $50,000 in donations for our 501(c)(3)", "fundraising"),
+        ("Raise $50,000 in donations for our 501(c)(3)", "donations"),
+        ("Raise a seed round from angel investors", "fundraising"),
+        ("Recruit volunteers for the food bank", "volunteers"),
         ("Register as a charity in Scotland", "nonprofit"),
         ("Register the business name with the state", "formation"),
         ("Protect the brand name in the EU", "trademark"),
@@ -178,7 +188,7 @@ def test_the_brief_examples(text: str, kind: str, matched: str) -> None:
         ("Brand awareness in Leeds", "awareness"),
         ("Marke beim DPMA anmelden", "trademark"),
         ("Stiftung gründen", "nonprofit"),
-        ("Spenden für die Stiftung sammeln", "fundraising"),
+        ("Spenden für die Stiftung sammeln", "donations"),
         # Ambiguous words do not trip other kinds.
         ("Open a cookie shop in Austin", "launch"),
         ("Contratar un barista", "hiring"),
@@ -261,7 +271,8 @@ def test_needs_are_acyclic() -> None:
 PLANNER_TASKS = ("positioning identity formation trademark contracts licence site shop app hosting stack "
                  "tracking calendar media creative local_listing careers recruiting_ads loyalty_design "
                  "loyalty_platform investor_materials investor_crm nonprofit_filing launch_event "
-                 "partnerships_outreach privacy_compliance opening_campaign seo").split()
+                 "partnerships_outreach privacy_compliance opening_campaign seo donation_page donor_campaign "
+                 "donor_crm volunteer_page volunteer_outreach volunteer_agreement").split()
 
 
 def test_durations_cover_every_planner_task() -> None:
