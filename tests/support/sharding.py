@@ -7,9 +7,9 @@ suite's gevent monkey-patching turns into a greenlet event no thread can wake (L
 
 A part is made of whole test files (module fixtures stay in one process), except that every test
 using the llama.cpp server goes to one part, which then starts that server only once. Each test
-weighs what it took in the last recorded run (`tests/support/test_durations.json`, written by
-`scripts/record_durations.py` from the parts' JUnit reports); a test not recorded yet weighs what
-its kind of test takes. Units are dealt out heaviest first to the lightest part, so the assignment
+weighs what a test of its file took on average in the last recorded run
+(`tests/support/test_durations.json`, written by `scripts/record_durations.py` from the parts'
+JUnit reports); a test of a file not recorded yet weighs what its kind of test takes. Units are dealt out heaviest first to the lightest part, so the assignment
 is deterministic and the parts end close together. `scripts/run_tests.py` starts the parts, each
 with its own databases and Redis indexes (tests/support/isolation.py).
 """
@@ -54,15 +54,16 @@ def unit_of(item: pytest.Item) -> str:
 
 @functools.cache
 def recorded() -> dict[str, float]:
-    """Seconds each test took in the last recorded run (nodeid: seconds); empty when none is."""
+    """Seconds a test of each recorded file took on average in the last recorded run (empty: none)."""
     try:
-        return json.loads(DURATIONS.read_text(encoding="utf-8"))
+        files = json.loads(DURATIONS.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+    return {name: entry["seconds"] / max(1, entry["tests"]) for name, entry in files.items()}
 
 
 def weight_of(item: pytest.Item) -> float:
-    measured = recorded().get(item.nodeid)
+    measured = recorded().get(item.nodeid.split("::", 1)[0])
     if measured is not None:
         return measured
     parts = item.nodeid.split("/")
