@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
 
 from services.db import table_of, utcnow
 from services.models import Role, User
@@ -92,21 +92,26 @@ def claim(conn: Connection, delivery_id: int, *, lease: timedelta, now: datetime
     return conn.execute(select(_deliveries).where(_deliveries.c.id == delivery_id)).first()
 
 
+# The sweep's statements, built once: every serving process sweeps every few seconds, on the
+# gevent thread that also sends live events.
+_lease_over = (
+    update(_deliveries)
+    .where(_deliveries.c.status == "sending", _deliveries.c.claimed_until < bindparam("sweep_now"))
+    .values(status="pending", claimed_until=None, updated_at=bindparam("sweep_now"))
+)
+_due = (
+    select(_deliveries.c.id)
+    .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= bindparam("sweep_now"))
+    .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
+    .limit(bindparam("sweep_limit"))
+)
+
+
 def due_ids(conn: Connection, *, limit: int = 100, now: datetime | None = None) -> list[int]:
     """Deliveries due now, oldest first; a claim whose holder died is due again once its lease is over."""
     now = now or utcnow()
-    conn.execute(
-        update(_deliveries)
-        .where(_deliveries.c.status == "sending", _deliveries.c.claimed_until < now)
-        .values(status="pending", claimed_until=None, updated_at=now)
-    )
-    query = (
-        select(_deliveries.c.id)
-        .where(_deliveries.c.status == "pending", _deliveries.c.next_attempt_at <= now)
-        .order_by(_deliveries.c.next_attempt_at, _deliveries.c.id)
-        .limit(limit)
-    )
-    return [int(row.id) for row in conn.execute(query)]
+    conn.execute(_lease_over, {"sweep_now": now})
+    return [int(row.id) for row in conn.execute(_due, {"sweep_now": now, "sweep_limit": limit})]
 
 
 def next_due_at(conn: Connection) -> datetime | None:

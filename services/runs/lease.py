@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, bindparam, case, func, or_, select, update
 
 from services.db import table_of, utcnow
 from services.models import Run, RunStatus
@@ -88,6 +88,16 @@ def _claimable() -> ColumnElement[bool]:
     )
 
 
+_OLDEST_FIRST = (_runs.c.queued_at, _runs.c.created_at, _runs.c.id)
+# Built once: the scheduler runs these every second in every serving process, and composing them
+# (enum coercion, clause objects, cache keys) cost more CPU than running them, on the one gevent
+# thread live events are sent from (bench/fanout.py, issue 15 item 3).
+_held_runs = select(_runs.c.id, _runs.c.owner, _runs.c.heartbeat_at, _runs.c.recoveries).where(
+    _runs.c.status == RunStatus.running, _runs.c.owner.is_not(None)
+)
+_waiting_first = select(_runs.c.id).where(_claimable()).order_by(*_OLDEST_FIRST).limit(bindparam("waiting_limit"))
+
+
 def claim(engine: Engine, run_id: str, owner: str) -> bool:
     """Take a queued run, or a released running one, for `owner`. False when someone else has it."""
     now = utcnow()
@@ -147,11 +157,7 @@ def take_back_orphans(
     """
     now = utcnow()
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(_runs.c.id, _runs.c.owner, _runs.c.heartbeat_at, _runs.c.recoveries).where(
-                _runs.c.status == RunStatus.running, _runs.c.owner.is_not(None)
-            )
-        ).all()
+        rows = conn.execute(_held_runs).all()
     orphans: list[Orphan] = []
     for row in rows:
         left_here = row.owner == here and busy is not None and row.id not in busy
@@ -182,8 +188,11 @@ def waiting_runs(
     `settled_for`: only those unchanged for that long (the workers' sweep leaves fresh ones to the
     queue); `queued_only`: not the released ones (a one-shot drain executes new work only).
     """
+    if settled_for is None and limit is not None and not queued_only:  # the scheduler's every tick
+        with engine.connect() as conn:
+            return list(conn.execute(_waiting_first, {"waiting_limit": limit}).scalars())
     claimable = _runs.c.status == RunStatus.queued if queued_only else _claimable()
-    query = select(_runs.c.id).where(claimable).order_by(_runs.c.queued_at, _runs.c.created_at, _runs.c.id)
+    query = select(_runs.c.id).where(claimable).order_by(*_OLDEST_FIRST)
     if settled_for is not None:
         query = query.where(_runs.c.updated_at <= utcnow() - settled_for)
     if limit is not None:
