@@ -26,7 +26,9 @@ def session_writes(app) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:
-        text = statement.lstrip().lower()
+        text = " ".join(statement.lower().split())
+        if text.startswith("delete from sessions where sessions.expires_at <="):
+            return  # Flask-Session's sweep of expired sessions, on about one request in 500 at random
         if text.startswith(("update sessions", "insert into sessions", "delete from sessions")):
             seen.append(text.split()[0])
 
