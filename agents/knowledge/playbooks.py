@@ -19,6 +19,8 @@ class TaskKind:
     priority: int
     after: tuple[str, ...] = ()
     why: str = ""
+    # The title when the objective names no target: "for {target}" would repeat the whole objective.
+    untargeted: str = ""
 
 
 TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
@@ -54,13 +56,14 @@ TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
              why="the app is the product the objective asks for"),
     TaskKind("donation_page", "webdev", "Donation page with card and monthly giving", 2,
              why="donors give where it takes a minute, and monthly gifts need a recurring option"),
-    TaskKind("donor_campaign", "campaigns", "Donor appeal for {target}", 1, ("donation_page",),
+    TaskKind("donor_campaign", "campaigns", "Donor appeal for {target}", 1, ("donation_page",), untargeted="Donor appeal",
              why="gifts come from asking: an appeal by email, social posts and events reaches the donors"),
     TaskKind("donor_crm", "martech", "Donor CRM, receipts and thank-you emails", 2,
              why="a donor who is thanked and receipted at once gives again, and every gift counts toward the target"),
     TaskKind("volunteer_page", "webdev", "Volunteer page and sign-up form", 2,
              why="people sign up when the roles, the times and the next step are clear"),
     TaskKind("volunteer_outreach", "campaigns", "Volunteer recruitment for {target}", 1, ("volunteer_page",),
+             untargeted="Volunteer recruitment",
              why="listings on volunteer platforms and local outreach bring the sign-ups"),
     TaskKind("volunteer_agreement", "legal", "Volunteer agreement, waiver and safeguarding policy", 3,
              why="volunteers are not employees: their role, liability and safeguarding are set out in writing"),
@@ -85,7 +88,8 @@ TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
     TaskKind("media", "campaigns", "Paid media", 2, ("site", "tracking"),
              why="paid media buys attention while organic channels grow"),
     TaskKind("acquisition_media", "campaigns", "Acquisition campaign for {target}", 1,
-             ("site", "tracking"), why="the objective names a number, so the spend is sized to it"),
+             ("site", "tracking"), why="the objective names a number, so the spend is sized to it",
+             untargeted="Paid acquisition campaign"),
     TaskKind("creative", "campaigns", "Ad creative in channel sizes", 3, ("identity",),
              why="each channel needs its own sizes and formats"),
     TaskKind("recruiting_ads", "campaigns", "Job advertising for {target}", 2, ("careers",),

@@ -33,7 +33,8 @@ def _instances(check: ObjectiveCheck, reference: dict[str, Any]) -> list[str]:
 
 def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveCheck) -> str:
     base = base_kind(kind)
-    template = TASK_KINDS[base].title
+    spec = TASK_KINDS[base]
+    template = spec.untargeted if spec.untargeted and not check.target else spec.title
     licences = reference.get("licences", [])
     licence = ""
     index = kind_instance(kind)
@@ -45,8 +46,6 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
     city = _place_in(check.text) or reference["jurisdiction"].get("city") or brief.company.location
     mark = reference["trademark"]
     classes = mark["classes"]
-    if base == "acquisition_media" and not check.target:
-        template = "Paid acquisition campaign"
     title = template.format(
         entity=f"{reference['entity']['entity']} ({reference['entity']['jurisdiction']})",
         office=mark["office_name"],
