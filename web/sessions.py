@@ -190,8 +190,16 @@ class SqlSessionInterface(StoredWhenNeeded, ServerSideSessionInterface):
                 conn.execute(table.insert().values(id=store_id, data=data, expires_at=expires_at))
 
     def _delete_expired_sessions(self) -> None:
-        with db.engine.begin() as conn:
-            conn.execute(delete(SessionRecord).where(SessionRecord.expires_at <= utcnow()))
+        """Housekeeping that Flask-Session runs before about one request in 500: with the database
+        away it is skipped and logged, never the request's failure (a liveness probe answered 503)."""
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(delete(SessionRecord).where(SessionRecord.expires_at <= utcnow()))
+        except SQLAlchemyError as exc:
+            found = storage_reason(exc)
+            if found is None:
+                raise
+            log.warning("expired sessions not swept: session store unavailable", extra={"reason": found})
 
 
 def _release_request_connection() -> None:
