@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from agents.catalogue import default_catalogue
 from agents.events import emit
 from agents.state import Finding, LineItem, cents
 
@@ -32,7 +33,7 @@ class Violation(BaseModel):
             id=f"guardrail:{self.agent}:{self.item_id}",
             severity="warning",
             agent=self.agent,
-            message=f"Guard rail {self.rule}: {self.detail}",
+            message=f"Spending guard rail: {self.detail}",
         )
 
     def event_data(self) -> dict[str, Any]:
@@ -57,6 +58,7 @@ def enforce_commit(
     accepted: list[LineItem] = []
     violations: list[Violation] = []
     committed = ZERO
+    who = default_catalogue().title(agent)  # details are read in the report and the live view
     for item in items:
         by_allocation = cents(allocation - committed)
         by_ceiling = cents(ceiling_headroom - committed)
@@ -68,14 +70,14 @@ def enforce_commit(
         rule: GuardrailRule = "agent_allocation" if by_allocation <= by_ceiling else "run_ceiling"
         bound = "allocation" if rule == "agent_allocation" else "run ceiling"
         if limit > ZERO:
-            detail = (f"{agent} proposed {item.amount} USD for '{item.description}' with "
-                      f"{limit} USD left in its {bound}; trimmed to {limit} USD.")
+            detail = (f"{who} proposed ${item.amount:,.2f} for '{item.description}' with "
+                      f"${limit:,.2f} left in its {bound}; trimmed to ${limit:,.2f}.")
             trimmed = item.model_copy(update={"amount": limit, "quantity": Decimal("1"),
                                               "unit_usd": limit, "unit": "lot"})
             accepted.append(trimmed)
             committed += limit
         else:
-            detail = (f"{agent} proposed {item.amount} USD for '{item.description}' with "
+            detail = (f"{who} proposed ${item.amount:,.2f} for '{item.description}' with "
                       f"nothing left in its {bound}; rejected.")
         violations.append(
             Violation(rule=rule, agent=agent, item_id=item.id, amount=item.amount, limit=limit,

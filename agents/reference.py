@@ -105,6 +105,7 @@ def build_reference(brief: Brief, objectives: list[ObjectiveCheck]) -> dict[str,
             "months": list(licence.months) if licence.months else None,
             "source_url": licence.source_url,
             "as_of": licence.as_of,
+            "sector": licence.sector,
         })
     used = sorted({fact["currency"] for fact in facts.values()} - {"USD"})
     exchange = {}

@@ -150,9 +150,16 @@ def _line_items(deliverables: dict[str, Deliverable]) -> list[LineItemRow]:
     return rows
 
 
-def _facts(reference: dict[str, Any], used: set[str]) -> list[FactRow]:
-    """Facts behind the committed fees first, then the other reference facts shown in the report."""
-    facts = reference.get("facts", {})
+# Reference facts that belong to one kind of task: listed only when the plan has such a task, so a
+# plan without a trademark filing cites no trademark fee.
+FACT_KINDS = {"trademark:": "trademark", "formation:": "formation", "irs:": "nonprofit_filing"}
+
+
+def _facts(reference: dict[str, Any], used: set[str], planned_kinds: set[str]) -> list[FactRow]:
+    """Facts behind the committed fees first, then the other reference facts the report relies on."""
+    facts = {f: fact for f, fact in reference.get("facts", {}).items()
+             if f in used or all(not f.startswith(prefix) or kind in planned_kinds
+                                 for prefix, kind in FACT_KINDS.items())}
     order = sorted(facts, key=lambda f: (f not in used, f))
     return [FactRow(id=f, what=facts[f]["what"], jurisdiction=facts[f]["jurisdiction"],
                     amount=Decimal(facts[f]["amount"]), currency=facts[f]["currency"],
@@ -218,7 +225,7 @@ def build_report(
                                      summary_markdown=d.summary_markdown, outputs=d.items,
                                      committed_usd=d.committed)
                       for a in SPECIALISTS if (d := deliverables.get(a)) is not None],
-        facts=_facts(reference, used), exchange_rates=rates,
+        facts=_facts(reference, used, {base_kind(t.kind) for t in plan.tasks if t.kind}), exchange_rates=rates,
         jurisdiction=JurisdictionRow(label=place.get("label", ""), country_code=place.get("country_code"),
                                      region_code=place.get("region_code"),
                                      ambiguous=bool(place.get("ambiguous")), note=place.get("note", "")),

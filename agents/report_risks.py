@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from agents.catalogue import Catalogue
+from agents.knowledge.licences import is_exemption
+from agents.knowledge.playbooks import base_kind
 from agents.report_model import RiskRow, StructuredReport
 from agents.state import Finding, ObjectiveCheck
 
@@ -71,10 +73,13 @@ def kpis_for(report: StructuredReport, checks: list[ObjectiveCheck]) -> list[dic
 def outcome_statements(report: StructuredReport, checks: list[ObjectiveCheck]) -> list[str]:
     """What will be true on the last day, one line per objective (the gaps included)."""
     name = report.company.get("name", "The company")
+    kinds = {t.id: base_kind(t.kind) for t in report.tasks if t.kind and t.status == "funded"}
     lines = []
     for row in report.objectives:
         if row.status == "covered":
             _, _, done = KPI_BY_KIND.get(row.kind, ("", "", "has delivered it"))
+            if row.kind == "nonprofit" and "formation" in {kinds.get(t) for t in row.task_ids}:
+                done = f"{KPI_BY_KIND['formation'][2]} and {done}"  # "Form a nonprofit corporation" is both
             lines.append(f"By day {report.timeline_days}, {name} {done} (objective {row.index}: "
                          f"“{row.text}”).")
         elif row.status == "not_covered":
@@ -117,12 +122,17 @@ def risks_for(
         elif row.status == "not_covered":
             add(f"Objective {row.index} (“{row.text}”) has no funded work", "high", "medium",
                 row.reason, "Executive")
-    licences = reference.get("licences") or []
+    licences = [lic for lic in reference.get("licences") or [] if not is_exemption(lic)]
     if licences:
         names = [f"{lic['name']} ({lic['regulator']})" for lic in licences[:3]]
         add(f"Licences: {name} must hold {'; '.join(names)} before trading", "medium", "high",
             "Apply early and keep evidence of each filing; do not start the licensed activity before approval.",
             catalogue.title("legal"))
+    for exemption in (lic for lic in reference.get("licences") or [] if is_exemption(lic)):
+        add(f"Tax status: until the {exemption['regulator']} grants {exemption['name']}, {name} cannot promise "
+            "donors that their gifts are deductible", "medium", "medium",
+            "File early and keep the filing receipt; appeals and receipts say the application is pending "
+            "until the decision arrives.", catalogue.title("legal"))
     if any(flag.code == "schedule_compressed" for flag in report.flags):
         add("The dependent tasks do not fit the timeline at typical durations", "high", "medium",
             "Extend the timeline or run the critical path first with named owners.", catalogue.title("cfo"))

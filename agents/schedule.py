@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents.knowledge.durations import DURATIONS
+from agents.knowledge.licences import is_exemption
 from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.state import Task
 
@@ -165,7 +166,7 @@ def _licence_months(task: Task, reference: dict[str, Any]) -> tuple[int, int] | 
         low, high = licences[index]["months"]
         return int(low), int(high)
     for licence in licences:
-        if licence.get("months") and "1023" in licence.get("name", ""):
+        if licence.get("months") and is_exemption(licence):
             low, high = licence["months"]
             return int(low), int(high)
     return None

@@ -211,8 +211,7 @@ NONPROFIT: dict[str, tuple[Spec, ...]] = {
     "US": (S("IRS recognition of tax exemption (Form 1023 or 1023-EZ)", "Internal Revenue Service (IRS)",
              "https://www.irs.gov/charities-non-profits/form-1023-and-1023-ez-amount-of-user-fee",
              "501(c)(3) status makes donations deductible; most states also require charitable solicitation "
-             "registration.", (3, 9),
-             Fee("600", "USD", "IRS Form 1023 user fee", "Form 1023-EZ: USD 275.")),),
+             "registration.", (3, 9)),),  # its fees (Form 1023 and 1023-EZ) are formation.py's IRS facts
     "GB-ENG": (_CHARITY_COMMISSION,),
     "GB-WLS": (_CHARITY_COMMISSION,),
     "GB-NIR": (S("CCNI registration", "Charity Commission for Northern Ireland (CCNI)",

@@ -9,6 +9,7 @@ says to confirm with the national regulator instead of borrowing another country
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from agents.knowledge.facts import AS_OF, Fact, fact
 from agents.knowledge.licence_data import FINANCE, HEALTH, Spec
@@ -27,6 +28,7 @@ class Licence:
     months: tuple[int, int] | None
     source_url: str
     as_of: str
+    sector: str = "general"  # "nonprofit": a tax or charity status, not a permission to operate
 
 
 _SECTORS: dict[str, tuple[dict[str, tuple[Spec, ...]], tuple[str, ...]]] = {
@@ -79,7 +81,7 @@ def _licence(spec: Spec, place: Place, sector: str) -> Licence:
             spec.source_url,
             spec.fee.note,
         )
-    return Licence(spec.name, spec.regulator, spec.why, found, spec.months, spec.source_url, AS_OF)
+    return Licence(spec.name, spec.regulator, spec.why, found, spec.months, spec.source_url, AS_OF, sector)
 
 
 def _fallback(place: Place, sector: str) -> Licence:
@@ -130,6 +132,12 @@ def licences_for(place: Place, industry: str, objective_kinds: set[str]) -> tupl
         if spec.name not in {licence.name for licence in result}
     )
     return tuple(result)
+
+
+def is_exemption(licence: dict[str, Any]) -> bool:
+    """A tax or charity status (sector "nonprofit"), not a permission to operate. References made
+    before licences named their sector tell it by the US form number."""
+    return licence.get("sector") == "nonprofit" or "1023" in licence.get("name", "")
 
 
 def regulator_names(place: Place, industry: str) -> tuple[str, ...]:

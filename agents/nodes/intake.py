@@ -63,7 +63,7 @@ def intake(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
                     id=f"policy:added:{agent}",
                     severity="info",
                     agent=agent,
-                    message=f"{agent} was added to the team by policy: "
+                    message=f"{ctx.catalogue.title(agent)} was added to the team by policy: "
                     + "; ".join(decision.notes or decision.matched),
                 )
             )

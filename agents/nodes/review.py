@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from langgraph.runtime import Runtime
 
+from agents.catalogue import Catalogue, default_catalogue
 from agents.context import RunContext
 from agents.events import agent_event, phase_completed, phase_started
 from agents.llm_call import ask
@@ -41,7 +42,7 @@ def review(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
         phase_completed("execution", {"agents": list(deliverables), "committed": str(committed)})
     phase_started(PHASE)
     agent_event("started", AGENT, PHASE, {"title": ctx.catalogue.title(AGENT)})
-    findings = checks(Plan.model_validate(state["plan"]), allocation, deliverables)
+    findings = checks(Plan.model_validate(state["plan"]), allocation, deliverables, ctx.catalogue)
     data = {
         "brief": state["brief"],
         "plan": state["plan"],
@@ -68,9 +69,11 @@ def review(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
 
 
 def checks(
-    plan: Plan, allocation: Allocation, deliverables: dict[str, Deliverable]
+    plan: Plan, allocation: Allocation, deliverables: dict[str, Deliverable], catalogue: Catalogue | None = None
 ) -> list[Finding]:
-    """Facts code can establish: missing deliverables and commitments beyond an allocation."""
+    """Facts code can establish: missing deliverables and commitments beyond an allocation. The
+    messages name agents as the report's reader knows them (their titles), never by key."""
+    title = (catalogue or default_catalogue()).title
     findings: list[Finding] = []
     if not allocation.executed:
         findings.append(Finding(id="check:not-executed", severity="critical", agent=None,
@@ -79,14 +82,14 @@ def checks(
         deliverable = deliverables.get(agent)
         if deliverable is None:
             findings.append(Finding(id=f"check:missing:{agent}", severity="critical", agent=agent,
-                                    message=f"{agent} was funded but produced no deliverable."))
+                                    message=f"{title(agent)} was funded but produced no deliverable."))
         elif deliverable.committed > allocated:
             findings.append(Finding(
                 id=f"check:over:{agent}", severity="critical", agent=agent,
-                message=f"{agent} committed {deliverable.committed} USD of {allocated} USD."))
+                message=f"{title(agent)} committed ${deliverable.committed:,.2f} of its ${allocated:,.2f}."))
     funded = set(allocation.by_agent)
     for agent in sorted({t.owner for t in plan.tasks} - funded):
         if allocation.executed:
             findings.append(Finding(id=f"check:unfunded:{agent}", severity="warning", agent=agent,
-                                    message=f"{agent} had planned tasks but none were funded."))
+                                    message=f"{title(agent)} had planned tasks but none were funded."))
     return findings

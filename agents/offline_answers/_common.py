@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from agents.knowledge.licences import is_exemption
 from agents.state import Brief, cents
 
 
@@ -37,3 +38,10 @@ def quoted_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def exemption_name(reference: dict[str, Any]) -> str:
+    """The tax exemption a nonprofit applies for, as the place's tables name it."""
+    licences = reference.get("licences", [])
+    return next((lic["name"] for lic in licences if is_exemption(lic)),
+                next((lic["name"] for lic in licences), "recognition of tax-exempt status"))

@@ -16,6 +16,7 @@ from typing import Any
 from agents.knowledge import market, martech
 from agents.knowledge.content import CADENCE, weeks_of
 from agents.knowledge.industries import profile_for
+from agents.knowledge.licences import is_exemption
 from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.tiers import Tier, tier_of
 from agents.knowledge.web import page_plan
@@ -133,7 +134,7 @@ def _nonprofit(job: Job) -> list[Item]:
         items += _fact_item(job, fact_id)
     if not items:
         for licence in job.reference["licences"]:
-            if "exempt" in licence["name"].lower() or "charit" in licence["name"].lower():
+            if is_exemption(licence):
                 items += _fact_item(job, licence.get("fact_id"))
     items.append(_hours(job, "nonprofit_preparation", "legal", "Exemption application preparation",
                         "professional_services"))

@@ -11,9 +11,10 @@ import re
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from agents.knowledge.licences import is_exemption
 from agents.knowledge.playbooks import TASK_KINDS, after, base_kind, kind_instance, task_kinds_for
 from agents.knowledge.tiers import tier_of
-from agents.offline_answers._common import brief_of, money, number, plural, quoted_list
+from agents.offline_answers._common import brief_of, exemption_name, money, number, plural, quoted_list
 from agents.offline_answers.costing import SCALABLE, Job, estimate, items_for
 from agents.state import SPECIALISTS, Brief, ObjectiveCheck
 
@@ -26,7 +27,7 @@ def _instances(check: ObjectiveCheck, reference: dict[str, Any]) -> list[str]:
     kinds = list(task_kinds_for(check.kind or ""))
     licences = reference.get("licences", [])
     if check.kind in LICENSED_KINDS:
-        sector = [f"licence:{n}" for n, lic in enumerate(licences) if "1023" not in lic["name"]]
+        sector = [f"licence:{n}" for n, lic in enumerate(licences) if not is_exemption(lic)]
         kinds = [k for k in kinds if k != "licence"] + sector
     return kinds
 
@@ -42,7 +43,7 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
         chosen = licences[index]
         licence = f"{chosen['name']}, {chosen['regulator']}"
     elif base == "nonprofit_filing":
-        licence = next((lic["name"] for lic in licences), "recognition of tax-exempt status")
+        licence = exemption_name(reference)
     city = _place_in(check.text) or reference["jurisdiction"].get("city") or brief.company.location
     mark = reference["trademark"]
     classes = mark["classes"]

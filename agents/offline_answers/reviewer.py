@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from agents.catalogue import default_catalogue
 from agents.offline_answers._common import brief_of, money, plural
 from agents.state import Allocation, Deliverable, Plan
 
@@ -25,11 +26,12 @@ def review_payload(data: dict[str, Any]) -> dict[str, Any]:
         deliverable = deliverables.get(agent)
         if deliverable is None:
             continue  # the engine's own checks report a funded agent that delivered nothing
+        title = default_catalogue().title(agent)  # the reader's word for the agent, not its key
         if deliverable.committed < allocated * Decimal("0.9"):
-            add("info", agent, f"{agent} committed {money(deliverable.committed)} of "
+            add("info", agent, f"{title} committed {money(deliverable.committed)} of "
                 f"{money(allocated)}; the rest stays unspent.")
         if not deliverable.items:
-            add("warning", agent, f"{agent}'s deliverable lists no concrete outputs.")
+            add("warning", agent, f"{title}'s deliverable lists no concrete outputs.")
     place = reference.get("jurisdiction") or {}
     if place.get("ambiguous") or not place.get("country_code"):
         add("warning", "legal", f"“{brief.company.location}” could not be placed with certainty, so the "

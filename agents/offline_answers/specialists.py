@@ -15,7 +15,7 @@ from agents.knowledge.industries import profile_for
 from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.tiers import tier_of
 from agents.knowledge.web import page_plan
-from agents.offline_answers._common import brief_of, money, number, quoted_list
+from agents.offline_answers._common import brief_of, exemption_name, money, number, quoted_list
 from agents.offline_answers.costing import Item, Job, channel_mix, items_for
 from agents.state import Brief, ObjectiveCheck, Task
 
@@ -48,28 +48,44 @@ def indefinite(noun: str) -> str:
 def _legal(brief: Brief, tasks: list[Task], ref: dict[str, Any]) -> tuple[str, str, list[str]]:
     entity, mark, place = ref["entity"], ref["trademark"], ref["jurisdiction"]
     kinds = {base_kind(t.kind) for t in tasks}
-    parts, outputs = [], []
+    parts = []
     if "formation" in kinds:
         parts.append(f"**Entity.** {brief.company.name} forms as {indefinite(entity['entity'])} in "
                      f"{entity['jurisdiction']}: {entity['why']}")
-        outputs.append(f"Formation documents for the {entity['entity']}")
     if "trademark" in kinds:
         low, high = mark["registration_months"]
-        classes = quoted_list([str(c) for c in mark["classes"]])
         parts.append(f"**Trademark.** File “{brief.company.name}” with the {mark['office_name']} in Nice "
-                     f"class{'es' if len(mark['classes']) > 1 else ''} {classes}; registration "
+                     f"class{'es' if len(mark['classes']) > 1 else ''} {_classes(mark)}; registration "
                      f"usually follows {low}–{high} months after filing.")
-        outputs.append(f"Trademark application ({mark['office']}, classes {classes})")
-    licences = [ref["licences"][n] for t in tasks if base_kind(t.kind) == "licence"
-                and (n := kind_instance(t.kind)) is not None]
-    for licence in licences:
+    for licence in _licences(tasks, ref):
         parts.append(f"**{licence['name']}** for {brief.company.name}, from the {licence['regulator']}: "
                      f"{licence['why']}")
-        outputs.append(f"Application: {licence['name']}")
-    if "contracts" in kinds or "employment" in kinds or "privacy_compliance" in kinds:
-        outputs.append(f"Terms, privacy notice and contract templates for {brief.company.name}")
     parts.append(f"A lawyer admitted in {place['label']} confirms each filing before fees are paid.")
+    outputs = [f"{_legal_output(task, ref)} ({task.id})" for task in tasks]
     return (f"Legal plan for {brief.company.name} ({place['label']})", "\n\n".join(parts), outputs)
+
+
+def _classes(mark: dict[str, Any]) -> str:
+    return quoted_list([str(c) for c in mark["classes"]])
+
+
+def _licences(tasks: list[Task], ref: dict[str, Any]) -> list[dict[str, Any]]:
+    return [ref["licences"][n] for t in tasks if base_kind(t.kind) == "licence"
+            and (n := kind_instance(t.kind)) is not None]
+
+
+def _legal_output(task: Task, ref: dict[str, Any]) -> str:
+    """What the lawyer hands over for one task: the filed document, not the activity."""
+    kind = base_kind(task.kind)
+    if kind == "formation":
+        return f"Formation documents for the {ref['entity']['entity']}"
+    if kind == "trademark":
+        return f"Trademark application ({ref['trademark']['office']}, classes {_classes(ref['trademark'])})"
+    if kind == "licence" and (n := kind_instance(task.kind)) is not None:
+        return f"Application: {ref['licences'][n]['name']}"
+    if kind == "nonprofit_filing":
+        return f"Tax-exemption application: {exemption_name(ref)}"
+    return task.title
 
 
 THEMES = {
@@ -98,33 +114,49 @@ def _summary(agent: str, brief: Brief, tasks: list[Task], ref: dict[str, Any],
     profile = profile_for(brief.company.industry)
     name = brief.company.name
     titles = quoted_list([t.title for t in tasks])
-    tier = tier_of(brief.budget_usd)
+    outputs = [f"{_output(task, brief, ref, checks)} ({task.id})" for task in tasks]
     if agent == "branding":
         return (f"{name} brand work",
                 f"For {profile.audience}, {name} stands for {profile.positioning}; tone: {profile.tone}. "
                 f"Work commissioned: {titles}.",
-                [f"Proof point for {brief.company.industry.lower()}: {p}" for p in profile.proof_points])
+                outputs + [f"Proof point for {brief.company.industry.lower()}: {p}" for p in profile.proof_points])
     if agent == "webdev":
-        pages = f" Pages: {quoted_list(page_plan(profile.key))}." if "site" in {base_kind(t.kind) for t in tasks} else ""
-        return (f"{name} web build", f"Commissioned for {name}: {titles}.{pages}", [])
+        return (f"{name} web build", f"Commissioned for {name}: {titles}.", outputs)
     if agent == "martech":
-        stack = ""
-        if "stack" in {base_kind(t.kind) for t in tasks}:
-            stack = (f" The {tier}-tier stack, billed monthly over {brief.timeline_days} days: " + quoted_list(
-                [f"{tool} ({purpose.lower()})" for purpose, tool, _ in martech.STACKS[tier]]) + ".")
-        return (f"{name} marketing systems", f"Commissioned for {name}: {titles}.{stack}", [])
+        return (f"{name} marketing systems", f"Commissioned for {name}: {titles}.", outputs)
     if agent == "content":
         themes = content_themes(brief, tasks, checks) + list(profile.proof_points)
         return (f"{name} content over {brief.timeline_days} days",
                 f"Themes: {quoted_list(themes[:4])}, for {profile.audience}.",
-                calendar([f"{theme} at {name}" for theme in themes], tier, brief.timeline_days, limit=8))
-    media = [t for t in tasks if base_kind(t.kind) == "media"]
-    mix = ""
-    if media:
-        channels = channel_mix(_job(media[0], brief, ref, checks))
-        mix = " Paid spend goes to " + quoted_list([f"{c} ({p}%)" for c, p in channels]) + \
-            ", each judged on its cost per result."
-    return (f"{name} campaigns", f"Commissioned for {name}: {titles}.{mix}", [])
+                outputs + calendar([f"{theme} at {name}" for theme in themes], tier_of(brief.budget_usd),
+                                   brief.timeline_days, limit=8))
+    return (f"{name} campaigns", f"Commissioned for {name}: {titles}.", outputs)
+
+
+# What a task hands over where its title names the activity ("Build the website"), not the result.
+HANDED_OVER = {
+    "positioning": "Positioning statement, audience profile and name check",
+    "identity": "Logo, palette and typography in a short brand guide",
+    "pricing": "Price list and packages from the pricing workshop",
+    "calendar": "Content calendar for the timeline; its first weeks are listed here",
+    "shop": "Online shop taking orders, with checkout, payments and delivery options",
+    "app": "Mobile app, built and submitted to the app stores",
+}
+
+
+def _output(task: Task, brief: Brief, ref: dict[str, Any], checks: dict[int, ObjectiveCheck]) -> str:
+    """One concrete output of a task: the thing a reader can ask to see, with its particulars."""
+    kind = base_kind(task.kind)
+    if kind == "site":
+        return f"Website live on its domain; pages: {quoted_list(page_plan(profile_for(brief.company.industry).key))}"
+    if kind == "stack":
+        tools = [f"{tool} ({purpose.lower()})" for purpose, tool, _ in martech.STACKS[tier_of(brief.budget_usd)]]
+        return f"Marketing tools set up and billed monthly: {quoted_list(tools)}"
+    if kind == "media":
+        channels = channel_mix(_job(task, brief, ref, checks))
+        return ("Paid media on " + quoted_list([f"{c} ({p}%)" for c, p in channels])
+                + ", each channel judged on its cost per result")
+    return HANDED_OVER.get(kind, task.title)
 
 
 def deliverable_payload(agent: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -55,6 +55,7 @@ def test_greedy_agent_becomes_findings_and_events_not_a_crash(make_run) -> None:
     assert violations[0]["data"]["amount"] == "10000.00"
     guard_findings = [f for f in state["findings"] if f["id"].startswith("guardrail:campaigns:")]
     assert len(guard_findings) == 2
-    assert "Guard rail agent_allocation" in outcome.report_markdown
+    assert "Spending guard rail: Campaign Manager proposed $10,000.00 for" in outcome.report_markdown
+    assert "with nothing left in its allocation; rejected." in outcome.report_markdown
     completed = [e for e in run.events("agent.completed") if e["agent"] == "campaigns"]
     assert completed[0]["data"]["violations"] == 2
