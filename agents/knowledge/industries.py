@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -92,6 +93,48 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Referral programme", 15), ("Email", 10)),
         ("Professional indemnity insurance and engagement-letter terms",),
     ),
+    "hospitality": IndustryProfile(
+        "hospitality",
+        "travellers comparing places to stay, and the guests who come back",
+        "a stay worth booking direct and recommending",
+        "welcoming, vivid, attentive",
+        ("guest reviews", "the rooms and the view", "the best rate when booking direct"),
+        (("Search and metasearch ads", 35), ("Paid social", 25), ("Online travel agency promotion", 20),
+         ("Email to past guests", 10), ("Local partnerships", 10)),
+        ("Tourist accommodation registration and local short-stay rules",
+         "Fire safety and food hygiene rules where meals are served"),
+    ),
+    "fitness": IndustryProfile(
+        "fitness",
+        "local people who want a routine they will keep",
+        "the place that makes training a habit",
+        "energetic, encouraging, direct",
+        ("member results", "class variety and timetable", "qualified coaches"),
+        (("Local search and maps", 30), ("Paid social", 35), ("Referral offers", 15),
+         ("Local events", 10), ("Email and SMS", 10)),
+        ("Membership contract and cancellation rules (consumer law)",
+         "Health screening and waiver before training"),
+    ),
+    "nonprofit": IndustryProfile(
+        "nonprofit",
+        "donors, volunteers and the community the mission serves",
+        "a cause where every gift visibly changes something",
+        "warm, honest, hopeful",
+        ("impact stories", "how each gift is spent", "volunteer voices"),
+        (("Paid social", 35), ("Search ads (nonprofit ad grants)", 25), ("Email appeals", 20),
+         ("Community events", 10), ("Partnerships", 10)),
+        ("Charitable solicitation registration and gift receipting rules",),
+    ),
+    "manufacturing": IndustryProfile(
+        "manufacturing",
+        "buyers and specifiers who order on quality, price and delivery",
+        "the supplier that delivers to spec and on time",
+        "precise, dependable, plain",
+        ("specifications and certifications", "delivery record", "reference customers"),
+        (("Search ads", 35), ("LinkedIn ads", 20), ("Trade shows", 20), ("Trade directories", 15),
+         ("Email", 10)),
+        ("Product safety, standards and labelling for the goods sold",),
+    ),
 }
 GENERIC = IndustryProfile(
     "general",
@@ -104,27 +147,51 @@ GENERIC = IndustryProfile(
 )
 ALIASES: dict[str, str] = {
     "software": "technology", "saas": "technology", "tech": "technology", "ai": "technology",
-    "health": "healthcare", "medical": "healthcare", "pharma": "healthcare",
-    "pharmaceuticals": "healthcare", "fintech": "finance", "banking": "finance",
-    "insurance": "finance", "financial services": "finance", "ecommerce": "retail",
-    "e-commerce": "retail", "fashion": "retail", "consumer goods": "retail",
-    "restaurant": "food", "food & beverage": "food", "food and beverage": "food",
-    "hospitality": "food", "edtech": "education", "consulting": "professional services",
-    "legal services": "professional services", "agency": "professional services",
+    "app": "technology", "fitness app": "technology", "game studio": "technology", "games": "technology",
+    "robotics": "technology", "analytics": "technology", "platform": "technology",
+    "health": "healthcare", "medical": "healthcare", "pharma": "healthcare", "pharmaceuticals": "healthcare",
+    "dental": "healthcare", "dentist": "healthcare", "clinic": "healthcare", "physiotherapy": "healthcare",
+    "veterinary": "healthcare", "optician": "healthcare", "therapy": "healthcare",
+    "fintech": "finance", "banking": "finance", "insurance": "finance", "financial services": "finance",
+    "ecommerce": "retail", "e-commerce": "retail", "fashion": "retail", "consumer goods": "retail",
+    "cosmetics": "retail", "beauty": "retail", "skincare": "retail", "florist": "retail", "flowers": "retail",
+    "candle maker": "retail", "candles": "retail", "stationery": "retail", "boutique": "retail",
+    "resale": "retail", "shop": "retail", "store": "retail", "jewellery": "retail", "jewelry": "retail",
+    "furniture": "retail", "ceramics": "retail", "pottery": "retail", "scooter": "retail",
+    "restaurant": "food", "food & beverage": "food", "food and beverage": "food", "bakery": "food",
+    "boulangerie": "food", "patisserie": "food", "cafe": "food", "café": "food", "coffee": "food",
+    "tea": "food", "brewery": "food", "taproom": "food", "distillery": "food", "winery": "food",
+    "bar": "food", "pub": "food", "catering": "food", "food truck": "food", "olive oil": "food",
+    "hotel": "hospitality", "hostel": "hospitality", "guesthouse": "hospitality", "b&b": "hospitality",
+    "resort": "hospitality", "hospitality": "hospitality",
+    "gym": "fitness", "fitness": "fitness", "yoga": "fitness", "pilates": "fitness", "crossfit": "fitness",
+    "edtech": "education", "school": "education", "academy": "education", "tutoring": "education",
+    "consulting": "professional services", "legal services": "professional services",
+    "agency": "professional services", "law firm": "professional services", "accounting": "professional services",
+    "accountants": "professional services", "recruitment": "professional services",
+    "architecture": "professional services",
+    "charity": "nonprofit", "nonprofit": "nonprofit", "non-profit": "nonprofit", "ngo": "nonprofit",
+    "foundation": "nonprofit", "animal shelter": "nonprofit",
+    "manufacturer": "manufacturing", "manufacturing": "manufacturing", "supplier": "manufacturing",
+    "wholesale": "manufacturing", "factory": "manufacturing",
 }  # fmt: skip
+# Longest first, so "fitness app" is technology before "fitness" claims it; whole words only, so
+# "ai" no longer matches "retail" or "hair salon".
+_ALIAS_PATTERNS = tuple((re.compile(rf"(?<![\w&-]){re.escape(alias)}(?![\w&-])"), target)
+                        for alias, target in sorted(ALIASES.items(), key=lambda item: -len(item[0])))
 
 
 def profile_for(industry: str) -> IndustryProfile:
     """The closest known profile; a generic one for industries we have no pattern for."""
-    key = industry.strip().lower()
+    key = " ".join(industry.strip().lower().split())
     key = ALIASES.get(key, key)
     if key in PROFILES:
         return PROFILES[key]
-    for alias, target in ALIASES.items():
-        if alias in key:
+    for pattern, target in _ALIAS_PATTERNS:
+        if pattern.search(key):
             return PROFILES[target]
     for name, profile in PROFILES.items():
-        if name in key:
+        if re.search(rf"\b{re.escape(name)}\b", key):
             return profile
     return GENERIC
 

@@ -6,16 +6,22 @@ from decimal import Decimal
 
 from agents.knowledge.tiers import Tier
 
-BASE_PAGES = ("Home", "About", "Pricing or Services", "Contact", "Privacy policy", "Terms")
+BASE_PAGES = ("Home", "About", "Contact", "Privacy policy", "Terms")
+# The pages between About and Contact: what visitors of that kind of business come to do.
 INDUSTRY_PAGES: dict[str, tuple[str, ...]] = {
-    "technology": ("Product tour", "Integrations", "Docs / Help centre", "Security", "Blog"),
-    "healthcare": ("Services and conditions", "Clinicians", "Book an appointment", "Patient FAQ"),
+    "technology": ("Product tour", "Pricing", "Integrations", "Docs / Help centre", "Security", "Blog"),
+    "healthcare": ("Services and conditions", "Clinicians", "Fees and insurance", "Book an appointment",
+                   "Patient FAQ"),
     "finance": ("How it works", "Fees", "Security and compliance", "Support"),
     "retail": ("Shop catalogue", "Product pages", "Cart and checkout", "Shipping and returns"),
     "food": ("Menu", "Locations and hours", "Reservations / order online", "Events"),
-    "education": ("Courses", "Outcomes", "Instructors", "Enrol"),
+    "education": ("Courses", "Fees and dates", "Outcomes", "Instructors", "Enrol"),
     "professional services": ("Services", "Case studies", "Team", "Insights"),
-    "general": ("Features", "Customers", "FAQ", "Blog"),
+    "hospitality": ("Rooms", "Rates and offers", "Book direct", "Location and getting here", "Reviews"),
+    "fitness": ("Classes and timetable", "Memberships and prices", "Trainers", "Free trial"),
+    "nonprofit": ("Our mission", "Programmes", "Impact", "Donate", "Volunteer"),
+    "manufacturing": ("Products", "Specifications and data sheets", "Request a quote", "Where to buy"),
+    "general": ("Pricing or Services", "Features", "Customers", "FAQ", "Blog"),
 }
 BUILD: dict[Tier, tuple[str, Decimal, Decimal]] = {
     # (approach, build cost as share of budget, yearly hosting / builder plan in USD)
@@ -32,4 +38,4 @@ DOMAIN_PER_YEAR = Decimal("20")
 def page_plan(profile_key: str) -> list[str]:
     """The pages a first version of the site needs."""
     extra = INDUSTRY_PAGES.get(profile_key, INDUSTRY_PAGES["general"])
-    return [*BASE_PAGES[:3], *extra, *BASE_PAGES[3:]]
+    return [*BASE_PAGES[:2], *extra, *BASE_PAGES[2:]]

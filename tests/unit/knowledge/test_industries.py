@@ -1,0 +1,39 @@
+"""Industries find their profile by whole words, so a bakery's site has a menu, not "Features".
+
+Before, "bakery", "dental clinic", "gym" and "hotel" fell to the generic profile (a software-like
+page plan and "a simple guarantee" as a proof point), and "ai" matched inside "chain", "retail"
+and "detailing", making a tea cafe chain and a car detailer technology companies.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.knowledge.industries import GENERIC, PROFILES, profile_for
+from agents.knowledge.web import page_plan
+
+
+@pytest.mark.parametrize(("industry", "profile"), [
+    ("bakery", "food"), ("Bakery & Café", "food"), ("tea cafe chain", "food"), ("winery", "food"),
+    ("dental clinic", "healthcare"), ("gym", "fitness"), ("fitness app", "technology"),
+    ("hotel", "hospitality"), ("B&B", "hospitality"), ("charity", "nonprofit"), ("Nonprofit", "nonprofit"),
+    ("concrete supplier", "manufacturing"), ("florist", "retail"), ("law firm", "professional services"),
+    ("language school", "education"), ("AI", "technology"), ("SaaS", "technology"),
+])  # fmt: skip
+def test_an_industry_finds_its_profile(industry: str, profile: str) -> None:
+    assert profile_for(industry).key == profile
+
+
+@pytest.mark.parametrize("industry", ["car detailing", "hair salon", "pet grooming", "solar installer"])
+def test_a_short_alias_never_matches_inside_another_word(industry: str) -> None:
+    assert profile_for(industry) is GENERIC
+
+
+def test_every_profile_has_its_own_pages_and_a_full_channel_mix() -> None:
+    for key, profile in PROFILES.items():
+        pages = page_plan(key)
+        assert pages[:2] == ["Home", "About"] and pages[-3:] == ["Contact", "Privacy policy", "Terms"]
+        assert len(pages) == len(set(pages)) > 5, key
+        assert sum(percent for _, percent in profile.channels) == 100, key
+    assert "Menu" in page_plan(profile_for("bakery").key)
+    assert "Book direct" in page_plan(profile_for("hotel").key)
