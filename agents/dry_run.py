@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents.checkpoint import open_checkpointer
-from agents.memory import MemoryEventSink, MemoryLedger
-from agents.offline import OfflineLLMClient
+from agents.memory import MemoryEventSink, MemoryLedger, MemoryPricing
+from agents.offline import OFFLINE_PRICE, OfflineLLMClient
 from agents.ports import LLMClient
 from agents.workflow import Outcome, Workflow
 
@@ -37,8 +37,12 @@ def run_brief(
     """Start the run and answer each approval pause with `decide(payload)` until it ends."""
     sink = MemoryEventSink(run_id)
     pauses: list[dict[str, Any]] = []
+    pricing = None
+    if llm is None:  # the offline provider: its calls cost nothing, and the report says so
+        pricing = MemoryPricing(OFFLINE_PRICE)
+        llm = pricing.client(OfflineLLMClient())
     with open_checkpointer("sqlite://") as saver:
-        workflow = Workflow(llm or OfflineLLMClient(), sink, MemoryLedger(), saver, policy=policy)
+        workflow = Workflow(llm, sink, MemoryLedger(), saver, policy=policy, pricing=pricing)
         outcome = workflow.start(run_id, brief)
         while outcome.status == "paused" and outcome.reason == "approval_required" and len(pauses) < 5:
             pauses.append(outcome.payload or {})

@@ -99,7 +99,7 @@ def _bytes(value: Any) -> int:
     return len(json.dumps(value, separators=(",", ":"), default=str).encode("utf-8"))
 
 
-def _fallback_bounds(request: LLMRequest, unseen_bytes: int, unseen_tokens: int) -> TokenBounds:
+def fallback_bounds(request: LLMRequest, unseen_bytes: int, unseen_tokens: int) -> TokenBounds:
     """Without the services' estimator (engine tests): the same densities, without schema or framing."""
     size = len(request.system.encode("utf-8")) + _bytes(request.data)
     return TokenBounds(
@@ -161,7 +161,7 @@ def forecast(
         if pricing is not None:
             bounds = pricing.token_bounds(request, unseen_bytes=unseen_bytes, unseen_tokens=unseen_tokens)
         else:
-            bounds = _fallback_bounds(request, unseen_bytes, unseen_tokens)
+            bounds = fallback_bounds(request, unseen_bytes, unseen_tokens)
         rows.append(CallForecast(
             agent=request.agent, prompt=request.prompt,
             input_tokens_low=bounds.input_low, input_tokens_high=bounds.input_high,

@@ -1,4 +1,4 @@
-"""In-memory event sink and budget ledger for the CLI, tests and benchmarks."""
+"""In-memory event sink, budget ledger and AI pricing for the CLI, tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from agents.forecast import cost, fallback_bounds
+from agents.ports import AICaps, LLMClient, LLMRequest, LLMResponse, ModelPrice, SpentCall, TokenBounds
 from agents.state import cents
 
 
@@ -77,3 +79,49 @@ class MemoryLedger:
     @property
     def committed_total(self) -> Decimal:
         return cents(sum((amount for _, _, amount in self.commits.values()), Decimal("0")))
+
+
+class MemoryPricing:
+    """The `AIPricing` of a run nobody meters (dry runs): the model's price as the caller knows it,
+    the engine's token bounds, and the calls answered through `client()`, so the report's
+    forecast-against-actual table counts real calls instead of saying "price not set for unknown"."""
+
+    def __init__(self, price: ModelPrice) -> None:
+        self._price = price
+        self._calls: list[SpentCall] = []
+        self._lock = threading.Lock()
+
+    def price(self) -> ModelPrice:
+        return self._price
+
+    def token_bounds(self, request: LLMRequest, *, unseen_bytes: int = 0, unseen_tokens: int = 0) -> TokenBounds:
+        return fallback_bounds(request, unseen_bytes, unseen_tokens)
+
+    def caps(self) -> AICaps:
+        return AICaps()
+
+    def spent_calls(self) -> list[SpentCall]:
+        with self._lock:
+            return list(self._calls)
+
+    def client(self, llm: LLMClient) -> LLMClient:
+        """`llm`, with each answered call recorded at this price."""
+        return _Recorded(llm, self)
+
+    def record(self, request: LLMRequest, response: LLMResponse) -> None:
+        call = SpentCall(agent=request.agent, prompt=request.prompt, input_tokens=response.input_tokens,
+                         output_tokens=response.output_tokens,
+                         cost_usd=cost(self._price, response.input_tokens, response.output_tokens))
+        with self._lock:
+            self._calls.append(call)
+
+
+class _Recorded:
+    def __init__(self, llm: LLMClient, pricing: MemoryPricing) -> None:
+        self.llm = llm
+        self.pricing = pricing
+
+    def generate(self, request: LLMRequest) -> LLMResponse:
+        response = self.llm.generate(request)
+        self.pricing.record(request, response)
+        return response

@@ -16,11 +16,13 @@ from agents.offline_answers.planner import plan_payload
 from agents.offline_answers.reporter import narrative_payload
 from agents.offline_answers.reviewer import review_payload
 from agents.offline_answers.specialists import deliverable_payload
-from agents.ports import LLMError, LLMRequest, LLMResponse
+from agents.ports import LLMError, LLMRequest, LLMResponse, ModelPrice
 from agents.state import SPECIALISTS
 
 OFFLINE_PROVIDER = "offline"
 OFFLINE_MODEL = "offline"
+# What the offline provider charges: nothing, known to be nothing (not an unset price).
+OFFLINE_PRICE = ModelPrice(name=OFFLINE_MODEL, provider=OFFLINE_PROVIDER, offline=True)
 
 _BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "planner": plan_payload,

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from agents.checkpoint import open_checkpointer
-from agents.memory import MemoryEventSink, MemoryLedger
+from agents.memory import MemoryEventSink, MemoryLedger, MemoryPricing
 from agents.state import Brief
 from agents.terminal import TerminalDisplay, resume_in_terminal, run_in_terminal
 from agents.workflow import Outcome, Workflow
@@ -24,6 +24,7 @@ from services.holdings import holdings
 from services.llm import LLMConfig, LLMConfigError, checked_model
 from services.models import Run, User
 from services.runs import RunConflict, RunForbidden, RunInvalid, lease
+from services.runs.ai_pricing import model_price
 
 runs_cli = AppGroup("runs", help="Run the agent workflow from the terminal.")
 
@@ -130,12 +131,17 @@ def _dry_run(
     except LLMConfigError as exc:
         click.echo(f"error: the AI provider is not set up correctly: {exc}", err=True)
         raise SystemExit(2) from None
+    # Nothing is metered in a dry run; the report's AI spend counts the calls at the model's price.
+    pricing = MemoryPricing(model_price(wiring.registered_model(config), provider=config.provider,
+                                        model_name=config.model))
+    llm = pricing.client(llm)
     checkpoints = f"sqlite:///{settings.instance_path / 'cli-checkpoints.sqlite'}"
     click.echo(f"run {run_id} · {provider} · local dry run: not stored, not shown in the web app "
                "(use --as EMAIL to store it)")
     with open_checkpointer(checkpoints) as checkpointer:
         workflow = Workflow(
-            llm, MemoryEventSink(run_id), MemoryLedger(), checkpointer, policy=policy or settings.overrun_policy
+            llm, MemoryEventSink(run_id), MemoryLedger(), checkpointer, policy=policy or settings.overrun_policy,
+            pricing=pricing,
         )
         outcome = run_in_terminal(workflow, run_id, brief, click.echo, display)
         while outcome.status == "paused" and outcome.reason == "approval_required":

@@ -24,6 +24,17 @@ from services.llm.registry import ModelInfo
 TYPICAL_BYTES_PER_TOKEN = 4
 
 
+def model_price(model: ModelInfo | None, *, provider: str, model_name: str) -> ModelPrice:
+    """A registry model's price; a model outside the registry has none (its cost is unknown)."""
+    if model is None:
+        return ModelPrice(name=model_name, provider=provider, priced=False)
+    return ModelPrice(
+        name=model.name, provider=model.provider,
+        input_usd_per_mtok=model.input_usd_per_mtok, output_usd_per_mtok=model.output_usd_per_mtok,
+        priced=model.priced, offline=model.provider == "offline",
+    )  # fmt: skip
+
+
 class LedgerPricing:
     """Prices one run's remaining calls at its model and reads its AI spend from the ledger."""
 
@@ -37,13 +48,7 @@ class LedgerPricing:
         self.model_name = model_name
 
     def price(self) -> ModelPrice:
-        if self.model is None:  # outside the registry, nobody set its price
-            return ModelPrice(name=self.model_name, provider=self.provider, priced=False)
-        return ModelPrice(
-            name=self.model.name, provider=self.model.provider,
-            input_usd_per_mtok=self.model.input_usd_per_mtok, output_usd_per_mtok=self.model.output_usd_per_mtok,
-            priced=self.model.priced, offline=self.model.provider == "offline",
-        )  # fmt: skip
+        return model_price(self.model, provider=self.provider, model_name=self.model_name)
 
     def token_bounds(self, request: LLMRequest, *, unseen_bytes: int = 0, unseen_tokens: int = 0) -> TokenBounds:
         """Low: the messages once at 4 bytes per token, no answer. High: the reservation's bound

@@ -170,13 +170,16 @@ class RunWiring:
     def pricing(self, run: Run) -> LedgerPricing:
         """The run's forecast prices: its provider's model as the client is built for it."""
         config = self.llm_config(run.org_id)
-        model: ModelInfo | None
+        return LedgerPricing(self.ai_ledger, run.id, run.org_id, self.registered_model(config),
+                             provider=config.provider, model_name=config.model)
+
+    @staticmethod
+    def registered_model(config: LLMConfig) -> ModelInfo | None:
+        """The registry's entry for the model `config` calls; None outside the registry (no price)."""
         try:
-            model = load_registry().get("offline") if config.provider == "offline" else checked_model(config)[0]
+            return load_registry().get("offline") if config.provider == "offline" else checked_model(config)[0]
         except (LLMConfigError, UnknownModelError):
-            model = None
-        return LedgerPricing(self.ai_ledger, run.id, run.org_id, model, provider=config.provider,
-                             model_name=config.model)
+            return None
 
     def maintenance(self, publish: Publish | None = None) -> int:
         """Periodic housekeeping: free AI-spend holds left by dead processes, and apply the fallback
