@@ -11,8 +11,10 @@ events arrive as `event`. `GET /bench/replay/<run_id>` emits the schedule on the
 this process, keeping the recorded offsets:
 - Catalyst stores each event through the app's `RunEventSink` (seq under the run's row lock,
   committed, `ts` stamped before storing) and publishes it with `web.sockets.publish_event`, as a
-  run does; the run must exist (bench/fanout.py inserts a paused one).
-- the bare server stamps `ts` and emits the event with seq 1, 2, 3... to the room, nothing else.
+  run does, adding the moment it was stored (`STORED_AT`); the run must exist (bench/fanout.py
+  inserts a paused one).
+- the bare server stamps `ts` (and `STORED_AT`, the same instant) and emits the event with seq 1,
+  2, 3... to the room, nothing else.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from flask import Flask
 from flask_socketio import SocketIO, join_room
 
 from web.socket_rooms import run_room
+
+# A replayed event's extra key: when it was stored (unix seconds), so bench/fanout.py can tell the
+# delivery (stored -> client) from the store (`ts` is stamped before storing).
+STORED_AT = "bench_stored_at"
 
 
 def _schedule() -> list[dict[str, Any]]:
@@ -54,9 +60,13 @@ def catalyst() -> Flask:
 
     app = create_app()
 
+    def stored_then_published(run_id: str, event: dict[str, Any]) -> None:
+        # The sink publishes right after the commit: that instant is when the event was stored.
+        publish_event(run_id, {**event, STORED_AT: time.time()})
+
     def replay(run_id: str, schedule: list[dict[str, Any]]) -> None:
         with app.app_context():
-            sink = RunEventSink(db.engine, run_id, publish_event)
+            sink = RunEventSink(db.engine, run_id, stored_then_published)
             for event in _paced(schedule, socketio.sleep):
                 sink.emit(event["type"], event["data"], phase=event.get("phase"), agent=event.get("agent"))
 
@@ -93,7 +103,8 @@ def bare() -> Flask:
 
     def replay(run_id: str, schedule: list[dict[str, Any]]) -> None:
         for seq, event in enumerate(_paced(schedule, socketio.sleep), 1):
-            stamped = {**event, "run_id": run_id, "seq": seq, "ts": datetime.now(UTC).isoformat()}
+            now = datetime.now(UTC)  # stamped and "stored" at once: it stores nothing
+            stamped = {**event, "run_id": run_id, "seq": seq, "ts": now.isoformat(), STORED_AT: now.timestamp()}
             socketio.emit("event", stamped, to=run_room(run_id))
 
     @app.get("/bench/replay/<run_id>")

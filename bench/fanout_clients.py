@@ -107,11 +107,12 @@ class Watcher:
         self.replayed[run_id] = [event["seq"] for event in ack.get("events", [])]
 
     def figures(self) -> dict[str, Any]:
-        """What arrived: each live run event as [arrival, run_id, seq, ts], and the replayed seqs."""
+        """What arrived: each live run event as [arrival, run_id, seq, ts, stored at or None], and the
+        replayed seqs."""
         live = []
         for arrived, text in self.live:
             event = json.loads(text[2:])[1]
-            live.append([arrived, event["run_id"], event["seq"], event["ts"]])
+            live.append([arrived, event["run_id"], event["seq"], event["ts"], event.get("bench_stored_at")])
         return {"live": live, "replayed": self.replayed, "closed": self.closed_because}
 
     def close(self) -> None:

@@ -4,7 +4,8 @@ Every watcher must hold every expected event exactly once, in seq order. An even
 delivered when it arrived live or in the watch ack's replay (the protocol allows both: a client
 drops seq ≤ the last it saw); `lost` is an expected event that came neither way, `duplicates` a
 live event that came twice, `out_of_order` a live event with a lower seq than one before it.
-Latency is measured on live deliveries only (the first of each event), arrival minus its `ts`.
+Latency is measured on live deliveries only (the first of each event), arrival minus its `ts`;
+for replays also arrival minus the moment it was stored (bench/fanout_apps.py `STORED_AT`).
 """
 
 from __future__ import annotations
@@ -34,12 +35,17 @@ class Figures:
     seconds: float = 0.0  # first to last live arrival
     server_cpu_seconds: float = 0.0  # CPU time of the web processes meanwhile
     client_cpu_seconds: float = 0.0  # and of the client processes
+    # Replays only: from the moment the event was stored (its commit) instead of its `ts`.
+    stored_p50: float = float("nan")
+    stored_p99: float = float("nan")
     problems: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)  # ascending, ms
+    stored_latencies: list[float] = field(default_factory=list)  # ascending, ms
 
     def summary(self) -> dict[str, Any]:
         figures = {key: (round(value, 3) if isinstance(value, float) else value)
-                   for key, value in vars(self).items() if key not in ("problems", "latencies")}  # fmt: skip
+                   for key, value in vars(self).items()
+                   if key not in ("problems", "latencies", "stored_latencies")}  # fmt: skip
         return {**figures, "problems": len(self.problems)}
 
     def percentiles(self) -> None:
@@ -49,6 +55,9 @@ class Figures:
             self.p50, self.p95 = percentile(ordered, 0.50), percentile(ordered, 0.95)
             self.p99, self.max = percentile(ordered, 0.99), ordered[-1]
             self.per_second = len(ordered) / max(self.seconds, 1e-9)
+        if self.stored_latencies:
+            self.stored_p50 = percentile(self.stored_latencies, 0.50)
+            self.stored_p99 = percentile(self.stored_latencies, 0.99)
 
 
 def pooled(rounds: list[Figures]) -> Figures:
@@ -60,7 +69,9 @@ def pooled(rounds: list[Figures]) -> Figures:
             setattr(together, key, getattr(together, key) + getattr(figures, key))
         together.problems += figures.problems
         together.latencies += figures.latencies
+        together.stored_latencies += figures.stored_latencies
     together.latencies.sort()
+    together.stored_latencies.sort()
     together.percentiles()
     return together
 
@@ -69,11 +80,12 @@ def delivery_figures(sockets: list[dict[str, Any]], expected: dict[str, list[int
     """Figures of every socket's dump (bench/fanout_clients.py) against the events each should hold."""
     figures = Figures()
     latencies: list[float] = []
+    stored: list[float] = []
     first, last = float("inf"), 0.0
     for socket in sockets:
         seen: dict[str, set[int]] = {}
         highest: dict[str, int] = {}
-        for arrived, run_id, seq, ts in socket["live"]:
+        for arrived, run_id, seq, ts, stored_at in socket["live"]:
             if run_id not in expected:
                 continue  # another run's (the Redis channel is shared with whatever else uses it)
             got = seen.setdefault(run_id, set())
@@ -85,6 +97,8 @@ def delivery_figures(sockets: list[dict[str, Any]], expected: dict[str, list[int
                 figures.out_of_order += 1
             highest[run_id] = max(seq, highest.get(run_id, 0))
             latencies.append((arrived - epoch(ts)) * 1000)
+            if stored_at is not None:
+                stored.append((arrived - stored_at) * 1000)
             first, last = min(first, arrived), max(last, arrived)
         for run_id, seqs in expected.items():
             live = seen.get(run_id, set())
@@ -101,7 +115,8 @@ def delivery_figures(sockets: list[dict[str, Any]], expected: dict[str, list[int
     if figures.sockets_closed:
         figures.problems.append(f"{figures.sockets_closed} sockets closed by the server")
     latencies.sort()
-    figures.latencies = latencies
+    stored.sort()
+    figures.latencies, figures.stored_latencies = latencies, stored
     figures.seconds = max(last - first, 0.0)
     figures.percentiles()
     return figures
@@ -113,4 +128,6 @@ def line(name: str, figures: Figures) -> str:
             f"max {figures.max:8.2f} ms  {figures.per_second:7.0f} deliveries/s  ({figures.deliveries} live, "
             f"{figures.expected} expected, {figures.lost} lost, {figures.duplicates} duplicates, "
             f"{figures.out_of_order} out of order; CPU s web {figures.server_cpu_seconds:.1f} "
-            f"clients {figures.client_cpu_seconds:.1f})")  # fmt: skip
+            f"clients {figures.client_cpu_seconds:.1f})"
+            + (f"\n{'':9}  from stored: p50 {figures.stored_p50:8.2f}  p99 {figures.stored_p99:8.2f} ms"
+               if figures.stored_latencies else ""))  # fmt: skip
