@@ -99,8 +99,9 @@ PROFILES: dict[str, IndustryProfile] = {
         "a stay worth booking direct and recommending",
         "welcoming, vivid, attentive",
         ("guest reviews", "the rooms and the view", "the best rate when booking direct"),
-        (("Search and metasearch ads", 35), ("Paid social", 25), ("Online travel agency promotion", 20),
-         ("Email to past guests", 10), ("Local partnerships", 10)),
+        # No online-travel-agency promotion: it buys bookings that pay commission instead of direct ones.
+        (("Search and metasearch ads", 40), ("Paid social", 30), ("Email to past guests", 15),
+         ("Local partnerships", 15)),
         ("Tourist accommodation registration and local short-stay rules",
          "Fire safety and food hygiene rules where meals are served"),
     ),
