@@ -65,6 +65,9 @@ def kpis_for(report: StructuredReport, checks: list[ObjectiveCheck]) -> list[dic
             target = check.target
         ends = [tasks[t].end_day or report.timeline_days for t in objective.task_ids
                 if t in tasks and not tasks[t].recurring]
+        main = tasks.get(objective.task_ids[0]) if objective.task_ids else None
+        if main is not None and main.recurring:  # work that runs to the end is judged at the end
+            ends = [report.timeline_days]
         rows.append({"objective_index": objective.index, "metric": metric, "target": target,
                      "by_day": max(ends, default=report.timeline_days)})
     return rows

@@ -47,6 +47,10 @@ DURATIONS: dict[str, Duration] = {
     "tracking": _once(2, 4, "Analytics, conversion events and a consent-aware tag set-up."),
     "calendar": _ongoing(7, "Content calendar: planned, written and published every week."),
     "media": _ongoing(7, "Paid media: needs at least a week of spend before results mean anything."),
+    "acquisition_media": _ongoing(14, "Paid acquisition paced to the end of the timeline, so the target is "
+                                      "reached at a steady cost per customer rather than in a two-week burst."),
+    "pricing": _once(3, 7, "Workshop, competitor price check and a price list to test."),
+    "employment": _once(2, 5, "Contract and onboarding paperwork for the hire, reviewed once."),
     "creative": _once(3, 7, "Ad creative and copy in the sizes the channels need."),
     "local_listing": _once(1, 3, "Google Business Profile and directories; verification can take days."),
     "careers": _once(3, 5, "Role description and careers page."),
