@@ -136,14 +136,19 @@ class CatalystWebSocketWorker(GeventWebSocketWorker):
 def _stop_catalyst(app: Any, drained: threading.Event) -> None:
     """SIGTERM: drain the app's runs, then drop its Socket.IO transports so browsers reconnect to
     another process (web/shutdown.py). Other WSGI apps (benchmarks, probes) are left alone."""
-    from services.holdings import holdings_of
-    from web.shutdown import stop_web_process
-
-    if holdings_of(app) is None:
+    try:
+        from services.holdings import holdings_of
+        from web.shutdown import stop_web_process
+    except ImportError:  # not Catalyst's process (a probe or a benchmark app): nothing to drain
         drained.set()
         return
-
-    stop_web_process(app, drained=drained)
+    try:
+        if holdings_of(app) is not None:
+            stop_web_process(app, drained=drained)  # sets `drained` itself, then closes transports
+    finally:
+        # A drain that failed (or an app that is not Catalyst) must not hold the worker for the
+        # whole grace period: the import failing here once made every probe's stop last 31 s.
+        drained.set()
 
 
 def worker_exit(server: Any, worker: Any) -> None:
