@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.browsing import CHROMIUM, CHROMIUM_ARGS, Session, open_session
-from tests.support.server import CatalystServer, create_user, prepare_database
+from tests.support.server import CatalystServer, seed_database
 
 ORG = "Acme"
 USERS = {
@@ -36,10 +36,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalystServer]
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     tmp = tmp_path_factory.mktemp("browser")
-    database = prepare_database(tmp, "sqlite")
-    for email, role in USERS.values():
-        create_user(database, email, role, org=ORG)
-    create_user(database, "outsider@example.com", "executive", org="Globex")
+    accounts = {name: (role, ORG) for name, (_email, role) in USERS.items()} | {"outsider": ("executive", "Globex")}
+    emails = {name: email for name, (email, _role) in USERS.items()} | {"outsider": "outsider@example.com"}
+    database, _accounts = seed_database(tmp, "sqlite", accounts, emails=emails)
     instance = CatalystServer(database, tmp, env={"OFFLINE_PACE_SECONDS": "0.15"}, name="browser")
     instance.start()
     yield instance
