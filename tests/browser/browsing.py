@@ -3,16 +3,25 @@ and dialogs on every page they visit, and screenshots at desktop and phone width
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.support.server import PASSWORD
+
+# The innermost elements reaching past the viewport's right edge, to name what overflows.
+WIDEST_JS = """() => {
+  const edge = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > edge + 1 && ![...e.children].some(
+      c => c.getBoundingClientRect().right > edge + 1))
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} `
+      + `right ${Math.round(e.getBoundingClientRect().right)}px: ${e.textContent.trim().slice(0, 60)}`);
+}"""
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -95,10 +104,16 @@ class Session:
         """After a resize, charts re-layout in their own time (later on a loaded machine): the
         page must settle without sideways scroll; what it still overflows by then is the failure."""
         overflow_js = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        with contextlib.suppress(PlaywrightTimeoutError):
-            self.page.wait_for_function(f"({overflow_js}) <= 1", timeout=10_000)
+        # Polled from here: `wait_for_function` compiles its predicate in the page, which the
+        # strict CSP (no 'unsafe-eval') refuses whenever the first look does not already pass.
         overflow = self.page.evaluate(overflow_js)
-        assert overflow <= 1, f"{self.name}: page {self.page.url} scrolls sideways by {overflow}px"
+        for _ in range(100):
+            if overflow <= 1:
+                break
+            self.page.wait_for_timeout(100)
+            overflow = self.page.evaluate(overflow_js)
+        assert overflow <= 1, (f"{self.name}: page {self.page.url} scrolls sideways by {overflow}px; "
+                               f"widest: {self.page.evaluate(WIDEST_JS)}")
 
     def shoot(self, name: str, *, check_phone_layout: bool = True) -> None:
         """Full-page screenshots at 1280 and 390 px wide; the phone layout must not scroll sideways."""
