@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.browsing import Session, open_session
-from tests.support.server import CatalystServer, create_user, example_brief, prepare_database
+from tests.support.server import CatalystServer, example_brief, seed_database
 
 EXECUTIVE = "elapsed@example.com"
 # One offline call per agent, each this long: every agent is visibly at work for a few seconds.
@@ -48,8 +48,8 @@ WORKING_AGENT = """([least, most]) => {
 def paced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalystServer]:
     """A server of its own whose offline agents take PACE_SECONDS each (the shared one is fast)."""
     tmp = tmp_path_factory.mktemp("elapsed")
-    database = prepare_database(tmp, "sqlite")
-    create_user(database, EXECUTIVE, "executive", org="Acme")
+    database, _accounts = seed_database(tmp, "sqlite", {"executive": ("executive", "Acme")},
+                                        emails={"executive": EXECUTIVE})
     env = {"OFFLINE_PACE_SECONDS": str(PACE_SECONDS)}
     instance = CatalystServer(database, tmp, env=env, name="elapsed")
     instance.start()
