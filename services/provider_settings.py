@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, field_validator
 from sqlalchemy import select
 
+from agents.state import STRIP_SET
 from services import audit
 from services.db import db
 from services.llm.config import LLMConfig
@@ -70,10 +71,10 @@ _IPV6 = "|".join(  # RFC 3986's IPv6address, which is what `ipaddress` parses (w
     + [rf"(?:(?:{_H16}:){{0,6}}{_H16})?::"]
 )
 _PORT = "0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
-_EDGE = r"[^\S\x1c-\x1f]*"  # the whitespace pydantic strips (Python's \s less \x1c-\x1f)
+_EDGE = rf"[{STRIP_SET}]*"  # the whitespace pydantic strips, spelled out (agents.state STRIP_SET)
 BASE_URL_PATTERN = (
     rf"^{_EDGE}(?:[Hh][Tt][Tt][Pp][Ss]?://(?:[\w.~%!$&'()*+,;=-]+|\[(?:{_IPV6})\])(?::{_PORT})?"
-    rf"(?:[/?#][^\s\x00-\x1f\x7f]*)?)?{_EDGE}$"
+    rf"(?:[/?#][^{STRIP_SET}\x00-\x1f\x7f]*)?)?{_EDGE}$"
 )
 _BASE_URL = re.compile(BASE_URL_PATTERN)
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.report_model import StructuredReport
-from agents.state import Brief
+from agents.state import STRIP_SET, Brief
 from services.db import db
 from services.events import events_after
 from services.holdings import holdings
@@ -42,7 +42,8 @@ class RunListQuery(BaseModel):
     text: str | None = Field(
         None, max_length=200, description="Matches the company name or the objectives",
         # What _printable lets through once the edges are stripped (pydantic strips \x0b-\x0c, not \x1c-\x1f).
-        json_schema_extra={"pattern": r"^[^\S\x1c-\x1f]*(?:[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\x00-\x08\x0b\x0c\x0e-\x1f\s])?[^\S\x1c-\x1f]*$"},
+        json_schema_extra={"pattern": rf"^[{STRIP_SET}]*(?:[^\x00-\x08\x0b\x0c\x0e-\x1f]*"
+                                      rf"[^\x00-\x08\x0b\x0c\x0e-\x1f{STRIP_SET}])?[{STRIP_SET}]*$"},
     )
     date_from: IsoDate | None = Field(None, alias="from", description="Created on or after this day (UTC)")
     date_to: IsoDate | None = Field(None, alias="to", description="Created on or before this day (UTC)")
@@ -72,8 +73,8 @@ class ReportQuery(BaseModel):
     )
 
 
-# Not blank once stripped: some character that str_strip_whitespace keeps (\x1c-\x1f it does).
-TaskId = Annotated[str, Field(min_length=1, max_length=40, json_schema_extra={"pattern": r"[\S\x1c-\x1f]"})]
+# Not blank once stripped: some character that str_strip_whitespace keeps (agents.state STRIP_SET).
+TaskId = Annotated[str, Field(min_length=1, max_length=40, json_schema_extra={"pattern": rf"[^{STRIP_SET}]"})]
 
 
 def _decision_variants(schema: dict[str, Any]) -> None:
