@@ -40,6 +40,27 @@ def _fresh_structured_output_negotiation() -> Iterator[None]:
     forget_learned_modes()
 
 
+@pytest.fixture(autouse=True)
+def _no_notification_consumer_outlives_its_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A consumer left running keeps sweeping: on PostgreSQL, where the next test gets the same
+    database emptied (and its ids restarted), it would claim that test's deliveries with its own
+    settings. Whatever a test starts must be stopped by the test; this stops it and says so."""
+    from services.notifications.consumer import NotificationConsumer
+
+    started: list[NotificationConsumer] = []
+    original = NotificationConsumer.start
+
+    def start(consumer: NotificationConsumer) -> bool:
+        started.append(consumer)
+        return original(consumer)
+
+    monkeypatch.setattr(NotificationConsumer, "start", start)
+    yield
+    leaked = [consumer for consumer in started if consumer.running]
+    stopped = [consumer.stop() for consumer in leaked]
+    assert not leaked, f"{len(leaked)} notification consumer(s) still running after the test (stopped now: {stopped})"
+
+
 @pytest.fixture(scope="session")
 def llama_base_url() -> Iterator[str]:
     """llama.cpp's real server with SmolLM2 (alias `smollm2`), once a session, started on first use."""

@@ -45,6 +45,7 @@ _executing: ContextVar[tuple[Deliverer, NotificationQueue] | None] = ContextVar(
                                                                                 default=None)  # fmt: skip
 EMBEDDED_POOL_SIZE = 4
 RESTART_WAIT_SECONDS = 2.0
+STOP_WAIT_SECONDS = 5.0
 
 
 def deliver_job(delivery_id: int) -> str:
@@ -99,6 +100,7 @@ class NotificationConsumer:
         self._working: gevent.Greenlet | None = None
         self._pool = gevent.pool.Pool(EMBEDDED_POOL_SIZE)
         self.worker: NotificationWorker | None = None
+        self._spawned: list[gevent.Greenlet] = []
 
     @property
     def started(self) -> bool:
@@ -109,22 +111,37 @@ class NotificationConsumer:
         if self._sweeper is not None:
             return False
         self._sweeper = gevent.spawn(self._sweep_loop)
+        self._spawned.append(self._sweeper)
         if self.queue is not None and self.settings.redis_url:
             self._working = gevent.spawn(self._work_loop, self.settings.redis_url)
+            self._spawned.append(self._working)
         log.info("notification consumer started", extra={"queue": self.queue.name if self.queue else None})
         return True
 
-    def stop(self) -> None:
-        """Stop sending; an attempt cut short is due again once its claim's lease is over."""
+    def stop(self) -> bool:
+        """Stop sending; an attempt cut short is due again once its claim's lease is over.
+
+        True once every greenlet of it is gone. A consumer that outlived its stop would go on
+        claiming deliveries with settings nobody sees any more, so that is logged as an error.
+        """
         if self._working is not None:
             if self.worker is not None:  # RQ fails a job it is stopped in and goes on, unless asked to stop
                 self.worker._stop_requested = True
-            self._working.kill(StopRequested(), block=True, timeout=5)  # RQ's own way out of `work`
+            self._working.kill(StopRequested(), block=True, timeout=STOP_WAIT_SECONDS)  # RQ's own way out
             self._working = None
         if self._sweeper is not None:
-            self._sweeper.kill(block=True, timeout=5)
+            self._sweeper.kill(block=True, timeout=STOP_WAIT_SECONDS)
             self._sweeper = None
-        self._pool.kill(block=True, timeout=5)
+        self._pool.kill(block=True, timeout=STOP_WAIT_SECONDS)
+        if self.running:
+            log.error("notification consumer still running after its stop")
+        return not self.running
+
+    @property
+    def running(self) -> bool:
+        """Whether any greenlet it started is still alive (after a stop: one that would not die)."""
+        self._spawned = [greenlet for greenlet in self._spawned if not greenlet.dead]
+        return bool(self._spawned) or len(self._pool) > 0
 
     def wake(self, delivery_ids: Iterable[int]) -> None:
         """Deliveries were written: enqueue them (Redis), or wake the in-process sweep."""

@@ -47,8 +47,9 @@ class Notifier:
         """Start this process's consumer (idempotent)."""
         return self.consumer.start()
 
-    def stop(self) -> None:
-        self.consumer.stop()
+    def stop(self) -> bool:
+        """Stop this process's consumer; True once it is gone (see NotificationConsumer.stop)."""
+        return self.consumer.stop()
 
     def run_ended(self, run_id: str) -> list[int]:
         """Tell the people who can act about how the run ended; never raises. Returns the deliveries."""

@@ -47,7 +47,8 @@ METRICS_TOKEN = "schemathesis-metrics-token-0123456789"
 def live_app(tmp_path: Path) -> Iterator[Flask]:
     app = build_app(tmp_path, "sqlite", api_rate_limit="100000/minute", metrics_token=METRICS_TOKEN)
     yield app
-    holdings(app).runs.stop()
+    holdings(app).runs.stop()  # the real server's first request started the live work: runs and notifications
+    holdings(app).run_service().wiring.notifier.stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
