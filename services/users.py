@@ -79,11 +79,18 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> User
 
 def reset_password(user: User, *, actor: User) -> str:
     """An admin's reset: a generated password, returned once and never stored in the clear; every
-    session and remembered device of the user ends."""
+    session, remembered device and API token of the user ends.
+
+    A reset is what an admin does when an account may be in someone else's hands, and a token
+    works without the password: leaving them would leave the door open. (A user's own change
+    keeps their tokens: their scripts are theirs to revoke, on the same page.)"""
     if actor.id == user.id:
         raise AccountError("use Change password for your own account", field="password")
     password = generate_password()
+    revoked = _revoke_live_tokens(user, actor=actor)
     _set_password(user, password, "user.password_reset", actor=actor)
+    if revoked:
+        TOKENS.forget_all()  # after the commit, so no request caches a token again as it was
     return password
 
 
@@ -226,6 +233,13 @@ def create_token(user: User, name: str, *, actor: User | None = None) -> tuple[A
 def revoke_token(token: ApiToken, *, actor: User | None = None) -> None:
     if token.revoked:
         return
+    _mark_revoked(token, actor=actor)
+    db.session.commit()
+    TOKENS.forget_all()  # after the commit, so no request caches the token again as it was
+
+
+def _mark_revoked(token: ApiToken, *, actor: User | None, reason: str | None = None) -> None:
+    """Revoke and audit in the caller's transaction."""
     token.revoked_at = utcnow()
     audit.record(
         "token.revoked",
@@ -234,10 +248,18 @@ def revoke_token(token: ApiToken, *, actor: User | None = None) -> None:
         target_id=token.id,
         org_id=token.user.org_id,
         before={"revoked": False},
-        after={"revoked": True},
+        after={"revoked": True, **({"reason": reason} if reason else {})},
     )
-    db.session.commit()
-    TOKENS.forget_all()  # after the commit, so no request caches the token again as it was
+
+
+def _revoke_live_tokens(user: User, *, actor: User) -> int:
+    """Every API token of the user still in force, revoked in the caller's transaction."""
+    live = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        _mark_revoked(token, actor=actor, reason="password reset")
+    return len(live)
 
 
 def authenticate_token(plain: str) -> User | None:

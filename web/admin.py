@@ -81,7 +81,7 @@ def set_active(user_id: int):  # noqa: ANN201
 @require_admin
 def reset_password(user_id: int):  # noqa: ANN201
     """A generated password, shown once to the admin; it also unlocks the account (the lockout
-    message tells the user to ask an admin) and ends every session and remembered device."""
+    message tells the user to ask an admin) and ends every session, remembered device and API token."""
     user = get_or_404(User, user_id)
     try:
         password = credentials.reset_password(user, actor=current_user._get_current_object())

@@ -146,6 +146,30 @@ def test_admin_reset_shows_a_new_password_once_and_ends_the_members_sessions(app
     assert new not in str(entries[0].after)
 
 
+def test_admin_reset_revokes_the_members_api_tokens_and_an_own_change_keeps_them(app, make_user):
+    from services import users
+    from services.models import ApiToken, User
+
+    admin = make_user("admin", org="Acme")
+    member = make_user("member", org="Acme")
+    with app.app_context():
+        owner = db.session.get(User, member.id)
+        (first, _), (_, second) = users.create_token(owner, "ci"), users.create_token(owner, "laptop")
+        users.revoke_token(first)  # already revoked: not revoked (or audited) again
+    bearer = app.test_client()
+    assert bearer.get("/api/runs", headers={"Authorization": f"Bearer {second}"}).status_code == 200  # cached now
+    change(logged_in(app, member.email), PASSWORD, NEW_PASSWORD)
+    assert bearer.get("/api/runs", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+    reset(logged_in(app, admin.email), member.id)
+    assert bearer.get("/api/runs", headers={"Authorization": f"Bearer {second}"}).status_code == 401
+    with app.app_context():
+        tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == member.id)).all()
+        assert all(token.revoked for token in tokens) and len(tokens) == 2
+        revocations = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "token.revoked")).all()
+        by_reset = [e for e in revocations if e.actor_id == admin.id]
+        assert len(revocations) == 2 and len(by_reset) == 1 and by_reset[0].after["reason"] == "password reset"
+
+
 def test_admin_reset_unlocks_a_locked_account(app, make_user):
     admin = make_user("admin", org="Acme")
     member = make_user("member", org="Acme")
