@@ -15,15 +15,18 @@ from services.db import utcnow
 RUN_PAUSED = "run.paused"
 RUN_FAILED = "run.failed"
 RUN_COMPLETED = "run.completed"
+RUN_CANCELLED = "run.cancelled"
 WEBHOOK_TEST = "webhook.test"
 # What an admin can choose per hook, in the order the page lists them, with what each means.
 SUBSCRIBABLE = {
     RUN_PAUSED: "A run waits for someone: an approval, a quote, a reached AI cap",
     RUN_FAILED: "A run failed",
     RUN_COMPLETED: "A run completed",
+    RUN_CANCELLED: "A run was cancelled: by a person, or by a decision deadline nobody met",
 }
-# The events people are emailed about: the ones that need someone to act.
+# The events people are emailed about: the ones that need someone to act (and `emailed` below).
 EMAILED = (RUN_PAUSED, RUN_FAILED)
+DEADLINE = "deadline"  # who ended a run when nobody decided in time (RunFacts.by)
 REASONS = {
     "approval_required": "The plan costs more than its budget: an executive must approve, edit or reject it.",
     "quote": "The run's quote waits for an executive to accept, edit or reject it.",
@@ -42,10 +45,24 @@ class RunFacts:
     pause_reason: str | None
     error: dict[str, Any] | None
     objectives: tuple[str, ...] = ()
+    by: str | None = None  # DEADLINE when a decision deadline's fallback ended the run
 
     @property
     def event(self) -> str:
         return f"run.{self.status}"
+
+    @property
+    def emailed(self) -> bool:
+        """Whether the executives and admins are emailed: a run waits for them or failed, or the
+        decision they were asked for was never made and the deadline cancelled the run."""
+        return self.event in EMAILED or (self.event == RUN_CANCELLED and self.by == DEADLINE)
+
+    @property
+    def reason(self) -> str | None:
+        """The machine-readable why of a pause, or of a cancellation by a deadline."""
+        if self.status == "paused":
+            return self.pause_reason
+        return "decision_deadline" if self.status == "cancelled" and self.by == DEADLINE else None
 
     def reason_text(self) -> str:
         """In words, why the run stopped and who can act on it."""
@@ -54,6 +71,9 @@ class RunFacts:
             return f"The run failed: {message[:300]}"
         if self.status == "paused":
             return REASONS.get(self.pause_reason or "", f"The run paused ({self.pause_reason or 'no reason given'}).")
+        if self.status == "cancelled" and self.by == DEADLINE:
+            return ("Nobody decided before the organisation's decision deadline, so its fallback cancelled "
+                    "the run. Nothing more will be spent on it; start a new run to try again.")
         return f"The run is {self.status}."
 
 
@@ -75,7 +95,7 @@ def run_payload(facts: RunFacts, base_url: str, event_id: str) -> dict[str, Any]
             "company_name": facts.company_name,
             "url": live_url(base_url, facts.run_id),
         },
-        "reason": facts.pause_reason if facts.status == "paused" else None,
+        "reason": facts.reason,
         "message": facts.reason_text(),
     }
     if facts.status == "failed":

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from config.settings import ROOT, Settings
 from services.notifications.attempts import AttemptResult
-from services.notifications.events import RUN_FAILED
+from services.notifications.events import RUN_CANCELLED, RUN_FAILED
 
 TEMPLATES = ROOT / "templates" / "email"
 
@@ -82,7 +82,8 @@ def compose(payload: dict[str, Any], recipient: str, sender: str) -> EmailMessag
     run = data.get("run", {})
     company = _one_line(run.get("company_name") or "a run")
     failed = payload.get("type") == RUN_FAILED
-    subject = f"Run failed: {company}" if failed else f"Run waiting for you: {company}"
+    subject = {RUN_FAILED: "Run failed", RUN_CANCELLED: "Run cancelled at its decision deadline"}.get(
+        str(payload.get("type")), "Run waiting for you") + f": {company}"
     context = {
         "subject": subject,
         "failed": failed,

@@ -51,11 +51,13 @@ class Notifier:
         """Stop this process's consumer; True once it is gone (see NotificationConsumer.stop)."""
         return self.consumer.stop()
 
-    def run_ended(self, run_id: str) -> list[int]:
-        """Tell the people who can act about how the run ended; never raises. Returns the deliveries."""
+    def run_ended(self, run_id: str, *, by: str | None = None) -> list[int]:
+        """Tell the people who can act about how the run ended; never raises. Returns the deliveries.
+
+        `by` is DEADLINE (services/notifications/events.py) when a decision deadline ended it."""
         try:
             with self.engine.begin() as conn:
-                facts = self._facts(conn, run_id)
+                facts = self._facts(conn, run_id, by)
                 if facts is None or facts.event not in SUBSCRIBABLE:
                     return []
                 ids = outbox.add_run_deliveries(conn, facts, base_url=self.settings.base_url,
@@ -73,7 +75,7 @@ class Notifier:
         except Exception as exc:  # noqa: BLE001 - the sweep sends what is due anyway
             log.warning("could not wake the notification consumer", extra={"error": type(exc).__name__})
 
-    def _facts(self, conn: Connection, run_id: str) -> RunFacts | None:
+    def _facts(self, conn: Connection, run_id: str, by: str | None) -> RunFacts | None:
         row = conn.execute(
             select(_runs.c.org_id, _runs.c.status, _runs.c.company_name, _runs.c.pause_reason, _runs.c.error,
                    _runs.c.brief).where(_runs.c.id == run_id)  # fmt: skip
@@ -83,4 +85,4 @@ class Notifier:
         status = row.status.value if hasattr(row.status, "value") else str(row.status)
         objectives = tuple(str(item) for item in ((row.brief or {}).get("objectives") or []))
         return RunFacts(run_id=run_id, org_id=row.org_id, status=status, company_name=row.company_name or "",
-                        pause_reason=row.pause_reason, error=row.error, objectives=objectives)  # fmt: skip
+                        pause_reason=row.pause_reason, error=row.error, objectives=objectives, by=by)  # fmt: skip

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, up
 from services.db import table_of, utcnow
 from services.models import Role, User
 from services.models.notifications import NotificationDelivery, Webhook
-from services.notifications.events import EMAILED, RunFacts, new_event_id, run_payload, test_payload
+from services.notifications.events import RunFacts, new_event_id, run_payload, test_payload
 
 _deliveries = table_of(NotificationDelivery)
 _hooks = table_of(Webhook)
@@ -51,7 +51,7 @@ def add_run_deliveries(conn: Connection, facts: RunFacts, *, base_url: str, emai
         {"channel": "webhook", "webhook_id": hook.id, "recipient": hook.url}
         for hook in subscribed_hooks(conn, facts.org_id, facts.event)
     ]
-    if email and facts.event in EMAILED:
+    if email and facts.emailed:
         # Email also names the objectives (escaped when rendered); webhooks never carry brief text.
         mail_payload = {**payload, "email": {"objectives": list(facts.objectives)[:10]}}
         rows += [{"channel": "email", "webhook_id": None, "recipient": address, "payload": mail_payload}

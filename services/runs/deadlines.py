@@ -135,11 +135,13 @@ class Fallbacks:
     queue: RunQueue | None = None
     announce: Callable[[str], None] | None = None
     wake: Callable[[], None] | None = None
+    notify: Callable[[str], object] | None = None  # a run the deadline cancelled (the notifier's)
 
     @classmethod
     def of(cls, service: RunService) -> Fallbacks:
         wiring = service.wiring
-        return cls(wiring.engine, service.publish, wiring.queue, wiring.announce, service.scheduler.wake)
+        return cls(wiring.engine, service.publish, wiring.queue, wiring.announce, service.scheduler.wake,
+                   wiring.notify_deadline_cancel)  # fmt: skip
 
     def expire_due(self, now: datetime | None = None) -> int:
         """Apply the fallback of every run whose decision is overdue; returns how many this call applied."""
@@ -209,6 +211,8 @@ class Fallbacks:
         log.info("decision deadline passed; fallback applied", extra={"run_id": run_id, "fallback": fallback})
         if fallback == "cancel":
             sink.emit("run.cancelled", {"while": "paused", "by": "deadline"}, key="run.cancelled")
+            if self.notify is not None:  # the deciders missed it: tell them where they are
+                self.notify(run_id)
             return True
         if self.queue is not None:
             self.queue.notify(run_id, "approved")

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 _runs = table_of(Run)
 # The endings people are told about (services/notifications); a cancel is someone's own doing.
-NOTIFIED = ("paused", "failed", "completed")
+NOTIFIED = ("paused", "failed", "completed", "cancelled")
 
 PortsFor = Callable[[Run, EventSink], RunPorts]
 """The ports one execution of a run uses (`RunWiring.ports`)."""

@@ -220,6 +220,8 @@ class RunService:
                 self._audit("run.cancelled", user, run, status)
                 db.session.commit()
                 self.executor.sink(run.id).emit("run.cancelled", {"while": status.value}, key="run.cancelled")
+                if self.wiring.notifier is not None:  # never raises
+                    self.wiring.notifier.run_ended(run.id)
                 return self._reload(run)
             db.session.rollback()
             run = self._reload(run)

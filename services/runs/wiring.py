@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -37,6 +38,7 @@ from services.llm import (
 )
 from services.llm.environment import environment_llm_config
 from services.models import Run, User
+from services.notifications.events import DEADLINE
 from services.notifications.notifier import Notifier
 from services.provider_settings import llm_config_for
 from services.runs.ai_pricing import LedgerPricing
@@ -185,8 +187,15 @@ class RunWiring:
         """Periodic housekeeping: free AI-spend holds left by dead processes, and apply the fallback
         of decisions past their deadline (`services/runs/deadlines.py`; events go out by `publish`)."""
         freed = self.ai_ledger.release_finished() + self.ai_ledger.release_stale(STALE_HOLD)
-        expired = Fallbacks(self.engine, publish, self.queue, self.announce).expire_due()
+        expired = Fallbacks(self.engine, publish, self.queue, self.announce,
+                            notify=self.notify_deadline_cancel).expire_due()  # fmt: skip
         return freed + expired
+
+    @property
+    def notify_deadline_cancel(self) -> Callable[[str], object] | None:
+        """Tells hooks and people that a decision deadline cancelled a run (None: no notifier)."""
+        notifier = self.notifier
+        return None if notifier is None else partial(notifier.run_ended, by=DEADLINE)
 
 
 def estimator_for(inner: LLMClient, model: str) -> Estimator:
