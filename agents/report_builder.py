@@ -7,7 +7,7 @@ allocation, dates from the schedule, facts from the reference data. Renderings o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from agents.catalogue import Catalogue
@@ -39,6 +39,7 @@ from agents.state import (
     Finding,
     ObjectiveCheck,
     Plan,
+    Task,
     cents,
 )
 
@@ -47,7 +48,8 @@ OFFLINE_LABEL = "Offline provider (rules and reference data, no AI model)"
 
 
 def _objective_rows(
-    checks: list[ObjectiveCheck], plan: Plan, funded: set[str], dropped: Mapping[str, str]
+    checks: list[ObjectiveCheck], plan: Plan, funded: set[str], dropped: Mapping[str, str],
+    allocation: Allocation, catalogue: Catalogue,
 ) -> list[ObjectiveRow]:
     """Covered means the objective's main task is funded, not just any task serving it.
 
@@ -76,14 +78,62 @@ def _objective_rows(
         elif serving[0].id not in funded:
             main = serving[0]
             row.status = "not_covered"
+            why = dropped.get(main.id, "over_budget")
+            blockers = _dropped_prerequisites(main, plan, funded) if why == "dependency" else []
             row.reason = (f"Its main task, {main.id} {main.title}, was dropped because "
-                          f"{_DROP_WHY[dropped.get(main.id, 'over_budget')]}"
+                          f"{_DROP_WHY[why]}"
+                          + "".join(f" ({t.id} {t.title}: {_DROP_LABEL_SHORT.get(dropped.get(t.id, ''), 'dropped')})"
+                                    for t in blockers[:1])
                           + (f"; {', '.join(live)} "
                              + ("is funded but does not" if len(live) == 1 else "are funded but do not")
                              + " achieve it alone" if live else "")
-                          + f". Funding {main.id} covers it.")
+                          + f". Funding {' and '.join([main.id, *[t.id for t in blockers]])} covers it"
+                          + _what_funds_it(main, plan, funded, dropped, allocation, catalogue) + ".")
         rows.append(row)
     return rows
+
+
+_DROP_LABEL_SHORT = {"agent_cap": "over its agent's share cap", "over_budget": "over budget",
+                     "rejected": "rejected", "cut": "cut by the executive", "dependency": "lost a prerequisite"}
+
+
+def _dropped_prerequisites(task: Task, plan: Plan, funded: set[str]) -> list[Task]:
+    """The unfunded work `task` depends on, directly or through other unfunded work, nearest first."""
+    by_id = {t.id: t for t in plan.tasks}
+    found: list[Task] = []
+    queue = [d for d in task.depends_on if d in by_id]
+    while queue:
+        current = by_id[queue.pop(0)]
+        if current.id in funded or current in found or current.id == task.id:
+            continue
+        found.append(current)
+        queue += [d for d in current.depends_on if d in by_id]
+    return found
+
+
+def _what_funds_it(main: Task, plan: Plan, funded: set[str], dropped: Mapping[str, str], allocation: Allocation,
+                   catalogue: Catalogue) -> str:  # fmt: skip
+    """For a task its agent's share cap dropped: the cap that would fund it, and any budget it also needs.
+
+    Without it the reader sees money left unspent and an objective not covered, and cannot tell
+    that the admin's cap, not the budget, stands between them."""
+    if dropped.get(main.id) != "agent_cap" or allocation.budget <= 0:
+        return ""
+    if main.estimated_cost > allocation.budget:
+        return f", but at ${main.estimated_cost:,.2f} it costs more than the whole budget of ${allocation.budget:,.2f}"
+    cap = allocation.caps.get(main.owner, ZERO)
+    agent_funded = sum((t.estimated_cost for t in plan.tasks if t.id in funded and t.owner == main.owner), ZERO)
+    needed = agent_funded + main.estimated_cost
+    percent = (cap * 100 / allocation.budget).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    needed_percent = (needed * 100 / allocation.budget).to_integral_value(rounding=ROUND_CEILING)
+    text = (f": it costs ${main.estimated_cost:,.2f}, and the {catalogue.title(main.owner)}'s share cap is "
+            f"${cap:,.2f} ({percent}% of the budget)")
+    if needed_percent > 100:
+        return text + (f"; with this agent's funded work it comes to ${needed:,.2f}, more than the whole budget "
+                       f"of ${allocation.budget:,.2f}")
+    shortfall = sum((t.estimated_cost for t in plan.tasks if t.id in funded), ZERO) + main.estimated_cost - allocation.budget
+    text += f"; a cap of {needed_percent}% (Admin → Budgets) would fund it"
+    return text + (f", with ${shortfall:,.2f} more budget" if shortfall > 0 else "")
 
 
 def _core_kinds(objective_kind: str | None) -> dict[str, int]:
@@ -203,7 +253,7 @@ def build_report(
     if not allocation.executed:
         dropped = {t.id: dropped.get(t.id, "rejected") for t in plan.tasks}
     schedule = build_schedule([t for t in plan.tasks if t.id in funded], brief.timeline_days, reference)
-    objectives = _objective_rows(checks, plan, funded, dropped)
+    objectives = _objective_rows(checks, plan, funded, dropped, allocation, catalogue)
     items = _line_items(deliverables)
     used = {f for item in items for f in item.fact_ids}
     place = reference.get("jurisdiction") or {"label": brief.company.location}

@@ -140,8 +140,11 @@ def risks_for(
         add("The dependent tasks do not fit the timeline at typical durations", "high", "medium",
             "Extend the timeline or run the critical path first with named owners.", catalogue.title("cfo"))
     if report.budget.unspent_usd > 0 and report.budget.committed_usd < report.budget.total_usd / 2:
+        capped = any(t.drop_reason == "agent_cap" for t in report.tasks)
         add(f"Less than half of the budget is committed (${report.budget.unspent_usd:,.2f} unspent)", "medium",
-            "low", "Put it to the objectives that are not covered, or hand it back to the budget.",
+            "low", "The agents' share caps, not the budget, held work back (the objectives' risks above say "
+            "what each would take): raise them, or hand the money back to the budget." if capped
+            else "Put it to the objectives that are not covered, or hand it back to the budget.",
             catalogue.title("cfo"), "info")
     for finding in findings:
         if finding.severity == "info" or finding.id.startswith(("screening:", "budget:dropped")):
