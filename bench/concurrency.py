@@ -47,6 +47,7 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 from rq import Worker  # noqa: E402
 
+from bench.headline import headline_line  # noqa: E402
 from bench.latency import epoch, percentile  # noqa: E402
 from tests.deploy.processes import ServerProcess, gunicorn_process  # noqa: E402
 from tests.support.server import Database, base_env, example_brief, free_port, seed_database  # noqa: E402
@@ -369,7 +370,7 @@ def main() -> None:
                 print(f"  problem ({count}x): {problem}", flush=True)
     figures = ("runs_per_minute", "wall_seconds", "created", "completed", "delivery_p50_ms", "delivery_p99_ms", "deliveries",
                "peak_rss_mb", "peak_rss_max_mb", "events_stored", "events_lost", "duplicates", "replay_overlap")
-    print(json.dumps({
+    print(headline_line({
         "metric": "concurrent_runs_per_minute_inline",
         "value": modes["inline"].runs_per_minute,
         "baseline": base["runs_per_minute"],

@@ -55,6 +55,7 @@ import requests  # noqa: E402
 
 from bench.fanout_figures import Figures, delivery_figures, line, pooled  # noqa: E402
 from bench.fanout_processes import Clients, Deployment, cpu_seconds, new_paused_run, org_of  # noqa: E402
+from bench.headline import headline_line  # noqa: E402
 from tests.support.server import base_env, example_brief, seed_database  # noqa: E402
 
 PG_NAME = "catalyst_bench_fanout"
@@ -237,7 +238,7 @@ def main() -> None:
     head = cases[-1]
     errors = sum(case[kind]["lost"] + case[kind]["duplicates"] + case[kind]["out_of_order"]
                  for case in cases for kind in ("real_run", "catalyst", "bare"))  # fmt: skip
-    print(json.dumps({
+    print(headline_line({
         "metric": f"event_delivery_p99_latency_{head['watchers']}_watchers",
         "value": head["catalyst"]["p99"],
         "baseline": head["bare"]["p99"],

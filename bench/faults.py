@@ -17,14 +17,13 @@ from gevent import monkey
 monkey.patch_all()  # the seeding code builds the app in this process, which runs on gevent
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from bench.headline import headline_line  # noqa: E402
 from tests.faults.kill_sweep import sweep  # noqa: E402
 
 SETUPS = ["sqlite-inline", "sqlite-queue", "postgres-inline", "postgres-queue"]
@@ -52,7 +51,7 @@ def main() -> None:
     starts = [r.start_seconds for _, _, r in results]
     value = statistics.median(resumes) if resumes else 0.0
     baseline = statistics.median(starts)
-    print(json.dumps({
+    print(headline_line({
         "metric": "kill_to_resume_seconds_p50",
         "value": round(value, 2),
         "baseline": round(baseline, 2),

@@ -41,6 +41,7 @@ from typing import Any  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.headline import headline_line  # noqa: E402
 from bench.http_load import load  # noqa: E402
 from bench.http_seed import check, seed, session_cookie  # noqa: E402
 from tests.deploy.nginx_tools import NginxLayout, NginxProcess, free_port, render_config  # noqa: E402
@@ -224,7 +225,7 @@ def main() -> None:
     print(table(rows))
     errors = sum(r["errors"] for r in rows)
     print(f"errors (answers other than 200, failed connections): {errors}; took {time.monotonic() - began:.0f} s")
-    print(json.dumps(headline(rows, args)))
+    print(headline_line(headline(rows, args)))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from gevent import monkey
 monkey.patch_all()  # as the app is served: gevent's sockets and locks
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
+from bench.headline import headline_line  # noqa: E402
 from bench.http_seed import EMAIL, seed  # noqa: E402
 from tests.support.server import PASSWORD, SECRET_KEY, reset_postgres_database  # noqa: E402
 
@@ -126,7 +126,7 @@ def main() -> int:
             db.session.remove()
             db.engine.dispose()
     first = results.get("sqlite.api_runs") or next(iter(results.values()))
-    print(json.dumps({"metric": "in-process GET /api/runs?per_page=50 (SQLite), ms a request",
+    print(headline_line({"metric": "in-process GET /api/runs?per_page=50 (SQLite), ms a request",
                       "value": first["ms"], "baseline": first["hello_ms"], "ratio": first["ratio"], "unit": "ms",
                       "target_ms": 1.0, "scenarios": results}))  # fmt: skip
     return 0

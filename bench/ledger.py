@@ -14,7 +14,6 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -24,11 +23,11 @@ from decimal import Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import gevent  # noqa: E402
 import psycopg  # noqa: E402
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, create_engine, insert, select, update  # noqa: E402
 
+from bench.headline import headline_line  # noqa: E402
 from services.budgets.ai_ledger import AILedger  # noqa: E402
 from services.db import db, utcnow  # noqa: E402
 from services.models import Organisation, Run  # noqa: E402
@@ -145,7 +144,7 @@ def main() -> None:
             with psycopg.connect(args.postgres, autocommit=True) as conn:
                 conn.execute(f"drop schema if exists {schema} cascade")
     worst = max(ratios, key=ratios.get)
-    print(json.dumps({
+    print(headline_line({
         "metric": "ledger_overhead_per_call_vs_two_bare_locked_updates",
         "value": round(ratios[worst], 3), "baseline": 1.0, "ratio": round(ratios[worst], 3), "unit": "x",
         "worst_case": worst, "ratios": {k: round(v, 3) for k, v in ratios.items()}, "calls": args.calls,

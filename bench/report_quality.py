@@ -22,9 +22,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from agents.dry_run import run_brief
 from agents.report_model import StructuredReport
+from bench.headline import headline_line
 
 BRIEFS = Path(__file__).resolve().parents[1] / "tests" / "data" / "briefs"
 NUMBER = re.compile(r"\d[\d,.]*")
@@ -69,7 +69,7 @@ def main() -> None:
     value, baseline = shared_share(texts), shared_share(masked)
     sys.stdout.write(f"briefs {len(cases)}  boilerplate {value:.1%}  masked {baseline:.1%}  "
                      f"coverage {covered}/{len(cases)}  checks {passed}/{len(cases)}  {elapsed:.1f} s\n")
-    sys.stdout.write(json.dumps({
+    sys.stdout.write(headline_line({
         "metric": "report_boilerplate_share", "value": round(value, 4), "baseline": round(baseline, 4),
         "ratio": round(value / baseline, 3) if baseline else None, "unit": "fraction of prose lines",
         "limit": 0.25, "briefs": len(cases), "coverage_rate": round(covered / len(cases), 4),

@@ -36,12 +36,17 @@ class Outcome:
     problem: str | None
 
 
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity, which Python's json reads and writes but no other reader takes."""
+    raise ValueError(f"{constant} is not JSON (bench/headline.py writes null)")
+
+
 def headline_of(line: str) -> tuple[dict[str, Any] | None, str | None]:
     """The headline object of a benchmark's last line, or why that line is not one."""
     try:
-        found = json.loads(line)
+        found = json.loads(line, parse_constant=_not_json)
     except ValueError:
-        return None, f"last line is not JSON: {line[:80]!r}"
+        return None, f"last line is not strict JSON: {line[:80]!r}"
     if not isinstance(found, dict):
         return None, "last line is not a JSON object"
     missing = [key for key in HEADLINE if key not in found]

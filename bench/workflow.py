@@ -11,7 +11,6 @@ several repetitions, median. The last line printed is one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
@@ -30,6 +28,7 @@ from agents.memory import MemoryEventSink, MemoryLedger
 from agents.offline import OfflineLLMClient
 from agents.state import SPECIALISTS, WorkflowState
 from agents.workflow import Workflow
+from bench.headline import headline_line
 
 BRIEF = {
     "company": {"name": "Acme", "industry": "Technology", "location": "Austin, TX"},
@@ -109,7 +108,7 @@ def main() -> None:
     }
     sys.stdout.write(f"full workflow  p50 {value * 1000:.1f} ms  (min {min(full) * 1000:.1f})\n")
     sys.stdout.write(f"bare graph     p50 {baseline * 1000:.1f} ms  (min {min(bare) * 1000:.1f})\n")
-    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.write(headline_line(result) + "\n")
 
 
 if __name__ == "__main__":
