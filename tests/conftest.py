@@ -103,7 +103,18 @@ def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterato
     application = build_app(tmp_path, backend, pg)
     # No app context stays pushed: requests must not share `g` (and its cached user) with the test.
     yield application
-    with application.app_context():
+    release_app(application)
+
+
+def release_app(app: Flask) -> None:
+    """Give back what a test app holds on the shared servers: the checkpointer's PostgreSQL pool
+    (opened by the first run, with a connection and threads of its own), the session, the engine."""
+    from services.holdings import holdings
+
+    service = holdings(app).runs
+    if service is not None:
+        service.executor.close()
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()
 

@@ -16,7 +16,7 @@ from services.holdings import holdings
 from services.models import AuditEntry, User
 from services.models.notifications import NotificationAttempt, NotificationDelivery, Webhook
 from services.notifications.hooks import create_webhook
-from tests.conftest import PASSWORD, build_app
+from tests.conftest import PASSWORD, build_app, release_app
 from tests.support.api import JsonClient, brief, execute_queued
 
 
@@ -114,6 +114,4 @@ def make_app(backend, tmp_path, request) -> Iterator:
         notifier = holdings(app).run_service().wiring.notifier
         if notifier is not None:
             notifier.stop()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        release_app(app)

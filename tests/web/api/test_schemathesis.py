@@ -29,7 +29,7 @@ from services import accounts, users
 from services.db import db
 from services.holdings import holdings
 from services.models import ApiToken, User
-from tests.conftest import PASSWORD, build_app
+from tests.conftest import PASSWORD, build_app, release_app
 
 MAX_EXAMPLES = 12
 SEED = 14
@@ -49,9 +49,7 @@ def live_app(tmp_path: Path) -> Iterator[Flask]:
     yield app
     holdings(app).runs.stop()  # the real server's first request started the live work: runs and notifications
     holdings(app).run_service().wiring.notifier.stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    release_app(app)
 
 
 @pytest.fixture
