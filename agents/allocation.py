@@ -28,9 +28,14 @@ def caps_in_usd(budget: Decimal, caps_percent: dict[str, Decimal]) -> dict[str, 
 def apply_caps(
     tasks: list[Task], caps_usd: dict[str, Decimal]
 ) -> tuple[list[Task], list[DroppedTask]]:
-    """Drop each agent's least important tasks until its plan fits under its share cap."""
+    """Drop each agent's least important tasks until its plan fits under its share cap, then take
+    back, most important first, what fits under the cap again.
+
+    Dropping alone went too far: a gym's $18,000 acquisition campaign (priority 1) was dropped last,
+    after the $100 of paid media and the $400 open day it had pushed over the cap, and those stayed
+    dropped although they fit easily once it was gone.
+    """
     dropped_ids: set[str] = set()
-    dropped: list[DroppedTask] = []
     for agent in dict.fromkeys(task.owner for task in tasks):
         mine = [task for task in tasks if task.owner == agent]
         cap = caps_usd.get(agent, ZERO)
@@ -38,7 +43,10 @@ def apply_caps(
             if total([t for t in mine if t.id not in dropped_ids]) <= cap:
                 break
             dropped_ids.add(task.id)
-            dropped.append(dropped_task(task, "agent_cap"))
+        for task in sorted((t for t in mine if t.id in dropped_ids), key=lambda t: (t.priority, t.estimated_cost, t.id)):
+            if total([t for t in mine if t.id not in dropped_ids]) + task.estimated_cost <= cap:
+                dropped_ids.discard(task.id)
+    dropped = [dropped_task(task, "agent_cap") for task in drop_order(tasks) if task.id in dropped_ids]
     return [task for task in tasks if task.id not in dropped_ids], dropped
 
 

@@ -74,6 +74,16 @@ def test_caps_and_trimming_drop_the_least_important_first() -> None:
     assert [d.task_id for d in trimmed] == ["T3"] and [t.id for t in kept] == ["T1", "T4"]
 
 
+def test_a_cap_takes_back_what_fits_once_the_task_that_broke_it_is_dropped() -> None:
+    tasks = [task("T1", "campaigns", 1, "18000"), task("T4", "campaigns", 3, "120"),
+             task("T5", "campaigns", 3, "400"), task("T8", "campaigns", 2, "100"), task("T9", "campaigns", 4, "3400")]
+    kept, dropped = apply_caps(tasks, {"campaigns": Decimal("3600")})
+    # T1 alone breaks the cap; of the rest, the most important that fit come back (T9 would not).
+    assert [t.id for t in kept] == ["T4", "T5", "T8"]
+    assert [d.task_id for d in dropped] == ["T9", "T1"] and {d.reason for d in dropped} == {"agent_cap"}
+    assert sum(t.estimated_cost for t in kept) <= Decimal("3600")
+
+
 def test_catalogue_lists_every_role_and_caps_exceed_the_budget() -> None:
     catalogue = default_catalogue()
     assert set(catalogue.agents) == {"cfo", *SPECIALISTS, "reviewer", "reporter"}

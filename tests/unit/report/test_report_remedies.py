@@ -85,3 +85,16 @@ def test_the_florist_report_reads_as_an_executive_can_act_on() -> None:
     assert "Funding T7 covers it, but at $2,310.00 it costs more than the whole budget of $2,000.00." in reasons[3]
     unspent = next(r for r in report.risks if r.risk.startswith("Less than half of the budget"))
     assert "share caps, not the budget" in unspent.mitigation
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_task_is_left_out_by_a_share_cap_it_fits_under(name: str) -> None:
+    """A cap drops the least important work first, then takes back whatever fits again: a task the
+    cap dropped does not fit beside the work of its agent the cap kept."""
+    report, _ = report_of(name)
+    budget = report.budget.total_usd
+    caps = default_catalogue().default_caps()
+    for dropped in (t for t in report.tasks if t.drop_reason == "agent_cap"):
+        kept = sum((t.cost_usd for t in report.tasks if t.agent == dropped.agent and t.drop_reason != "agent_cap"),
+                   Decimal("0"))  # fmt: skip
+        assert kept + dropped.cost_usd > (budget * caps[dropped.agent]).quantize(Decimal("0.01")), dropped
