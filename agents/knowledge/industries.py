@@ -16,6 +16,8 @@ class IndustryProfile:
     proof_points: tuple[str, ...]
     channels: tuple[tuple[str, int], ...]  # (channel, percent of paid media) adding up to 100
     regulatory: tuple[str, ...] = ()
+    # What content about selling more features: a hotel sells rooms, not "best sellers".
+    offer: str = "best sellers"
 
 
 PROFILES: dict[str, IndustryProfile] = {
@@ -28,6 +30,7 @@ PROFILES: dict[str, IndustryProfile] = {
         (("Search ads", 30), ("LinkedIn ads", 25), ("Content syndication", 15),
          ("Webinars and events", 20), ("Email nurture", 10)),
         ("Privacy policy and data processing terms (GDPR/CCPA) before collecting user data",),
+        offer="what customers get done with it",
     ),
     "healthcare": IndustryProfile(
         "healthcare",
@@ -40,6 +43,7 @@ PROFILES: dict[str, IndustryProfile] = {
         ("HIPAA (US) or GDPR special-category rules for health data",
          "Advertising rules for health claims (FTC / ASA / national regulators)",
          "Professional licensing for every clinical service offered"),
+        offer="the treatments patients ask about",
     ),
     "finance": IndustryProfile(
         "finance",
@@ -52,6 +56,7 @@ PROFILES: dict[str, IndustryProfile] = {
         ("Financial promotions rules (SEC/FINRA, FCA, or national regulator)",
          "KYC/AML obligations and money-transmitter or e-money licensing",
          "Consumer credit and disclosure requirements"),
+        offer="the products clients choose most",
     ),
     "retail": IndustryProfile(
         "retail",
@@ -72,6 +77,7 @@ PROFILES: dict[str, IndustryProfile] = {
         (("Local search and maps", 30), ("Paid social", 30), ("Delivery-app promotion", 20),
          ("Local events", 10), ("Email and SMS", 10)),
         ("Food business registration, hygiene inspection and allergen labelling",),
+        offer="the dishes people come back for",
     ),
     "education": IndustryProfile(
         "education",
@@ -82,6 +88,7 @@ PROFILES: dict[str, IndustryProfile] = {
         (("Search ads", 30), ("Social ads", 25), ("Partnerships", 20), ("Webinars", 15),
          ("Email", 10)),
         ("Student data privacy (FERPA/COPPA in the US, GDPR elsewhere)",),
+        offer="the courses learners choose most",
     ),
     "professional services": IndustryProfile(
         "professional services",
@@ -92,6 +99,7 @@ PROFILES: dict[str, IndustryProfile] = {
         (("LinkedIn ads", 30), ("Search ads", 25), ("Events and speaking", 20),
          ("Referral programme", 15), ("Email", 10)),
         ("Professional indemnity insurance and engagement-letter terms",),
+        offer="the problems clients bring",
     ),
     "hospitality": IndustryProfile(
         "hospitality",
@@ -104,6 +112,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Local partnerships", 15)),
         ("Tourist accommodation registration and local short-stay rules",
          "Fire safety and food hygiene rules where meals are served"),
+        offer="the rooms and the reasons to book direct",
     ),
     "fitness": IndustryProfile(
         "fitness",
@@ -115,6 +124,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Local events", 10), ("Email and SMS", 10)),
         ("Membership contract and cancellation rules (consumer law)",
          "Health screening and waiver before training"),
+        offer="the classes members love",
     ),
     "nonprofit": IndustryProfile(
         "nonprofit",
@@ -125,6 +135,7 @@ PROFILES: dict[str, IndustryProfile] = {
         (("Paid social", 35), ("Search ads (nonprofit ad grants)", 25), ("Email appeals", 20),
          ("Community events", 10), ("Partnerships", 10)),
         ("Charitable solicitation registration and gift receipting rules",),
+        offer="the work each gift pays for",
     ),
     "manufacturing": IndustryProfile(
         "manufacturing",
@@ -135,6 +146,7 @@ PROFILES: dict[str, IndustryProfile] = {
         (("Search ads", 35), ("LinkedIn ads", 20), ("Trade shows", 20), ("Trade directories", 15),
          ("Email", 10)),
         ("Product safety, standards and labelling for the goods sold",),
+        offer="the products customers order most",
     ),
 }
 GENERIC = IndustryProfile(

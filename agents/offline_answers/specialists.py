@@ -100,9 +100,11 @@ THEMES = {
 
 
 def content_themes(brief: Brief, tasks: list[Task], checks: dict[int, ObjectiveCheck]) -> list[str]:
-    """Calendar themes from what the objectives are about, not their wording."""
+    """Calendar themes from what the objectives are about, not their wording (selling more is
+    about what this industry sells)."""
     kinds = [checks[i].kind for t in tasks for i in t.objective_indexes if i in checks]
-    themes = [THEMES[k] for k in dict.fromkeys(kinds) if k in THEMES]
+    named = {**THEMES, "sales": profile_for(brief.company.industry).offer}
+    themes = [named[k] for k in dict.fromkeys(kinds) if k in named]
     return themes or [f"why {brief.company.name}"]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from agents.knowledge.industries import GENERIC, PROFILES, profile_for
 from agents.knowledge.web import page_plan
+from tests.unit.report.test_report_corpus import report_of
 
 
 @pytest.mark.parametrize(("industry", "profile"), [
@@ -37,3 +38,13 @@ def test_every_profile_has_its_own_pages_and_a_full_channel_mix() -> None:
         assert sum(percent for _, percent in profile.channels) == 100, key
     assert "Menu" in page_plan(profile_for("bakery").key)
     assert "Book direct" in page_plan(profile_for("hotel").key)
+
+
+def test_selling_more_is_about_what_the_industry_sells() -> None:
+    """A hotel's content calendar once featured "best sellers"; only shops keep that theme."""
+    keeps = {key for key, profile in PROFILES.items() if profile.offer == GENERIC.offer}
+    assert keeps == {"retail"}
+    report, _ = report_of("hotel_lisbon_direct_bookings.json")
+    content = next(row for row in report.deliverables if row.agent == "content")
+    assert not [line for line in content.outputs if "best sellers" in line]
+    assert any("the rooms and the reasons to book direct" in line for line in content.outputs)
