@@ -166,7 +166,7 @@ def _task_rows(plan: Plan, schedule: Schedule, dropped: Mapping[str, str], catal
             cost_usd=task.estimated_cost, start_day=slot.start_day if slot else None,
             end_day=slot.end_day if slot else None, recurring=slot.recurring if slot else False,
             critical=slot.critical if slot else False, depends_on=task.depends_on,
-            rationale=task.rationale))  # fmt: skip
+            rationale=task.rationale, typical_end_day=schedule.typical_ends.get(task.id)))  # fmt: skip
     return rows
 
 

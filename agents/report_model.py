@@ -56,6 +56,9 @@ class TaskRow(_Part):
     critical: bool = False
     depends_on: list[str] = Field(default_factory=list)
     rationale: str = ""
+    typical_end_day: int | None = Field(
+        None, description="the day a one-off task would end at typical durations (past the timeline when the "
+        "schedule was compressed to fit)")
 
 
 class AgentBudget(_Part):

@@ -77,12 +77,17 @@ def outcome_statements(report: StructuredReport, checks: list[ObjectiveCheck]) -
     """What will be true on the last day, one line per objective (the gaps included)."""
     name = report.company.get("name", "The company")
     kinds = {t.id: base_kind(t.kind) for t in report.tasks if t.kind and t.status == "funded"}
+    ends = {t.id: t.typical_end_day for t in report.tasks if t.status == "funded" and t.typical_end_day}
     lines = []
     for row in report.objectives:
         if row.status == "covered":
             _, _, done = KPI_BY_KIND.get(row.kind, ("", "", "has delivered it"))
             if row.kind == "nonprofit" and "formation" in {kinds.get(t) for t in row.task_ids}:
                 done = f"{KPI_BY_KIND['formation'][2]} and {done}"  # "Form a nonprofit corporation" is both
+            typical = max((ends[t] for t in row.task_ids if ends.get(t)), default=0)
+            if typical > report.timeline_days:  # squeezed to fit: say so where the promise is made
+                done += (f" only if its compressed schedule holds: at typical durations this work ends "
+                         f"around day {typical}")
             lines.append(f"By day {report.timeline_days}, {name} {done} (objective {row.index}: "
                          f"“{row.text}”).")
         elif row.status == "not_covered":

@@ -9,7 +9,7 @@ licence decision) become milestones, marked when they fall after the timeline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agents.knowledge.durations import DURATIONS
@@ -45,6 +45,7 @@ class Schedule:
     critical_path: list[str]
     needed_days: int  # the longest chain before any compression
     compressed: bool
+    typical_ends: dict[str, int] = field(default_factory=dict)  # task id -> end day before compression
 
 
 def _base(task: Task) -> str:
@@ -95,6 +96,7 @@ def build_schedule(tasks: list[Task], timeline_days: int, reference: dict[str, A
     typical = {task.id: _typical(task) for task in tasks}
     days = {task_id: d for task_id, (d, _) in typical.items()}
     placed = _place(tasks, days)
+    typical_ends = {task_id: end for task_id, (_, end) in placed.items() if not typical[task_id][1]}
     needed = max((end for _, end in placed.values()), default=0)
     compressed = needed > timeline_days
     if compressed:
@@ -116,7 +118,8 @@ def build_schedule(tasks: list[Task], timeline_days: int, reference: dict[str, A
         end = timeline_days if recurring else min(end, timeline_days)
         slots.append(Slot(task, start, end, recurring, task.id in critical))
     slots.sort(key=lambda s: (s.start_day, s.task.priority, _number(s.task.id)))
-    return Schedule(slots, _milestones(slots, timeline_days, reference or {}), critical, needed, compressed)
+    return Schedule(slots, _milestones(slots, timeline_days, reference or {}), critical, needed, compressed,
+                    typical_ends)
 
 
 def _number(task_id: str) -> tuple[int, str]:
