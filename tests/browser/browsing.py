@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
+SETTLE_POLLS = 300  # of 100 ms: how long charts may take to re-lay out after a resize
 
 # Runs before any page script: every CSP violation lands in window.__cspViolations and, through
 # the binding, in the Python-side list (which survives navigations).
@@ -107,7 +108,9 @@ class Session:
         # Polled from here: `wait_for_function` compiles its predicate in the page, which the
         # strict CSP (no 'unsafe-eval') refuses whenever the first look does not already pass.
         overflow = self.page.evaluate(overflow_js)
-        for _ in range(100):
+        # Up to 30 s: once, with three test processes on two cores, a Gantt chart had not re-laid
+        # out after 10 s (it passed alone, and in every run before).
+        for _ in range(SETTLE_POLLS):
             if overflow <= 1:
                 break
             self.page.wait_for_timeout(100)
