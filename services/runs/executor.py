@@ -33,7 +33,7 @@ from services.storage_patience import DEFAULT_PATIENCE_SECONDS, patiently, stora
 log = logging.getLogger(__name__)
 
 _runs = table_of(Run)
-# The endings people are told about (services/notifications); a cancel is someone's own doing.
+# The endings hooks (and, for some, people) are told about: services/notifications/events.py.
 NOTIFIED = ("paused", "failed", "completed", "cancelled")
 
 PortsFor = Callable[[Run, EventSink], RunPorts]
