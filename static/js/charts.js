@@ -37,3 +37,23 @@ export function baseOptions() {
     plugins: { legend: { display: true, position: "bottom", labels: { boxWidth: 12 } } },
   };
 }
+
+// Chart.js refits a responsive chart when a ResizeObserver reports its box. Twice in clean test
+// runs (a headless browser on two busy cores) a chart kept its desktop width after the window
+// went to phone width, for 30 s, and the page scrolled sideways. Refitting on the window's own
+// resize event, off the animation frame, catches a report that was missed: any chart whose
+// canvas no longer matches its box is resized at once (its running animation stopped first,
+// else Chart.js defers the resize to a draw that may not come soon).
+let refit = 0;
+window.addEventListener("resize", () => {
+  window.clearTimeout(refit);
+  refit = window.setTimeout(() => {
+    for (const chart of Object.values(chartLib()?.instances || {})) {
+      const box = chart.canvas?.parentElement;
+      if (box && Math.abs(box.clientWidth - chart.width) > 1) {
+        chart.stop();
+        chart.resize();
+      }
+    }
+  }, 150);
+});
