@@ -15,8 +15,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import RowMapping
+from sqlalchemy import ColumnElement, RowMapping, String, and_, bindparam, case, func, null
 
+from services.json_sql import json_bool, json_decimal, json_embedded, json_instant, json_object, json_text
+from services.models import Run, RunStatus, User
 from services.runs.deadlines import DECISION_REASONS
 
 RunStatusName = Literal["queued", "running", "paused", "completed", "failed", "cancelled"]
@@ -107,6 +109,58 @@ def run_json(row: RowMapping, runs_path: str) -> dict[str, Any]:
         "updated_at": row["updated_at"],
         "links": {"self": run_path, "events": f"{run_path}/events", "report": f"{run_path}/report"},
     }
+
+
+def run_json_sql(
+    queue_position: ColumnElement[Any], has_report: ColumnElement[bool]
+) -> tuple[ColumnElement[Any]]:
+    """`run_json`, written by the database (services/json_sql.py), as the column `item`: a
+    summary shape (services/runs/queries.py) for lists, bound with `runs_path`. The API's list
+    is this text, unparsed; the test of this module holds it to `run_json` key by key."""
+    run_path = bindparam("runs_path", type_=String) + "/" + Run.id
+    deadline = case(
+        (
+            and_(Run.decision_due_at.is_not(None), Run.status == RunStatus.paused,
+                 Run.pause_reason.in_(DECISION_REASONS)),
+            json_object({"due_at": json_instant(Run.decision_due_at),
+                         "fallback": func.coalesce(func.nullif(Run.decision_fallback, ""), "trim")}),
+        ),
+        else_=null(),
+    )  # fmt: skip
+    creator = case(
+        (Run.created_by_id.is_(None), null()),
+        else_=json_object(
+            {"id": Run.created_by_id, "name": func.coalesce(func.nullif(User.name, ""), User.email)}
+        ),
+    )
+    item = json_object({
+        "id": Run.id,
+        "status": Run.status,
+        "company": Run.company_name,
+        "brief": json_embedded(Run.brief),
+        "budget_usd": json_decimal(Run.budget_usd),
+        "ai_cap_usd": json_decimal(Run.ai_cap_usd),
+        "policy": Run.policy,
+        "provider": Run.provider,
+        "model": Run.model,
+        "ai_price_set": json_bool(Run.ai_price_set),
+        "pause_reason": Run.pause_reason,
+        "pause_payload": json_embedded(Run.pause_payload),
+        "decision_deadline": json_embedded(deadline),
+        "error": json_embedded(Run.error),
+        "cancel_requested": json_bool(Run.cancel_requested),
+        "queue_position": queue_position,
+        "last_seq": Run.last_seq,
+        "has_report": json_bool(has_report),
+        "created_by": json_embedded(creator),
+        "created_at": json_instant(Run.created_at),
+        "queued_at": json_instant(Run.queued_at),
+        "started_at": json_instant(Run.started_at),
+        "finished_at": json_instant(Run.finished_at),
+        "updated_at": json_instant(Run.updated_at),
+        "links": json_object({"self": run_path, "events": run_path + "/events", "report": run_path + "/report"}),
+    })  # fmt: skip
+    return (json_text(item).label("item"),)
 
 
 def _deadline(row: RowMapping) -> dict[str, Any] | None:
