@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +15,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, Not
 
 from services.db import db
 from services.storage_errors import reason as storage_reason
+from web.extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ def _http_error(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]
         if found is not None:
             return storage_unavailable_response(found, type(original).__name__)
     headers = {}
-    retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
+    retry_after = _retry_after(exc)
     if retry_after:
         headers["Retry-After"] = retry_after
     valid_methods = getattr(exc, "valid_methods", None)
@@ -91,6 +94,16 @@ def _http_error(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]
     if wants_json():
         return error_response(status, message, headers=headers)
     return render_template("errors/error.html", status=status, message=message), status, headers
+
+
+def _retry_after(exc: HTTPException) -> str | None:
+    """When a refused request may come again: the refusal's own header, or for the rate limit the
+    seconds until its window ends (asked of the limiter's storage only now, for a refusal)."""
+    if exc.response is not None and exc.response.headers.get("Retry-After"):
+        return exc.response.headers["Retry-After"]
+    if isinstance(exc, RateLimitExceeded) and limiter.current_limit is not None:
+        return str(max(1, int(limiter.current_limit.reset_at - time.time())))  # reset_at is rounded up
+    return None
 
 
 def _api_error(exc: ApiError) -> Response:

@@ -45,7 +45,10 @@ def init_security(app: Flask, settings: Settings) -> None:
         # CSRF is checked in `_csrf_unless_bearer` so that token-authenticated API calls skip it.
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,  # bound to the session instead, which expires on its own
-        RATELIMIT_HEADERS_ENABLED=True,
+        # No X-RateLimit-* headers on every answer: writing them read the limit's window back from
+        # Redis, two more round trips a request, a tenth of an API request's time (bench/http_api.py,
+        # py-spy). A refusal still says when to retry (web/errors.py `_retry_after`).
+        RATELIMIT_HEADERS_ENABLED=False,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_SWALLOW_ERRORS=True,

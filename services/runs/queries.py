@@ -142,11 +142,14 @@ def run_summaries(
     return rows, int(db.session.scalar(counted) or 0)
 
 
+_PAGE_IDS: tuple[Any, ...] = (Run.id, func.count().over().label("matching"))
+
+
 def _paged(query_filter: Callable[[Select[Any]], Select[Any]], shape: SummaryShape) -> Select[Any]:
     """The page's runs picked first (ids only, newest first, counted), then summarised: a shape is
     worked out for the runs on the page, not for every run that matches (a JSON object each)."""
     page = (
-        query_filter(select(Run.id, func.count().over().label("matching")))
+        query_filter(select(*_PAGE_IDS))
         .order_by(*NEWEST_FIRST)
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, RowMapping, String, and_, bindparam, case, func, null
+from sqlalchemy import ColumnElement, RowMapping, String, and_, bindparam, case, func, null, or_
 
 from services.json_sql import json_bool, json_decimal, json_embedded, json_instant, json_object, json_text
 from services.models import Run, RunStatus, User
@@ -120,8 +120,9 @@ def run_json_sql(
     run_path = bindparam("runs_path", type_=String) + "/" + Run.id
     deadline = case(
         (
+            # Equalities, not IN: an IN list is expanded into the SQL on every execution.
             and_(Run.decision_due_at.is_not(None), Run.status == RunStatus.paused,
-                 Run.pause_reason.in_(DECISION_REASONS)),
+                 or_(*(Run.pause_reason == reason for reason in DECISION_REASONS))),
             json_object({"due_at": json_instant(Run.decision_due_at),
                          "fallback": func.coalesce(func.nullif(Run.decision_fallback, ""), "trim")}),
         ),
