@@ -23,7 +23,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, field_validator
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from agents.state import STRIP_SET
 from services import audit
@@ -185,7 +185,10 @@ def key_box(secret_key: str) -> Fernet:
 
 
 def _stored(org_id: int) -> ProviderSetting | None:
-    return db.session.scalar(select(ProviderSetting).where(ProviderSetting.org_id == org_id))
+    return db.session.scalar(_STORED, {"org_id": org_id})
+
+
+_STORED = select(ProviderSetting).where(ProviderSetting.org_id == bindparam("org_id"))  # built once: read per page
 
 
 def _view(row: ProviderSetting | None, base: LLMConfig) -> ProviderView:

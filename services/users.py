@@ -46,14 +46,17 @@ def logout_everywhere(user: User, *, actor: User | None = None) -> User:
     return user
 
 
+# With its organisation, in the same statement: pages show its name (the dashboard's lazy load was
+# a statement of its own). Built once: every page view loads its user.
+_WITH_ORGANISATION = (joinedload(User.organisation),)
+
+
 def load_session_user(identity: str) -> User | None:
     """Flask-Login loader: the stored id carries the session version it was issued for."""
     user_id, _, version = identity.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    # With its organisation, in the same statement: pages show its name (the dashboard's lazy load
-    # was a statement of its own).
-    user = db.session.get(User, int(user_id), options=[joinedload(User.organisation)])
+    user = db.session.get(User, int(user_id), options=_WITH_ORGANISATION)
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -23,7 +23,7 @@ from flask import Flask, Request, Response, g, request
 from flask.sessions import SessionMixin
 from flask_session.base import ServerSideSession, ServerSideSessionInterface
 from flask_session.redis import RedisSessionInterface
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.db import db, utcnow
@@ -104,6 +104,10 @@ class ResilientRedisSessionInterface(StoredWhenNeeded, RedisSessionInterface):
             log.warning("session store unavailable on delete", extra={"error": str(exc)})
 
 
+# Built once: every request with a session cookie reads its record.
+_SESSION_RECORD = select(SessionRecord.data, SessionRecord.expires_at).where(SessionRecord.id == bindparam("store_id"))
+
+
 class SqlSessionInterface(StoredWhenNeeded, ServerSideSessionInterface):
     """Sessions as rows of `sessions`; expired rows are swept every few hundred requests.
 
@@ -156,9 +160,7 @@ class SqlSessionInterface(StoredWhenNeeded, ServerSideSessionInterface):
 
     def _retrieve_session_data(self, store_id: str) -> dict | None:
         with db.engine.connect() as conn:
-            row = conn.execute(
-                select(SessionRecord.data, SessionRecord.expires_at).where(SessionRecord.id == store_id)
-            ).first()
+            row = conn.execute(_SESSION_RECORD, {"store_id": store_id}).first()
         if row is None or _aware(row.expires_at) <= utcnow():
             return None
         return self.serializer.decode(bytes(row.data))

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, or_, select
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, or_, select
 
 from agents.ports import AIBudgetExhausted
 from services.budgets.money import MICRO, micros_to_usd, month_of
@@ -112,6 +112,19 @@ class Counters:
     settled: int
 
 
+# An organisation's counters for one month and its monthly cap, in one statement built once
+# (bound: org_id, month): the dashboard reads it on every view.
+_ORG_MONTH = (
+    select(ORG_SPEND.c.reserved_micros, ORG_SPEND.c.settled_micros, ORG_SETTINGS.c.org_id.label("settings_org"),
+           ORG_SETTINGS.c.monthly_ai_cap_usd, ORG_SETTINGS.c.no_monthly_ai_cap)
+    .select_from(
+        ORGS.outerjoin(ORG_SPEND, and_(ORG_SPEND.c.org_id == ORGS.c.id, ORG_SPEND.c.month == bindparam("month")))
+        .outerjoin(ORG_SETTINGS, ORG_SETTINGS.c.org_id == ORGS.c.id)
+    )
+    .where(ORGS.c.id == bindparam("org_id"))
+)  # fmt: skip
+
+
 class LedgerReads:
     """The ledger's queries that change nothing: caps and counters (which its operations read under
     their locks), and the usage and stored answers that pages, the API and resumed runs ask for."""
@@ -148,14 +161,7 @@ class LedgerReads:
     def _org_month(self, conn: Connection, org_id: int, month: str) -> tuple[Counters, Decimal | None]:
         """The organisation's counters for `month` and its monthly cap, in one statement (from its
         row, which always exists): a page showing the month's spend made one round trip for each."""
-        spend, settings = ORG_SPEND.c, ORG_SETTINGS.c
-        row = conn.execute(
-            select(spend.reserved_micros, spend.settled_micros, settings.org_id.label("settings_org"),
-                   settings.monthly_ai_cap_usd, settings.no_monthly_ai_cap)
-            .select_from(ORGS.outerjoin(ORG_SPEND, and_(spend.org_id == ORGS.c.id, spend.month == month))
-                         .outerjoin(ORG_SETTINGS, settings.org_id == ORGS.c.id))
-            .where(ORGS.c.id == org_id)
-        ).first()  # fmt: skip
+        row = conn.execute(_ORG_MONTH, {"org_id": org_id, "month": month}).first()
         if row is None:  # no such organisation: nothing spent, the default cap
             return Counters(0, 0), self.default_monthly_cap
         counters = Counters(row.reserved_micros or 0, row.settled_micros or 0)

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from werkzeug.wrappers import Response
 
 from services.budgets import spend_report
@@ -72,12 +72,21 @@ def month_spend(org_id: int, today: date | None = None) -> MonthSpend:
     )
 
 
+# Built once: the dashboard counts on every view (building a statement costs more than this count).
+_UNPRICED_RUNS = (
+    select(func.count())
+    .select_from(Run)
+    .where(
+        Run.org_id == bindparam("org_id"),
+        Run.ai_price_set.is_(False),
+        Run.created_at >= bindparam("since", type_=Run.created_at.type),
+        Run.created_at < bindparam("until", type_=Run.created_at.type),
+    )
+)
+
+
 def _unpriced_runs(org_id: int, since: datetime, until: datetime) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Run).where(
-            Run.org_id == org_id, Run.ai_price_set.is_(False), Run.created_at >= since, Run.created_at < until
-        )
-    ) or 0
+    return db.session.scalar(_UNPRICED_RUNS, {"org_id": org_id, "since": since, "until": until}) or 0
 
 
 def _provider(org_id: int) -> str:
