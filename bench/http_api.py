@@ -13,8 +13,9 @@ token), `GET /dashboard`, the run's live page `GET /runs/<id>` and its report `G
 every connection count of every backend, next to the scenarios it is compared with. Each scenario
 keeps N keep-alive HTTPS connections busy for a fixed time after a warm-up (bench/http_load.py);
 throughput is completed 200s per second, latency is per request, every other answer is an error,
-counted and shown. The API and login rate limits are raised (the limiter's refusals are not the
-path being measured). The client runs on the same machine as the servers, for both apps alike.
+counted and shown. Each row also says what a request cost the app's worker in CPU time (from
+/proc, warm-up included), which the machine's other load moves far less than req/s. The API and
+login rate limits are raised (the limiter's refusals are not the path being measured). The client runs on the same machine as the servers, for both apps alike.
 The last line printed is one JSON object (headline: `GET /api/runs` p99 at 16 connections on
 PostgreSQL against hello's p99).
 
@@ -33,9 +34,11 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from contextlib import ExitStack, nullcontext  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +59,30 @@ SCENARIOS = ("api_runs", "dashboard", "run_page", "report_page", "api_events")
 COMMON = {"LOG_LEVEL": "WARNING", "SHUTDOWN_GRACE_SECONDS": "2"}
 
 
-def serve(stack: ExitStack, tmp: Path, name: str, app_spec: str, env: dict[str, str]) -> NginxLayout:
+@dataclass(frozen=True)
+class Served:
+    """An app behind its nginx, and its gunicorn master's pid (its worker is the master's child)."""
+
+    layout: NginxLayout
+    master_pid: int
+
+
+def worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) the master's worker processes have used so far, from /proc.
+
+    Divided by the requests answered meanwhile, it is what a request costs the worker: a figure the
+    machine's other load disturbs far less than req/s, which the client and nginx share two cores for.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
+    return total / tick
+
+
+def serve(stack: ExitStack, tmp: Path, name: str, app_spec: str, env: dict[str, str]) -> Served:
     """gunicorn for `app_spec` behind its own nginx; both stop when `stack` closes.
 
     When the benchmark fails while they run, the tail of the app's log is printed first: it is
@@ -72,7 +98,9 @@ def serve(stack: ExitStack, tmp: Path, name: str, app_spec: str, env: dict[str, 
 
     stack.push(show_log_on_failure)
     process.wait_until_serving()
-    return stack.enter_context(NginxProcess(render_config(tmp / f"nginx-{name}", upstreams=[f"127.0.0.1:{port}"]))).layout
+    nginx = stack.enter_context(NginxProcess(render_config(tmp / f"nginx-{name}", upstreams=[f"127.0.0.1:{port}"])))
+    assert process.process is not None  # started by gunicorn_process
+    return Served(nginx.layout, process.process.pid)
 
 
 def catalyst_env(backend: str, database_url: str, instance: Path) -> dict[str, str]:
@@ -89,7 +117,7 @@ def catalyst_env(backend: str, database_url: str, instance: Path) -> dict[str, s
     return env
 
 
-def measure_backend(backend: str, tmp: Path, hello: NginxLayout, args: argparse.Namespace) -> list[dict[str, Any]]:
+def measure_backend(backend: str, tmp: Path, hello: Served, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Seed and serve Catalyst on one database; every connection count: hello, then each scenario."""
     tmp = tmp / backend
     tmp.mkdir()
@@ -100,8 +128,9 @@ def measure_backend(backend: str, tmp: Path, hello: NginxLayout, args: argparse.
     rows: list[dict[str, Any]] = []
     with ExitStack() as stack:
         proxy = serve(stack, tmp, "catalyst", "app:create_app()", catalyst_env(backend, database_url, instance))
+        port, certificate = proxy.layout.https_port, proxy.layout.certificate
         api = {"Authorization": f"Bearer {seeded.token}", "Accept": "application/json"}
-        page = {"Cookie": session_cookie(proxy.https_port, proxy.certificate)}
+        page = {"Cookie": session_cookie(port, certificate)}
         run = f"/runs/{seeded.run_id}"
         targets = {
             "hello": (hello, "/", {}, "hello"),
@@ -111,13 +140,17 @@ def measure_backend(backend: str, tmp: Path, hello: NginxLayout, args: argparse.
             "report_page": (proxy, f"{run}/report", page, "report-structured"),
             "api_events": (proxy, f"/api{run}/events", api, '"events"'),
         }
-        for layout, path, headers, expect in targets.values():
-            check(layout.https_port, path, headers, layout.certificate, expect)
+        for served, path, headers, expect in targets.values():
+            check(served.layout.https_port, path, headers, served.layout.certificate, expect)
         for connections in args.connections:
             for scenario in ("hello", *args.scenarios):
-                layout, path, headers, _expect = targets[scenario]
-                summary = load(layout.https_port, path, headers, connections=connections, seconds=args.seconds,
-                               warmup=args.warmup, name=scenario).summary()  # fmt: skip
+                served, path, headers, _expect = targets[scenario]
+                cpu_before = worker_cpu_seconds(served.master_pid)
+                result = load(served.layout.https_port, path, headers, connections=connections, seconds=args.seconds,
+                              warmup=args.warmup, name=scenario)  # fmt: skip
+                cpu = worker_cpu_seconds(served.master_pid) - cpu_before
+                summary = result.summary()
+                summary["worker_cpu_ms"] = round(cpu * 1000 / result.answered, 3) if result.answered else None
                 rows.append({"backend": backend, "connections": connections, "scenario": scenario, **summary})
                 print(f"[{backend} c={connections}] {scenario:11s} {json.dumps(summary)}", flush=True)
     return rows
@@ -134,6 +167,7 @@ def with_ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         base = hello[row["backend"], row["connections"]]
         row["rps_ratio"] = _ratio(base["rps"], row["rps"])
         row["p99_ratio"] = _ratio(row["p99_ms"], base["p99_ms"])
+        row["cpu_ratio"] = _ratio(row["worker_cpu_ms"], base["worker_cpu_ms"])
     return rows
 
 
@@ -144,12 +178,12 @@ def table(rows: list[dict[str, Any]]) -> str:
         return "-" if value is None else f"{value:.{digits}f}"
 
     head = ("backend", "conns", "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms",
-            "hello rps / rps", "p99 / hello p99")  # fmt: skip
+            "hello rps / rps", "p99 / hello p99", "worker cpu ms", "cpu / hello cpu")  # fmt: skip
     lines = [head] + [
         (r["backend"], str(r["connections"]), r["scenario"], str(r["requests"]),
          str(r["errors"]) + (f" {r['error_kinds']}" if r["errors"] else ""), number(r["rps"], 1),
          number(r["p50_ms"]), number(r["p99_ms"]), number(r["max_ms"]), number(r["rps_ratio"]),
-         number(r["p99_ratio"]))
+         number(r["p99_ratio"]), number(r["worker_cpu_ms"], 3), number(r["cpu_ratio"]))
         for r in rows
     ]  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]

@@ -31,6 +31,7 @@ class Result:
     seconds: float = 0.0
     completed: int = 0
     slowest_ms: float = 0.0
+    answered: int = 0  # every 200, warm-up included: what the server's CPU time is divided by
 
     def percentile(self, q: float) -> float | None:
         """None when nothing succeeded (JSON has no NaN)."""
@@ -85,6 +86,7 @@ def load(
                 conn = connect()
                 outcome = type(exc).__name__
             ended = time.perf_counter()
+            result.answered += outcome == "ok"
             # Throughput: the 200s that end inside the window. Latency and errors: every request
             # that ends inside it or is still in flight at its end, begun in the warm-up or however
             # late it finishes: one that hangs until a timeout is the worst latency or an error.
