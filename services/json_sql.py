@@ -5,8 +5,8 @@ Why: for a page of 50 runs, turning each row into Python values (instants parsed
 decoded, decimals made) and back into JSON cost more than the query and the response together;
 the database writes the same text for less (bench/in_process.py: SQLite's whole request 2.1 ->
 1.5 ms; on PostgreSQL the app's instructions halve while the server's execution grows by about
-16 µs a run, json_build_object's own cost). What the app would
-write is the contract, and tests/web/api/test_run_output.py holds each expression to it:
+16 µs a run, json_build_object's own cost). What the app would write is the contract, and
+tests/web/api/test_run_output.py holds each expression to it:
 
 - an instant is ISO 8601 in UTC with `Z`, its microseconds in six digits unless they are zero;
 - a decimal is a string with the column's scale ("1234.50");
