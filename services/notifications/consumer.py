@@ -34,6 +34,7 @@ from rq.timeouts import TimerDeathPenalty
 from sqlalchemy import Engine
 
 from config.settings import Settings
+from services.loops import StoppableLoop
 from services.notifications import outbox
 from services.notifications.delivery import Deliverer
 from services.notifications.queue import NotificationQueue
@@ -68,15 +69,19 @@ class NotificationWorker(SimpleWorker):
         super().__init__(queues, **kwargs)
         self.deliverer = deliverer
         self.notification_queue = notification_queue
+        self.idle = gevent.event.Event()  # no job in flight: what a stop waits for before it kills
+        self.idle.set()
 
     def _install_signal_handlers(self) -> None:
         """None: a greenlet beside the web server or the run worker, stopped by its host."""
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         token = _executing.set((self.deliverer, self.notification_queue))
+        self.idle.clear()
         try:
             super().execute_job(job, queue)
         finally:
+            self.idle.set()
             _executing.reset(token)
 
 
@@ -87,6 +92,11 @@ def build_notification_worker(deliverer: Deliverer, queue: NotificationQueue, re
                               notification_queue=queue, name=name)  # fmt: skip
 
 
+def _sweep_failed(exc: Exception) -> None:
+    """Storage or Redis away: the next sweep tries again."""
+    log.warning("notification sweep failed", extra={"error": type(exc).__name__})
+
+
 class NotificationConsumer:
     """This process's sender of deliveries: started once, woken when deliveries are written."""
 
@@ -95,44 +105,42 @@ class NotificationConsumer:
         self.settings = settings
         self.queue = queue
         self.deliverer = Deliverer(engine, settings)
-        self._wake = gevent.event.Event()
-        self._sweeper: gevent.Greenlet | None = None
+        self._sweeps = StoppableLoop(self.sweep, every=lambda: self.settings.notification_poll_seconds,
+                                     on_error=_sweep_failed)  # fmt: skip
         self._working: gevent.Greenlet | None = None
         self._pool = gevent.pool.Pool(EMBEDDED_POOL_SIZE)
         self.worker: NotificationWorker | None = None
-        self._spawned: list[gevent.Greenlet] = []
 
     @property
     def started(self) -> bool:
-        return self._sweeper is not None
+        return self._sweeps.started
 
     def start(self) -> bool:
         """Start the sweep (and, with Redis, the RQ worker); False when already started."""
-        if self._sweeper is not None:
+        if not self._sweeps.start():
             return False
-        self._sweeper = gevent.spawn(self._sweep_loop)
-        self._spawned.append(self._sweeper)
         if self.queue is not None and self.settings.redis_url:
             self._working = gevent.spawn(self._work_loop, self.settings.redis_url)
-            self._spawned.append(self._working)
         log.info("notification consumer started", extra={"queue": self.queue.name if self.queue else None})
         return True
 
     def stop(self) -> bool:
-        """Stop sending; an attempt cut short is due again once its claim's lease is over.
+        """Stop sending: attempts in flight get `STOP_WAIT_SECONDS` to finish and be recorded, then
+        are cut short (such an attempt is due again once its claim's lease is over, so its receiver
+        may get it twice: it deduplicates on Catalyst-Event-Id).
 
         True once every greenlet of it is gone. A consumer that outlived its stop would go on
         claiming deliveries with settings nobody sees any more, so that is logged as an error.
         """
+        self._sweeps.ask_to_stop()  # it spawns no more attempts, and the RQ worker is not restarted
         if self._working is not None:
             if self.worker is not None:  # RQ fails a job it is stopped in and goes on, unless asked to stop
                 self.worker._stop_requested = True
+                self.worker.idle.wait(timeout=STOP_WAIT_SECONDS)
             self._working.kill(StopRequested(), block=True, timeout=STOP_WAIT_SECONDS)  # RQ's own way out
-            self._working = None
-        if self._sweeper is not None:
-            self._sweeper.kill(block=True, timeout=STOP_WAIT_SECONDS)
-            self._sweeper = None
-        self._pool.kill(block=True, timeout=STOP_WAIT_SECONDS)
+        self._pool.join(timeout=STOP_WAIT_SECONDS)
+        self._pool.kill(block=True, timeout=STOP_WAIT_SECONDS)  # so a sweep waiting on them ends now
+        self._sweeps.stop(STOP_WAIT_SECONDS)
         if self.running:
             log.error("notification consumer still running after its stop")
         return not self.running
@@ -140,8 +148,8 @@ class NotificationConsumer:
     @property
     def running(self) -> bool:
         """Whether any greenlet it started is still alive (after a stop: one that would not die)."""
-        self._spawned = [greenlet for greenlet in self._spawned if not greenlet.dead]
-        return bool(self._spawned) or len(self._pool) > 0
+        working = self._working is not None and not self._working.dead
+        return working or self._sweeps.running or len(self._pool) > 0
 
     def wake(self, delivery_ids: Iterable[int]) -> None:
         """Deliveries were written: enqueue them (Redis), or wake the in-process sweep."""
@@ -151,7 +159,7 @@ class NotificationConsumer:
         if self.queue is not None:
             self.queue.notify(ids)
         else:
-            self._wake.set()
+            self._sweeps.wake()
 
     def sweep(self) -> int:
         """Hand on every delivery that is due now; returns how many."""
@@ -161,6 +169,8 @@ class NotificationConsumer:
             self.queue.notify(due)
         else:
             for delivery_id in due:
+                if self._sweeps.stopping:
+                    break
                 self._pool.spawn(self._attempt, delivery_id)
             self._pool.join()
         return len(due)
@@ -171,18 +181,9 @@ class NotificationConsumer:
         except Exception:  # one delivery's bug must not stop the others; it is due again after its lease
             log.exception("notification attempt failed unexpectedly", extra={"delivery_id": delivery_id})
 
-    def _sweep_loop(self) -> None:
-        while True:
-            self._wake.wait(timeout=self.settings.notification_poll_seconds)
-            self._wake.clear()
-            try:
-                self.sweep()
-            except Exception as exc:  # noqa: BLE001 - storage or Redis away: the next sweep tries again
-                log.warning("notification sweep failed", extra={"error": type(exc).__name__})
-
     def _work_loop(self, redis_url: str) -> None:
         assert self.queue is not None  # noqa: S101 - started only with a queue
-        while True:
+        while not self._sweeps.stopping:
             self.worker = build_notification_worker(self.deliverer, self.queue, redis_url)
             try:
                 self.worker.work(burst=False, logging_level=self.settings.log_level)
@@ -190,5 +191,7 @@ class NotificationConsumer:
             except StopRequested:
                 return
             except Exception as exc:  # noqa: BLE001 - Redis away: wait, then work again (the outbox kept all)
+                if self._sweeps.stopping:  # the stop's exit came out as another exception (services/loops.py)
+                    return
                 log.warning("notification worker stopped; restarting", extra={"error": type(exc).__name__})
                 gevent.sleep(RESTART_WAIT_SECONDS)

@@ -14,11 +14,11 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-import gevent
 import redis
 from flask import Flask
 from sqlalchemy import Engine
 
+from services.loops import StoppableLoop
 from services.runs import lease
 from services.runs.drain import Drain, ShutdownRequested
 from services.runs.queue import RunQueue
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from services.runs.service import RunService
 
 log = logging.getLogger(__name__)
+
+STOP_WAIT_SECONDS = 5.0
 
 
 class RunHost:
@@ -54,7 +56,8 @@ class RunHost:
         self.max_recoveries = max_recoveries
         self.maintenance_seconds = maintenance_seconds
         self.held: set[str] = set()
-        self._watcher: gevent.Greenlet | None = None
+        self._watch = StoppableLoop(self.tick, every=lambda: min(self.poll_seconds, self.heartbeat_seconds),
+                                    on_error=self._watch_failed)  # fmt: skip
         self._last_beat = self._last_look = self._last_maintenance = -1e9
 
     @property
@@ -109,23 +112,18 @@ class RunHost:
     # --- the watch greenlet --------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._watcher is None:
-            self._watcher = gevent.spawn(self._watch)
+        self._watch.start()
 
     def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.kill(block=False)
-            self._watcher = None
+        """End the watch once its pass in flight is done (services/loops.py: why not a bare kill)."""
+        self._watch.stop(STOP_WAIT_SECONDS)
 
-    def _watch(self) -> None:
-        while True:
-            try:
-                self.tick()
-            except (redis.RedisError, OSError) as exc:
-                log.warning("worker watch pass failed; retrying", extra={"error": str(exc)})
-            except Exception:  # a database blip must not end the watch
-                log.exception("worker watch pass failed; retrying")
-            gevent.sleep(min(self.poll_seconds, self.heartbeat_seconds))
+    def _watch_failed(self, exc: Exception) -> None:
+        """A database or Redis blip must not end the watch: logged, and the next pass tries again."""
+        if isinstance(exc, redis.RedisError | OSError):
+            log.warning("worker watch pass failed; retrying", extra={"error": str(exc)})
+        else:
+            log.error("worker watch pass failed; retrying", exc_info=exc)
 
     def tick(self) -> None:
         """Renew the lease when due; every poll, recover orphaned runs and runs without a job."""

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,10 +29,12 @@ class Received:
 
 
 class WebhookReceiver:
-    """`with WebhookReceiver(status=500) as hook:` — `hook.url`, `hook.requests`, `hook.status`."""
+    """`with WebhookReceiver(status=500) as hook:` — `hook.url`, `hook.requests`, `hook.status`;
+    `answer_after` seconds pass between recording a request and answering it."""
 
-    def __init__(self, status: int = 200):
+    def __init__(self, status: int = 200, answer_after: float = 0.0):
         self.status = status
+        self.answer_after = answer_after
         self.requests: list[Received] = []
         receiver = self
 
@@ -40,6 +43,7 @@ class WebhookReceiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 receiver.requests.append(Received(self.path, {k: v for k, v in self.headers.items()}, body))
+                time.sleep(receiver.answer_after)
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

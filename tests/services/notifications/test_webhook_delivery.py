@@ -103,9 +103,23 @@ def test_retries_survive_a_restart(make_app, tmp_path):
         later.start()
         try:
             wait_for(lambda: receiver.requests, what="the webhook after the restart")
+            wait_for(lambda: deliveries(app)[0].status == "delivered", what="delivered")
         finally:
             later.stop()
-    wait_for(lambda: deliveries(app)[0].status == "delivered", what="delivered")
+
+
+def test_a_stop_lets_the_attempt_in_flight_finish_and_be_recorded(make_app, through):
+    app = make_app(**through)
+    admin = add_user(app, "admin")
+    executive = add_user(app, "executive")
+    with WebhookReceiver(status=204, answer_after=1.0) as receiver:
+        make_hook(app, admin.id, receiver.url)
+        notifier(app).start()
+        paused_run(app, executive.email)
+        wait_for(lambda: receiver.requests, what="the webhook on its way")
+        assert notifier(app).stop()
+    (delivery,) = deliveries(app)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 204)
 
 
 def holdings_of_fresh_app(app):
