@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
 
 def _engine_options(settings: Settings) -> dict:
     """Pools sized for a gevent worker's concurrency: a request holds its connection until its
-    response is written, across the rate limiter's Redis round trips, so 16 requests at once hold
+    response is written, across the rate-limit store's round trip, so 16 requests at once hold
     16. Connections past `pool_size` are closed when they come back, and opening one again cost a
     tenth of every API request at 16 connections (bench/http_api.py, py-spy); 20 stay open."""
     if settings.is_postgres:

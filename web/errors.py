@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
-from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,7 +13,6 @@ from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, Not
 
 from services.db import db
 from services.storage_errors import reason as storage_reason
-from web.extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +38,15 @@ STORAGE_MESSAGE = "Storage is unavailable right now; nothing was changed. Try ag
 class ApiError(Exception):
     """Raise from an API view to answer with the error shape."""
 
-    def __init__(self, status: int, message: str, *, code: str | None = None, details: Any = None):
+    def __init__(
+        self, status: int, message: str, *, code: str | None = None, details: Any = None, headers: dict | None = None
+    ):
         super().__init__(message)
         self.status = status
         self.code = code or CODES.get(status, "error")
         self.message = message
         self.details = details
+        self.headers = headers
 
 
 def error_response(
@@ -97,17 +97,14 @@ def _http_error(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]
 
 
 def _retry_after(exc: HTTPException) -> str | None:
-    """When a refused request may come again: the refusal's own header, or for the rate limit the
-    seconds until its window ends (asked of the limiter's storage only now, for a refusal)."""
+    """When a refused request may come again: the refusal's own header."""
     if exc.response is not None and exc.response.headers.get("Retry-After"):
         return exc.response.headers["Retry-After"]
-    if isinstance(exc, RateLimitExceeded) and limiter.current_limit is not None:
-        return str(max(1, int(limiter.current_limit.reset_at - time.time())))  # reset_at is rounded up
     return None
 
 
 def _api_error(exc: ApiError) -> Response:
-    return error_response(exc.status, exc.message, code=exc.code, details=exc.details)
+    return error_response(exc.status, exc.message, code=exc.code, details=exc.details, headers=exc.headers)
 
 
 def _csrf_error(exc: CSRFError) -> Response | tuple[str, int]:
@@ -178,8 +175,7 @@ _UNGATED_ENDPOINTS = frozenset({"health.live", "health.ready", "static"})
 
 def reject_unrouted() -> None:
     """A path no route has, or a method its route lacks: 404, or 405 with Allow, before a CSRF or
-    login check can answer something else about a request that cannot succeed (web/security.py
-    registers it after Talisman, whose nonce the error page needs)."""
+    login check can answer something else about a request that cannot succeed."""
     found = request.routing_exception
     if isinstance(found, (NotFound, MethodNotAllowed)):
         raise found

@@ -14,7 +14,7 @@ from services.db import db
 from services.holdings import holdings
 from services.models import Run
 from services.storage_errors import reason as storage_reason
-from web.extensions import talisman
+from web.security_headers import plain_http_allowed
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -25,14 +25,14 @@ MIN_FREE_BYTES = 1024 * 1024
 
 # Probes speak plain HTTP to the process itself (Docker, load balancers): never redirect them.
 @bp.get("/health")
-@talisman(force_https=False)
+@plain_http_allowed
 def live():  # noqa: ANN201
     """The process answers; checks nothing else, so a slow database never restarts the app."""
     return jsonify(status="ok")
 
 
 @bp.get("/health/ready")
-@talisman(force_https=False)
+@plain_http_allowed
 def ready():  # noqa: ANN201
     """Ready means requests can succeed, writes included: a read-only or full database is not ready."""
     checks: dict[str, dict[str, str]] = {"database": _database_check()}

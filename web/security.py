@@ -1,4 +1,4 @@
-"""The security layer: CSP with nonces, CSRF, secure cookies, proxy headers, rate limits."""
+"""The security layer: CSP with nonces, CSRF, secure cookies, proxy headers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings
 from web.errors import reject_unrouted
-from web.extensions import csrf, limiter, talisman
+from web.extensions import csrf
+from web.security_headers import SecurityHeaders
 
 CSP = {
     "default-src": "'self'",
@@ -45,32 +46,20 @@ def init_security(app: Flask, settings: Settings) -> None:
         # CSRF is checked in `_csrf_unless_bearer` so that token-authenticated API calls skip it.
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,  # bound to the session instead, which expires on its own
-        # No X-RateLimit-* headers on every answer: writing them read the limit's window back from
-        # Redis, two more round trips a request, a tenth of an API request's time (bench/http_api.py,
-        # py-spy). A refusal still says when to retry (web/errors.py `_retry_after`).
-        RATELIMIT_HEADERS_ENABLED=False,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
-        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-        RATELIMIT_SWALLOW_ERRORS=True,
-        RATELIMIT_KEY_PREFIX="catalyst-http",
     )
-    # Registered before Talisman: after_request hooks run in reverse, so this sees its CSP header.
-    app.after_request(_allow_own_websocket)
     app.after_request(_private_responses)
-    talisman.init_app(
-        app,
-        content_security_policy=CSP,
-        content_security_policy_nonce_in=["script-src", "style-src"],
-        force_https=settings.https,
-        strict_transport_security=settings.https,
-        session_cookie_secure=settings.https,
-        session_cookie_http_only=True,
-        frame_options="DENY",
-        referrer_policy="same-origin",
-        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
-    )
+    SecurityHeaders(
+        CSP,
+        nonce_in=("script-src", "style-src"),
+        https=settings.https,
+        fixed={
+            "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+            "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+        },
+    ).init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     app.before_request(reject_unrouted)
     app.before_request(_csrf_unless_bearer)
     app.jinja_env.globals["csrf_token"] = generate_csrf
@@ -88,11 +77,10 @@ def init_security(app: Flask, settings: Settings) -> None:
 def _csrf_unless_bearer() -> None:
     """Every state-changing browser request needs the CSRF token; bearer-token API calls do not.
 
-    Whether a request is a bearer call is decided by looking its token up. Flask-Limiter's key
-    function usually did that first, and it swallows errors (RATELIMIT_SWALLOW_ERRORS), so a token
-    lookup that failed because the database is down looked like "no token" and answered 400
-    csrf_failed, telling the client not to retry. Loading the user here again lets that failure
-    raise, and the error handlers answer 503 + Retry-After. An unknown token still gets no exemption.
+    Whether a request is a bearer call is decided by looking its token up, here, and a lookup that
+    fails because the database is down raises: the error handlers answer 503 + Retry-After. Taken
+    as "no token" (as when a rate limiter that swallowed errors looked first), it answered 400
+    csrf_failed, which tells the client not to retry. An unknown token gets no exemption.
     """
     if request.method in SAFE_METHODS:
         return
@@ -125,17 +113,6 @@ def _private_responses(response: Response) -> Response:
         response.vary.add("Authorization")
     if current_user.is_authenticated or g.get("auth_via_token"):
         response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _allow_own_websocket(response: Response) -> Response:
-    """Add this host's ws/wss origin to connect-src (older browsers do not map 'self' to ws)."""
-    header = response.headers.get("Content-Security-Policy")
-    if header:
-        scheme = "wss" if request.scheme == "https" else "ws"
-        response.headers["Content-Security-Policy"] = header.replace(
-            "connect-src 'self'", f"connect-src 'self' {scheme}://{request.host}", 1
-        )
     return response
 
 
