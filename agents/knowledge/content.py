@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from agents.knowledge.tiers import Tier
 
+STORY = "Case study"  # the proof piece, named by the industry in `cadence`
+
 # (format, per how many weeks, unit cost USD)
 CADENCE: dict[Tier, tuple[tuple[str, int, Decimal], ...]] = {
     "starter": (("Blog article", 2, Decimal("150")), ("Social post set (3 posts)", 1, Decimal("40")),
@@ -18,23 +20,24 @@ CADENCE: dict[Tier, tuple[tuple[str, int, Decimal], ...]] = {
 }  # fmt: skip
 
 
+def cadence(tier: Tier, story: str = STORY) -> tuple[tuple[str, int, Decimal], ...]:
+    """The tier's formats, with its proof piece called what the industry calls it (IndustryProfile.story)."""
+    return tuple((story if fmt == STORY else fmt, every, cost) for fmt, every, cost in CADENCE[tier])
+
+
 def weeks_of(timeline_days: int) -> int:
     return max(1, timeline_days // 7)
 
 
-def calendar(themes: list[str], tier: Tier, timeline_days: int, limit: int = 12) -> list[str]:
+def calendar(themes: list[str], tier: Tier, timeline_days: int, limit: int = 12, story: str = STORY) -> list[str]:
     """Week-by-week calendar lines cycling through the themes (first `limit` entries shown)."""
     lines: list[str] = []
     weeks = weeks_of(timeline_days)
+    formats = cadence(tier, story)
     for week in range(1, weeks + 1):
-        for fmt, every, _cost in CADENCE[tier]:
+        for fmt, every, _cost in formats:
             if (week - 1) % every == 0:
                 theme = themes[(week - 1) % len(themes)]
                 lines.append(f"Week {week}: {fmt} on {theme}")
     return lines[:limit]
 
-
-def pieces(tier: Tier, timeline_days: int) -> list[tuple[str, int, Decimal]]:
-    """(format, how many over the timeline, unit cost)."""
-    weeks = weeks_of(timeline_days)
-    return [(fmt, -(-weeks // every), cost) for fmt, every, cost in CADENCE[tier]]

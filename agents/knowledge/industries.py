@@ -18,6 +18,9 @@ class IndustryProfile:
     regulatory: tuple[str, ...] = ()
     # What content about selling more features: a hotel sells rooms, not "best sellers".
     offer: str = "best sellers"
+    # The content calendar's proof piece, as this trade's readers know it: a bakery's customers
+    # read about the people behind the bread, not a "case study".
+    story: str = "Customer story"
 
 
 PROFILES: dict[str, IndustryProfile] = {
@@ -31,6 +34,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Webinars and events", 20), ("Email nurture", 10)),
         ("Privacy policy and data processing terms (GDPR/CCPA) before collecting user data",),
         offer="what customers get done with it",
+        story="Case study",
     ),
     "healthcare": IndustryProfile(
         "healthcare",
@@ -44,6 +48,7 @@ PROFILES: dict[str, IndustryProfile] = {
          "Advertising rules for health claims (FTC / ASA / national regulators)",
          "Professional licensing for every clinical service offered"),
         offer="the treatments patients ask about",
+        story="Consented patient story",
     ),
     "finance": IndustryProfile(
         "finance",
@@ -57,6 +62,7 @@ PROFILES: dict[str, IndustryProfile] = {
          "KYC/AML obligations and money-transmitter or e-money licensing",
          "Consumer credit and disclosure requirements"),
         offer="the products clients choose most",
+        story="Client story",
     ),
     "retail": IndustryProfile(
         "retail",
@@ -78,6 +84,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Local events", 10), ("Email and SMS", 10)),
         ("Food business registration, hygiene inspection and allergen labelling",),
         offer="the dishes people come back for",
+        story="Behind-the-scenes feature",
     ),
     "education": IndustryProfile(
         "education",
@@ -89,6 +96,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Email", 10)),
         ("Student data privacy (FERPA/COPPA in the US, GDPR elsewhere)",),
         offer="the courses learners choose most",
+        story="Student success story",
     ),
     "professional services": IndustryProfile(
         "professional services",
@@ -100,6 +108,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Referral programme", 15), ("Email", 10)),
         ("Professional indemnity insurance and engagement-letter terms",),
         offer="the problems clients bring",
+        story="Case study",
     ),
     "hospitality": IndustryProfile(
         "hospitality",
@@ -113,6 +122,7 @@ PROFILES: dict[str, IndustryProfile] = {
         ("Tourist accommodation registration and local short-stay rules",
          "Fire safety and food hygiene rules where meals are served"),
         offer="the rooms and the reasons to book direct",
+        story="Guest story",
     ),
     "fitness": IndustryProfile(
         "fitness",
@@ -125,6 +135,7 @@ PROFILES: dict[str, IndustryProfile] = {
         ("Membership contract and cancellation rules (consumer law)",
          "Health screening and waiver before training"),
         offer="the classes members love",
+        story="Member story",
     ),
     "nonprofit": IndustryProfile(
         "nonprofit",
@@ -136,6 +147,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Community events", 10), ("Partnerships", 10)),
         ("Charitable solicitation registration and gift receipting rules",),
         offer="the work each gift pays for",
+        story="Impact story",
     ),
     "manufacturing": IndustryProfile(
         "manufacturing",
@@ -147,6 +159,7 @@ PROFILES: dict[str, IndustryProfile] = {
          ("Email", 10)),
         ("Product safety, standards and labelling for the goods sold",),
         offer="the products customers order most",
+        story="Case study",
     ),
 }
 GENERIC = IndustryProfile(

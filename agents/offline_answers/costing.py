@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from agents.knowledge import market, martech
-from agents.knowledge.content import CADENCE, weeks_of
+from agents.knowledge.content import cadence, weeks_of
 from agents.knowledge.industries import profile_for
 from agents.knowledge.licences import is_exemption
 from agents.knowledge.playbooks import base_kind, kind_instance
@@ -162,7 +162,7 @@ def _stack(job: Job) -> list[Item]:
 def _calendar(job: Job) -> list[Item]:
     weeks = weeks_of(job.brief.timeline_days)
     items = []
-    for fmt, every, cost in CADENCE[job.tier]:
+    for fmt, every, cost in cadence(job.tier, profile_for(job.brief.company.industry).story):
         count = max(1, int(Decimal(-(-weeks // every)) * job.scale))
         items.append(Item(f"{fmt} over the {weeks}-week timeline", Decimal(count), "piece", cost,
                           "content_production"))

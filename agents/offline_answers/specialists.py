@@ -131,7 +131,7 @@ def _summary(agent: str, brief: Brief, tasks: list[Task], ref: dict[str, Any],
         return (f"{name} content over {brief.timeline_days} days",
                 f"Themes: {quoted_list(themes[:4])}, for {profile.audience}.",
                 outputs + calendar([f"{theme} at {name}" for theme in themes], tier_of(brief.budget_usd),
-                                   brief.timeline_days, limit=8))
+                                   brief.timeline_days, limit=8, story=profile.story))
     return (f"{name} campaigns", f"Commissioned for {name}: {titles}.", outputs)
 
 

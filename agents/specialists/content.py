@@ -7,7 +7,8 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import RunContext
-from agents.knowledge.content import CADENCE, weeks_of
+from agents.knowledge.content import cadence, weeks_of
+from agents.knowledge.industries import profile_for
 from agents.knowledge.tiers import tier_of
 from agents.specialists.base import brief_of, run_specialist
 
@@ -20,7 +21,7 @@ def content(assignment: dict[str, Any], runtime: Runtime[RunContext]) -> dict[st
         "weeks": weeks_of(brief.timeline_days),
         "typical_cadence": [
             {"format": fmt, "every_weeks": every, "unit_usd": str(cost)}
-            for fmt, every, cost in CADENCE[tier]
+            for fmt, every, cost in cadence(tier, profile_for(brief.company.industry).story)
         ],
     }
     return run_specialist("content", assignment, runtime.context, context)

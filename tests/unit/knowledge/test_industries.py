@@ -48,3 +48,25 @@ def test_selling_more_is_about_what_the_industry_sells() -> None:
     content = next(row for row in report.deliverables if row.agent == "content")
     assert not [line for line in content.outputs if "best sellers" in line]
     assert any("the rooms and the reasons to book direct" in line for line in content.outputs)
+
+
+
+@pytest.mark.parametrize(("brief", "story"), [
+    ("hotel_lisbon_direct_bookings.json", "Guest story"),
+    ("dental_clinic_london_ontario.json", "Consented patient story"),
+    ("bakery_berlin_filiale.json", "Behind-the-scenes feature"),
+])  # fmt: skip
+def test_the_proof_piece_is_named_as_the_trade_reads_it(brief: str, story: str) -> None:
+    """Every growth-tier calendar had a "Case study", a hotel's and a bakery's too. It is the
+    industry's own kind of story now, in the content calendar and in the costs alike."""
+    report, markdown = report_of(brief)
+    content = next(row for row in report.deliverables if row.agent == "content")
+    assert any(f": {story} on " in line for line in content.outputs), content.outputs
+    assert f"| {story} over the " in markdown
+    assert "Case study" not in markdown
+
+
+def test_software_keeps_its_case_studies() -> None:
+    report, _ = report_of("saas_amsterdam_benelux.json")
+    content = next(row for row in report.deliverables if row.agent == "content")
+    assert any(": Case study on " in line for line in content.outputs), content.outputs
