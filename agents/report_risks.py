@@ -30,6 +30,8 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
                    "has recruited volunteers through its own sign-up page and listings"),
     "new_location": ("Opening-month visits", "listed on maps with 50 reviews asked for",
                      "has announced and listed its new location"),
+    "local_listings": ("Listing verified", "verified on Google and Apple Maps with hours and photos",
+                       "can be found on maps and in local search"),
     "loyalty": ("Loyalty members", "25% of repeat customers enrolled", "runs a loyalty programme"),
     "ecommerce": ("Online orders", "first 50 online orders", "takes orders online"),
     "customer_acquisition": ("New customers from paid channels", "the target in the objective",

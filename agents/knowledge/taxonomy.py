@@ -66,6 +66,7 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
           "Recruiter or agency fees (typically 15–25% of first-year salary) and payroll set-up"),
     _kind("new_location", "New location", "campaigns martech content legal", "licensing",
           "Lease, fit-out, equipment and staff for the new premises (often $50,000–$500,000)"),
+    _kind("local_listings", "Local listings", "martech content"),
     _kind("loyalty", "Loyalty and retention", "martech webdev content"),
     _kind("ecommerce", "Online shop", "webdev martech legal content", "formation",
           "Stock, fulfilment and card processing (typically 2–3% of each sale)"),

@@ -19,7 +19,7 @@ from agents.knowledge.taxonomy_words_market import MARKET_WORDS
 ORDER: tuple[str, ...] = (
     "nonprofit", "licensing", "trademark", "donations", "fundraising", "volunteers", "insurance", "accounting",
     "compliance_privacy", "formation", "events",
-    "hiring", "loyalty", "ecommerce", "international", "new_location", "mobile_app", "partnerships",
+    "hiring", "loyalty", "ecommerce", "international", "new_location", "local_listings", "mobile_app", "partnerships",
     "pricing", "advertising", "social", "content_seo", "website", "customer_acquisition", "sales",
     "awareness", "brand", "launch",
 )

@@ -164,12 +164,24 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
         "fr": """site web; site internet; site vitrine; page d atterrissage; refonte du site;
             reservation en ligne""",
     },
+    # Being findable where people look for a place nearby: set up once, free, not a paid campaign.
+    "local_listings": {
+        "en": """google business profile*; google my business; business profile on google; google maps;
+            apple maps; apple business connect; bing places; local listing*; directory listing*;
+            online directories; local seo; listed on google|maps|yelp|tripadvisor; yelp page|listing|profile;
+            tripadvisor page|listing|profile""",
+        "es": """perfil de empresa en google; ficha de google; google my business; google maps;
+            directorios locales; seo local""",
+        "de": """google unternehmensprofil; google my business; google maps; branchenbuch*; lokales seo;
+            branchenverzeichnis*""",
+        "fr": """fiche google; fiche d etablissement; profil d etablissement; google my business; google maps;
+            annuaires locaux; referencement local""",
+    },
     "customer_acquisition": {
         "en": """# new? @people; # .. @people; new @people; sign|signing|onboard|land .. @people; wishlist*;
             more @people; attract* .. @people; acquire* .. @people; win .. @people; gain .. @people;
             customer acquisition; lead generation; generate .. leads; leads; signups; sign ups; waitlist;
-            wait list; foot traffic; footfall; walk ins; user base; user growth; google business profile;
-            google maps; yelp""",
+            wait list; foot traffic; footfall; walk ins; user base; user growth""",
         "es": """captar .. @people; nuevos @people; mas @people; atraer .. @people; conseguir .. @people;
             captacion de clientes; registros""",
         "de": """neukunden*; kunden gewinnen; kundengewinnung; neue @people; mehr @people; @people gewinnen;

@@ -89,7 +89,7 @@ def _legal_output(task: Task, ref: dict[str, Any]) -> str:
 
 
 THEMES = {
-    "launch": "the launch", "new_location": "the new location", "ecommerce": "ordering online",
+    "launch": "the launch", "new_location": "the new location", "local_listings": "how to find us", "ecommerce": "ordering online",
     "loyalty": "the loyalty programme", "hiring": "life on the team",
     "donations": "what each gift makes possible", "volunteers": "a day as a volunteer", "events": "the launch event",
     "brand": "the story behind the brand", "customer_acquisition": "first-visit offers",

@@ -122,6 +122,10 @@ EVERY_KIND = [
     ("Contratar un seguro de responsabilidad civil", "insurance", "es"),
     ("Eine Betriebshaftpflichtversicherung abschließen", "insurance", "de"),
     ("Souscrire une assurance RC Pro", "insurance", "fr"),
+    ("Set up a Google Business Profile", "local_listings", "en"),
+    ("Crear la ficha de Google del local", "local_listings", "es"),
+    ("Google Unternehmensprofil einrichten", "local_listings", "de"),
+    ("Créer notre fiche Google", "local_listings", "fr"),
     ("Set up bookkeeping and payroll", "accounting", "en"),
     ("Organizar la contabilidad", "accounting", "es"),
     ("Buchhaltung einrichten", "accounting", "de"),
@@ -304,3 +308,18 @@ def test_durations_in_a_short_and_a_long_plan() -> None:
     assert duration_for("media", 7) == UNTIL_END and fits("media", 7)
     with pytest.raises(KeyError):
         duration_for("teleportation", 30)
+
+
+def test_a_listing_is_set_up_not_bought() -> None:
+    """"Set up a Google Business Profile" was customer acquisition: a $150 paid campaign "sized to
+    the number the objective names" (it names none). It is a listing now, set up by the
+    marketing technologist, and the report says what it is for."""
+    from tests.unit.report.test_report_corpus import report_of
+
+    report, markdown = report_of("stationery_burlington_100.json")
+    listing = report.objectives[0]
+    assert (listing.kind, listing.kind_label) == ("local_listings", "Local listings")
+    serving = [task for task in report.tasks if 1 in task.objective_indexes]
+    assert [task.kind for task in serving] == ["local_listing"], serving
+    assert serving[0].agent == "martech"
+    assert "acquisition" not in markdown.lower()
