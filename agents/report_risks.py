@@ -44,6 +44,7 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "brand": ("Brand assets", "guidelines in use on every channel", "has a consistent identity"),
     "awareness": ("Branded search volume", "+25% over the first month", "is visible to its audience"),
     "partnerships": ("Signed partners", "3 signed partners or stockists", "has pitched its partners"),
+    "print": ("Pieces delivered", "the target in the objective", "has printed and delivered its flyers"),
     "events": ("Event attendance", "70% of invitees attending", "has held its launch event"),
     "export": ("Market-entry partners", "2 distribution conversations", "has prepared market entry"),
     "pricing": ("Price list", "approved price list in use", "has a tested price list"),

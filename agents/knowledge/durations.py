@@ -52,6 +52,7 @@ DURATIONS: dict[str, Duration] = {
     "pricing": _once(3, 7, "Workshop, competitor price check and a price list to test."),
     "employment": _once(2, 5, "Contract and onboarding paperwork for the hire, reviewed once."),
     "creative": _once(3, 7, "Ad creative and copy in the sizes the channels need."),
+    "print_run": _once(7, 14, "Design and proof, about a week at the printer, then delivery door to door."),
     "local_listing": _once(1, 3, "Google Business Profile and directories; verification can take days."),
     "careers": _once(3, 5, "Role description and careers page."),
     "donation_page": _once(3, 7, "Donation page, payment processor and monthly-gift option, tested end to end."),

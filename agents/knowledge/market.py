@@ -109,6 +109,12 @@ CHANNEL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("TikTok ads", ("tiktok",)), ("LinkedIn ads", ("linkedin",)), ("Google search ads", ("google", "search ads")),
     ("YouTube ads", ("youtube",)), ("Pinterest ads", ("pinterest",)),
 )
+# Flyers: a print-ready design (front and back) by tier, then per 1,000 pieces: full-colour A5 /
+# half-letter printing on 150 gsm at an online printer, and hand delivery to letterboxes.
+FLYER_DESIGN: dict[Tier, Decimal] = {"starter": D("90"), "growth": D("250"), "scale": D("800")}
+PRINT_PER_THOUSAND = D("60")
+DELIVERY_PER_THOUSAND = D("90")
+FLYER_RUN_DEFAULT = 1000  # pieces, when the objective names no number
 # A 30-day sponsored job post on a mainstream board.
 JOB_POST_30_DAYS = D("300")
 # Local opening campaign: weekly spend by tier, over four weeks.

@@ -88,6 +88,7 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("international", "International expansion", "legal webdev campaigns content", "trademark",
           "Local counsel, tax adviser and any local entity in the new market "
           "(typically $2,000–$10,000 to set up)"),
+    _kind("print", "Print and flyers", "campaigns"),
     _kind("pricing", "Pricing", "campaigns martech"),
     _kind("insurance", "Business insurance", "legal",
           outside="An insurance broker for liability, property and any cover the sector requires (small "

@@ -20,7 +20,7 @@ ORDER: tuple[str, ...] = (
     "nonprofit", "licensing", "trademark", "donations", "fundraising", "volunteers", "insurance", "accounting",
     "compliance_privacy", "formation", "events",
     "hiring", "loyalty", "ecommerce", "international", "new_location", "local_listings", "mobile_app", "partnerships",
-    "pricing", "advertising", "social", "content_seo", "website", "customer_acquisition", "sales",
+    "print", "pricing", "advertising", "social", "content_seo", "website", "customer_acquisition", "sales",
     "awareness", "brand", "launch",
 )
 

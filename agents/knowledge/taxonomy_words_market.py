@@ -120,16 +120,21 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
         "de": """preis*; *preis; *preise; preisgestaltung; tarif*""",
         "fr": """prix; tarif*; tarification; politique tarifaire; grille tarifaire""",
     },
+    # Pieces printed and put in people's hands: a print run and its delivery, not a media budget.
+    "print": {
+        "en": """flyer*; leaflet*; brochure*; postcard*; door hanger*; direct mail; mailer*; mailshot*;
+            print run""",
+        "es": """folleto*; volante*; flyer*; octavilla*; buzoneo""",
+        "de": """flyer*; handzettel*; prospekt*; postwurf*; broschure*""",
+        "fr": """flyer*; prospectus; tract; tracts; depliant*; boitage""",
+    },
     "advertising": {
         "en": """ad|ads; advert*; advertis*; paid campaign*|social|search|media; ppc; google ads; adwords;
-            meta ads; campaign*; billboard*; radio spot*|ad*; tv; television; print ad*; flyer*; leaflet*;
-            direct mail; mailer*; promot*; retargeting; sem; sponsored posts; bus shelter*; ~marketing;
+            meta ads; campaign*; billboard*; radio spot*|ad*; tv; television; print ad*; promot*; retargeting; sem; sponsored posts; bus shelter*; ~marketing;
             ~market our|the|to""",
-        "es": """publicidad; publicitar*; anuncio*; campana*; vallas publicitarias; promocion*; promocionar*;
-            folletos; volantes""",
+        "es": """publicidad; publicitar*; anuncio*; campana*; vallas publicitarias; promocion*; promocionar*""",
         "de": """werbung; *werbung; werbe*; bewerben; kampagne*; *kampagne; anzeige*; plakat*""",
-        "fr": """publicite*; ~pub; ~pubs; campagne*; annonce*; affichage; affiches; sponsoris*; prospectus;
-            promouvoir""",
+        "fr": """publicite*; ~pub; ~pubs; campagne*; annonce*; affichage; affiches; sponsoris*; promouvoir""",
     },
     "social": {
         "en": """social media; ~social; instagram; insta; tiktok; facebook; linkedin; youtube; pinterest;

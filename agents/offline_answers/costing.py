@@ -216,6 +216,19 @@ def _creative(job: Job) -> list[Item]:
                  market.PACKAGES["creative_set"][job.tier], "design")]
 
 
+def _print_run(job: Job) -> list[Item]:
+    """Design once, then printing and delivery per thousand pieces: as many as the objective asks."""
+    target = _target(job)
+    pieces = Decimal(str(target["value"])) if target else Decimal(market.FLYER_RUN_DEFAULT)
+    thousands = (min(pieces, Decimal("1000000")) / 1000).quantize(Decimal("0.001"))
+    return [Item("Flyer design, print-ready, front and back", Decimal(1), "design", market.FLYER_DESIGN[job.tier],
+                 "design"),
+            Item("Full-colour printing, A5 / half-letter, 150 gsm", thousands, "1,000 pieces",
+                 market.PRINT_PER_THOUSAND, "advertising"),
+            Item("Hand delivery to letterboxes", thousands, "1,000 pieces", market.DELIVERY_PER_THOUSAND,
+                 "advertising")]
+
+
 def _recruiting(job: Job) -> list[Item]:
     target = _target(job)
     roles = Decimal(str(target["value"])) if target and target.get("value") else Decimal("1")
@@ -325,6 +338,7 @@ COSTERS: dict[str, Callable[[Job], list[Item]]] = {
     "media": _media,
     "acquisition_media": _acquisition,
     "creative": _creative,
+    "print_run": _print_run,
     "recruiting_ads": _recruiting,
     "opening_campaign": _opening,
     "launch_event": _package("launch_event", "Venue, catering and invitations", "other"),

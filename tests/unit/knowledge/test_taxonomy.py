@@ -122,6 +122,10 @@ EVERY_KIND = [
     ("Contratar un seguro de responsabilidad civil", "insurance", "es"),
     ("Eine Betriebshaftpflichtversicherung abschließen", "insurance", "de"),
     ("Souscrire une assurance RC Pro", "insurance", "fr"),
+    ("Print 5,000 flyers for the neighbourhood", "print", "en"),
+    ("Buzoneo de 3.000 folletos", "print", "es"),
+    ("10.000 Flyer im Viertel verteilen", "print", "de"),
+    ("Distribuer 2 000 prospectus", "print", "fr"),
     ("Set up a Google Business Profile", "local_listings", "en"),
     ("Crear la ficha de Google del local", "local_listings", "es"),
     ("Google Unternehmensprofil einrichten", "local_listings", "de"),
@@ -323,3 +327,19 @@ def test_a_listing_is_set_up_not_bought() -> None:
     assert [task.kind for task in serving] == ["local_listing"], serving
     assert serving[0].agent == "martech"
     assert "acquisition" not in markdown.lower()
+
+
+def test_flyers_are_printed_and_delivered_not_a_media_budget() -> None:
+    """"Print 5,000 flyers" was "Paid media" at $100, because "paid media buys attention while organic
+    channels grow". It is a print run now: a design, then printing and delivery for each thousand."""
+    from agents.knowledge import market
+    from tests.unit.report.test_report_corpus import report_of
+
+    report, markdown = report_of("stationery_burlington_100.json")
+    flyers = report.objectives[3]
+    assert flyers.kind == "print"
+    task = next(task for task in report.tasks if 4 in task.objective_indexes)
+    assert task.kind == "print_run" and task.title.startswith("Print run for 5,000 flyers")
+    expected = market.FLYER_DESIGN["starter"] + 5 * (market.PRINT_PER_THOUSAND + market.DELIVERY_PER_THOUSAND)
+    assert task.cost_usd == expected
+    assert "Paid media" not in markdown
