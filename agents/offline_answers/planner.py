@@ -102,7 +102,9 @@ def plan_payload(data: dict[str, Any]) -> dict[str, Any]:
             if fallback is not None and plannable:
                 serving.setdefault(fallback.key, []).append(plannable[0])
     ids = {kind: f"T{n}" for n, kind in enumerate(serving, start=1)}
-    sized = _sized(serving, brief, reference)
+    caps_usd = {spec["name"]: Decimal(spec["share_cap_usd"]) for spec in data.get("specialists", [])
+                if spec.get("share_cap_usd") is not None}
+    sized = _sized(serving, brief, reference, caps_usd)
     tasks = []
     for kind, served in serving.items():
         spec = TASK_KINDS[base_kind(kind)]
@@ -126,21 +128,29 @@ def _job(kind: str, served: list[ObjectiveCheck], brief: Brief, reference: dict[
     return Job(kind=kind, brief=brief, reference=reference, targets=targets, texts=[c.text for c in served])
 
 
-def _sized(serving: dict[str, list[ObjectiveCheck]], brief: Brief, reference: dict[str, Any]) -> dict[str, str]:
+def _sized(serving: dict[str, list[ObjectiveCheck]], brief: Brief, reference: dict[str, Any],
+           caps_usd: dict[str, Decimal]) -> dict[str, str]:  # fmt: skip
     """Scale discretionary work (media, content) down so the plan fits the budget where it can.
 
     Fees and one-off work are what they are; paid media and the content calendar are sized to
     what is left, never below a useful minimum. A plan whose fixed costs alone exceed the budget
-    still goes over, and the executive decides.
+    still goes over, and the executive decides. Work that can never be funded (dearer on its own
+    than the budget or its agent's share cap) leaves no room behind: counted, it once shrank a
+    gym's Facebook ads to $100 for an $18,000 campaign the budget then dropped, with $6,302 unspent.
     """
     full = {k: estimate(items_for(_job(k, served, brief, reference))) for k, served in serving.items()}
     scalable = {k: v for k, v in full.items() if base_kind(k) in SCALABLE}
-    total = sum(full.values(), Decimal("0"))
-    if not scalable or total <= brief.budget_usd:
+
+    def fundable(kind: str, cost: Decimal) -> bool:
+        owner = TASK_KINDS[base_kind(kind)].owner
+        return cost <= min(brief.budget_usd, caps_usd.get(owner, brief.budget_usd))
+
+    fixed = sum((v for k, v in full.items() if k not in scalable and fundable(k, v)), Decimal("0"))
+    wanted = sum(scalable.values(), Decimal("0"))
+    if not scalable or fixed + wanted <= brief.budget_usd:
         return {k: k for k in serving}
-    fixed = total - sum(scalable.values(), Decimal("0"))
     room = max(Decimal("0"), brief.budget_usd - fixed)
-    scale = max(MIN_SCALE, (room / sum(scalable.values(), Decimal("0"))).quantize(Decimal("0.01"), ROUND_DOWN))
+    scale = max(MIN_SCALE, (room / wanted).quantize(Decimal("0.01"), ROUND_DOWN))
     return {k: f"{k}@{scale}" if k in scalable else k for k in serving}
 
 
