@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from agents.knowledge.tiers import Tier
@@ -23,6 +24,23 @@ INDUSTRY_PAGES: dict[str, tuple[str, ...]] = {
     "manufacturing": ("Products", "Specifications and data sheets", "Request a quote", "Where to buy"),
     "general": ("Pricing or Services", "Features", "Customers", "FAQ", "Blog"),
 }
+# An objective that asks for bookings taken on the site, in the four languages the taxonomy reads.
+_ONLINE_BOOKING = re.compile(
+    r"\b(?:booking engine|online booking|book online|booking system|reservations? system|online reservations?"
+    r"|appointment booking|reservas? (?:online|en l[ií]nea)|sistema de reservas|online-?buchung\w*|buchungssystem"
+    r"|r[ée]servations? en ligne|moteur de r[ée]servation)\b",
+    re.IGNORECASE,
+)
+
+
+def booking_tool(industry_key: str, texts: list[str]) -> str | None:
+    """The subscription (knowledge/market.py SUBSCRIPTIONS) that takes the bookings an objective asks
+    the site to take, by what this trade books: rooms, tables or appointments; None when none asks."""
+    if not any(_ONLINE_BOOKING.search(text) for text in texts):
+        return None
+    return {"hospitality": "booking_engine", "food": "table_reservations"}.get(industry_key, "appointments")
+
+
 BUILD: dict[Tier, tuple[str, Decimal, Decimal]] = {
     # (approach, build cost as share of budget, yearly hosting / builder plan in USD)
     "starter": ("site builder (Webflow, Squarespace or Framer) with a freelance designer",

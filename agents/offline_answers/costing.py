@@ -19,7 +19,7 @@ from agents.knowledge.industries import profile_for
 from agents.knowledge.licences import is_exemption
 from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.tiers import Tier, tier_of
-from agents.knowledge.web import page_plan
+from agents.knowledge.web import booking_tool, page_plan
 from agents.state import Brief, cents
 
 ZERO = Decimal("0")
@@ -142,9 +142,14 @@ def _nonprofit(job: Job) -> list[Item]:
 
 
 def _site(job: Job) -> list[Item]:
-    pages = page_plan(profile_for(job.brief.company.industry).key)
-    return [Item(f"Website pages designed and built ({', '.join(pages[:4])} …)", Decimal(len(pages)),
-                 "page", market.PAGE_PRICE[job.tier], "professional_services")]
+    industry = profile_for(job.brief.company.industry).key
+    pages = page_plan(industry)
+    items = [Item(f"Website pages designed and built ({', '.join(pages[:4])} …)", Decimal(len(pages)),
+                  "page", market.PAGE_PRICE[job.tier], "professional_services")]
+    booking = booking_tool(industry, job.texts)
+    if booking is not None:  # "a booking engine" is a subscription, not a page
+        items.append(_subscription(job, booking, "Online booking"))
+    return items
 
 
 def _hosting(job: Job) -> list[Item]:
