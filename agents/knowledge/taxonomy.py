@@ -84,7 +84,8 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("partnerships", "Partnerships and distribution", "campaigns content legal", "brand",
           "Sales representation with buyers (typically 10–20% commission) and distributor margins"),
     _kind("events", "Events", "campaigns content branding", "brand",
-          "Venue hire, catering and stand fees (a trade-show stand typically $2,000–$20,000)"),
+          "Venue hire and catering for an event away from your own premises, and stand fees at a trade "
+          "show (typically $2,000–$20,000 a stand)"),
     _kind("international", "International expansion", "legal webdev campaigns content", "trademark",
           "Local counsel, tax adviser and any local entity in the new market "
           "(typically $2,000–$10,000 to set up)"),
