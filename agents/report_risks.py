@@ -48,6 +48,8 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "events": ("Event attendance", "70% of invitees attending", "has held its launch event"),
     "export": ("Market-entry partners", "2 distribution conversations", "has prepared market entry"),
     "pricing": ("Price list", "approved price list in use", "has a tested price list"),
+    "product_safety": ("Product certification", "test report and certificate issued by the lab",
+                       "has submitted its products for certification"),
     "compliance_privacy": ("Privacy compliance", "records of processing and consent live",
                            "documents its data processing"),
     "sales": ("Revenue growth", "the target in the objective", "has bought sales-driving campaigns"),

@@ -70,6 +70,8 @@ DURATIONS: dict[str, Duration] = {
                                      "decision takes weeks (Form 1023-EZ) to months."),
     "launch_event": _once(7, 21, "Venue, invitations, press and run of show."),
     "partnerships_outreach": _once(14, 30, "Prospect list, pitch, samples and follow-ups."),
+    "product_safety": _once(10, 30, "Which standards apply, a gap review and the test lab's queue; the lab's "
+                            "testing itself often takes longer."),
     "privacy_compliance": _once(3, 7, "Privacy notice, cookie consent and records of processing."),
     "opening_campaign": _once(7, 21, "Teaser, opening week and follow-up around the opening date."),
     "seo": _once(3, 10, "Technical fixes, keyword plan and on-page work; ongoing writing is in the "

@@ -37,6 +37,7 @@ HOURS: dict[str, dict[Tier, int]] = {
     "nonprofit_preparation": {"starter": 4, "growth": 10, "scale": 24},
     "employment": {"starter": 1, "growth": 3, "scale": 8},
     "privacy": {"starter": 3, "growth": 10, "scale": 30},
+    "product_safety": {"starter": 4, "growth": 12, "scale": 30},
     "tracking": {"starter": 6, "growth": 20, "scale": 60},
     "local_listing": {"starter": 3, "growth": 8, "scale": 20},
     "crm_setup": {"starter": 2, "growth": 8, "scale": 24},

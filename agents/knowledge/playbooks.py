@@ -46,6 +46,9 @@ TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
              why="donors can deduct gifts and grants open up only after recognition"),
     TaskKind("employment", "legal", "Employment contract and onboarding paperwork", 3, ("formation",),
              why="a new hire needs a compliant contract before the first day"),
+    TaskKind("product_safety", "legal", "Product safety plan and test-lab submission: {target}", 1,
+             why="a product may not be sold until it passes the standards that apply to it, tested by an "
+             "accredited lab", untargeted="Product safety plan and test-lab submission"),
     TaskKind("privacy_compliance", "legal", "Privacy compliance: records, consent and cookie banner", 2,
              why="personal data may only be processed on a lawful basis that is documented"),
     TaskKind("site", "webdev", "Build the website", 2, ("identity",),
@@ -113,6 +116,7 @@ PLAYBOOKS: dict[str, tuple[str, ...]] = {
                "calendar", "media", "creative", "contracts"),
     "formation": ("formation", "contracts"),
     "trademark": ("trademark",),
+    "product_safety": ("product_safety",),
     "licensing": ("licence",),
     "nonprofit": ("formation", "nonprofit_filing"),
     "fundraising": ("investor_materials", "investor_crm", "formation"),

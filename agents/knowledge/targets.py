@@ -37,7 +37,7 @@ _NOT_UNITS = frozenset("""day days week weeks month months year years hour hours
     an annee annees heures dias dia semanas semana meses mes anos ano horas""".split())
 # Words before a number that make it part of a name ("ISO 27001", "Series 2", "top 3").
 _NOT_BEFORE = frozenset("iso soc series web pci level tier phase version v top no nr number chapter "
-                        "section article art class grade q form".split())
+                        "section article art class grade q form ul iec astm part din".split())
 # Words that end the unit phrase (prepositions, articles, and verbs that close a German objective).
 _STOPS = frozenset("""by in within before until at from per a an the on for to and or with via through over
     across into of than this next each every bis im innerhalb vor pro und oder mit fur von zum zur auf an

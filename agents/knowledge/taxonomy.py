@@ -47,6 +47,9 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("trademark", "Trademark", "legal branding", "brand",
           "Trademark attorney for clearance opinions, office actions or oppositions "
           "(typically $500–$2,000 per mark)"),
+    _kind("product_safety", "Product safety and certification", "legal",
+          outside="An accredited test lab's testing and certification fees (typically $5,000–$50,000 a "
+          "product model, by standard and product) and any design changes the tests call for"),
     _kind("licensing", "Licence or authorisation", "legal content", "formation",
           "Regulatory counsel and the regulator's own fees: a food or liquor licence typically "
           "$100–$5,000; a financial-services authorisation $20,000–$100,000 in advisory fees"),

@@ -17,7 +17,7 @@ from agents.knowledge.taxonomy_words_market import MARKET_WORDS
 
 # Most specific first: when several kinds match, the earliest in this order wins.
 ORDER: tuple[str, ...] = (
-    "nonprofit", "licensing", "trademark", "donations", "fundraising", "volunteers", "insurance", "accounting",
+    "nonprofit", "product_safety", "licensing", "trademark", "donations", "fundraising", "volunteers", "insurance", "accounting",
     "compliance_privacy", "formation", "events",
     "hiring", "loyalty", "ecommerce", "international", "new_location", "local_listings", "mobile_app", "partnerships",
     "print", "pricing", "advertising", "social", "content_seo", "website", "customer_acquisition", "sales",

@@ -41,12 +41,25 @@ COMPANY_WORDS: dict[str, dict[str, str]] = {
         "fr": """depot de la? marque; deposer la|notre marque; deposer le nom|logo; marque deposee;
             enregistrer la|notre marque; proteger la|notre marque; proteger le nom""",
     },
+    # What a product must pass before it may be sold: tests at an accredited lab, not a permit to trade.
+    "product_safety": {
+        "en": """ul #; ul listed|listing|certification|certified|mark; ce mark*; ukca; fcc certification|id|approval;
+            fcc part 15; etl listed|listing|certification|certified; product safety; safety certification|testing;
+            cpsc; cpsia; rohs; en 71; astm f963; iec 62133; declaration of conformity; conformity assessment;
+            product testing; lab testing""",
+        "es": """marcado ce; seguridad del producto|de producto; certificacion de seguridad; ensayos de producto;
+            declaracion de conformidad""",
+        "de": """ce kennzeichnung*; ce zeichen; produktsicherheit*; konformitatserklarung*; ul zertifizierung*;
+            produktprufung*""",
+        "fr": """marquage ce; securite des produits|du produit; certification de securite; declaration de conformite;
+            essais de produit*""",
+    },
     "licensing": {
         "en": """licence|license|licences|licenses|licensing|licensed; permit|permits;
             authorisation|authorization; get|become|be|obtain authorised|authorized; fca; bafin; fssai; finra;
             fincen; money transmitter; msb registration; emi; e money; alcohol licence|license; tabc; ttb;
             brewers notice; brewer s notice; food hygiene|safety; food business registration; health permit;
-            health department; inspection|inspections; fda; 510 k; ce mark*; ukca; regulatory approval;
+            health department; inspection|inspections; fda; 510 k; regulatory approval;
             accreditation; organic|halal|kosher certification; zoning; planning permission; building permit;
             certificate of occupancy; cqc; ofsted; sra; bar admission; asic; afsl; austrac;
             mas licence|license; monetary authority; rbi; sebi; cnbv; central bank; ~certif*""",

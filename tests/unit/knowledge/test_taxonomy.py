@@ -122,6 +122,10 @@ EVERY_KIND = [
     ("Contratar un seguro de responsabilidad civil", "insurance", "es"),
     ("Eine Betriebshaftpflichtversicherung abschließen", "insurance", "de"),
     ("Souscrire une assurance RC Pro", "insurance", "fr"),
+    ("Get UL 2272 certification for the scooters", "product_safety", "en"),
+    ("Obtener el marcado CE del patinete", "product_safety", "es"),
+    ("CE-Kennzeichnung für das Gerät", "product_safety", "de"),
+    ("Obtenir le marquage CE", "product_safety", "fr"),
     ("Print 5,000 flyers for the neighbourhood", "print", "en"),
     ("Buzoneo de 3.000 folletos", "print", "es"),
     ("10.000 Flyer im Viertel verteilen", "print", "de"),
@@ -343,3 +347,19 @@ def test_flyers_are_printed_and_delivered_not_a_media_budget() -> None:
     expected = market.FLYER_DESIGN["starter"] + 5 * (market.PRINT_PER_THOUSAND + market.DELIVERY_PER_THOUSAND)
     assert task.cost_usd == expected
     assert "Paid media" not in markdown
+
+
+def test_a_safety_standard_is_tested_by_a_lab_not_a_business_licence() -> None:
+    """"Get UL 2272 certification" was a licence: the plan served it with the city business licence,
+    and read "2272 certification" as the quantity asked for. CPSC rules were privacy compliance."""
+    from tests.unit.report.test_report_corpus import report_of
+
+    report, _ = report_of("scooters_denver_million.json")
+    ul, cpsc = report.objectives[5], report.objectives[9]
+    assert ul.kind == cpsc.kind == "product_safety"
+    assert "test lab" in ul.outside_scope
+    serving = [task for task in report.tasks if 6 in task.objective_indexes]
+    assert [task.kind for task in serving] == ["product_safety"]
+    assert serving[0].title == "Product safety plan and test-lab submission"
+    assert classify("Get UL 2272 certification").target is None
+    assert classify("Pass IEC 62133 testing").target is None
