@@ -42,6 +42,7 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "social": ("Engaged followers", "+30% followers with weekly posts", "posts on a steady calendar"),
     "advertising": ("Cost per result", "within the channel benchmarks", "runs measured paid campaigns"),
     "brand": ("Brand assets", "guidelines in use on every channel", "has a consistent identity"),
+    "reviews": ("New reviews", "the target in the objective", "asks every customer for a review"),
     "awareness": ("Branded search volume", "+25% over the first month", "is visible to its audience"),
     "partnerships": ("Signed partners", "3 signed partners or stockists", "has pitched its partners"),
     "print": ("Pieces delivered", "the target in the objective", "has printed and delivered its flyers"),

@@ -72,6 +72,7 @@ DURATIONS: dict[str, Duration] = {
     "partnerships_outreach": _once(14, 30, "Prospect list, pitch, samples and follow-ups."),
     "product_safety": _once(10, 30, "Which standards apply, a gap review and the test lab's queue; the lab's "
                             "testing itself often takes longer."),
+    "review_requests": _once(2, 5, "Connect the review tool to sales or bookings and write the request messages."),
     "privacy_compliance": _once(3, 7, "Privacy notice, cookie consent and records of processing."),
     "opening_campaign": _once(7, 21, "Teaser, opening week and follow-up around the opening date."),
     "seo": _once(3, 10, "Technical fixes, keyword plan and on-page work; ongoing writing is in the "

@@ -80,6 +80,9 @@ TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
              why="without tracking nobody can tell which spend works, so it comes before ads"),
     TaskKind("local_listing", "martech", "Local listings and location page for {city}", 2,
              why="nearby customers look on maps and in local search before they visit"),
+    TaskKind("review_requests", "martech", "Review requests after every sale or visit", 2,
+             why="most happy customers leave a review when asked at the right moment; bought or "
+             "filtered reviews break platform rules and consumer law"),
     TaskKind("investor_crm", "martech", "Investor pipeline CRM", 2,
              why="a raise is a sales process: every investor contact is tracked to a decision"),
     TaskKind("loyalty_platform", "martech", "Loyalty platform subscription and set-up", 2,
@@ -135,6 +138,7 @@ PLAYBOOKS: dict[str, tuple[str, ...]] = {
     "print": ("print_run",),
     "advertising": ("media", "creative", "tracking"),
     "brand": ("positioning", "identity"),
+    "reviews": ("review_requests",),
     "awareness": ("positioning", "calendar", "media"),
     "partnerships": ("partnerships_outreach",),
     "events": ("launch_event",),

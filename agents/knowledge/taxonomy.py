@@ -82,6 +82,7 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("social", "Social media", "content campaigns branding", "brand"),
     _kind("advertising", "Advertising", "campaigns content martech", "website"),
     _kind("brand", "Brand", "branding content"),
+    _kind("reviews", "Reviews and ratings", "martech content"),
     _kind("awareness", "Awareness and reputation", "campaigns content branding", "brand",
           "PR agency for press coverage (typically $3,000–$10,000 a month)"),
     _kind("partnerships", "Partnerships and distribution", "campaigns content legal", "brand",

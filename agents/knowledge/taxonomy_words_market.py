@@ -206,19 +206,26 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
         "fr": """ventes; chiffre d affaires; vendre plus; commandes; revenus; rentabilite; benefice*;
             taux d occupation; panier moyen; marge*""",
     },
+    # Asking real customers for reviews after they bought: a request flow, not a media budget.
+    "reviews": {
+        "en": """reviews; ratings; rating; testimonials; star rating; ~review; five star*; 5 star*;
+            google|online|customer|patient|guest|client|tripadvisor|yelp|trustpilot review*;
+            ask .. for .. review*""",
+        "es": """resenas; valoraciones; opiniones""",
+        "de": """bewertungen; *bewertungen; rezensionen; sterne bewertung*""",
+        "fr": """avis; avis clients; avis google; notes clients""",
+    },
     "awareness": {
         "en": """awareness; visibility; visible; brand recognition; recognition; get known; known for;
             reputation; pr; press; press coverage; press release*; media coverage; publicity; buzz;
-            word of mouth; share of voice; reviews; ratings; rating; testimonials; star rating; award|awards;
-            ~review; google|online|customer|patient|guest|client|tripadvisor|yelp|trustpilot review*;
-            ask .. for .. review*; featured in; top of mind; impressions; ~profile; ~reach""",
+            word of mouth; share of voice; award|awards; featured in; top of mind; impressions; ~profile;
+            ~reach""",
         "es": """notoriedad; visibilidad; reconocimiento; dar a conocer; darnos a conocer; prensa;
-            relaciones publicas; reputacion; resenas; valoraciones; opiniones; conocimiento de marca;
-            boca a boca""",
+            relaciones publicas; reputacion; conocimiento de marca; boca a boca""",
         "de": """bekanntheit*; *bekanntheit*; sichtbarkeit*; pressearbeit; presse*; offentlichkeitsarbeit;
-            bewertungen; rezensionen; ruf; mundpropaganda""",
+            ruf; mundpropaganda""",
         "fr": """notoriete; visibilite; relations presse; faire connaitre; se faire connaitre; rayonnement;
-            presse; avis; avis clients; e reputation; reputation; bouche a oreille; relations publiques""",
+            presse; e reputation; reputation; bouche a oreille; relations publiques""",
     },
     "brand": {
         "en": """brand; branding; rebrand*; logo*; visual identity; brand identity; corporate identity;

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from agents.dry_run import run_brief
 from agents.knowledge.industries import GENERIC, PROFILES, profile_for
 from agents.knowledge.web import page_plan
+from agents.report_model import StructuredReport
 from tests.unit.report.test_report_corpus import report_of
 
 
@@ -51,15 +53,28 @@ def test_selling_more_is_about_what_the_industry_sells() -> None:
 
 
 
+DENTAL_BLOG = {
+    "company": {"name": "Forest City Dental", "industry": "dental clinic", "location": "London, Ontario"},
+    "objectives": ["Publish a monthly blog on dental health"], "budget_usd": "20000", "timeline_days": 180,
+}
+
+
+def _report(brief: str | dict) -> tuple:
+    if isinstance(brief, str):
+        return report_of(brief)
+    outcome = run_brief(brief).outcome
+    return StructuredReport.model_validate(outcome.report), outcome.report_markdown
+
+
 @pytest.mark.parametrize(("brief", "story"), [
     ("hotel_lisbon_direct_bookings.json", "Guest story"),
-    ("dental_clinic_london_ontario.json", "Consented patient story"),
+    (DENTAL_BLOG, "Consented patient story"),
     ("bakery_berlin_filiale.json", "Behind-the-scenes feature"),
-])  # fmt: skip
-def test_the_proof_piece_is_named_as_the_trade_reads_it(brief: str, story: str) -> None:
+], ids=["hotel", "dental", "bakery"])  # fmt: skip
+def test_the_proof_piece_is_named_as_the_trade_reads_it(brief: str | dict, story: str) -> None:
     """Every growth-tier calendar had a "Case study", a hotel's and a bakery's too. It is the
     industry's own kind of story now, in the content calendar and in the costs alike."""
-    report, markdown = report_of(brief)
+    report, markdown = _report(brief)
     content = next(row for row in report.deliverables if row.agent == "content")
     assert any(f": {story} on " in line for line in content.outputs), content.outputs
     assert f"| {story} over the " in markdown

@@ -126,6 +126,10 @@ EVERY_KIND = [
     ("Obtener el marcado CE del patinete", "product_safety", "es"),
     ("CE-Kennzeichnung für das Gerät", "product_safety", "de"),
     ("Obtenir le marquage CE", "product_safety", "fr"),
+    ("Get 20 five-star reviews from real customers", "reviews", "en"),
+    ("Conseguir 50 reseñas en Google", "reviews", "es"),
+    ("Mehr Google-Bewertungen sammeln", "reviews", "de"),
+    ("Obtenir 100 avis clients", "reviews", "fr"),
     ("Print 5,000 flyers for the neighbourhood", "print", "en"),
     ("Buzoneo de 3.000 folletos", "print", "es"),
     ("10.000 Flyer im Viertel verteilen", "print", "de"),
@@ -363,3 +367,18 @@ def test_a_safety_standard_is_tested_by_a_lab_not_a_business_licence() -> None:
     assert serving[0].title == "Product safety plan and test-lab submission"
     assert classify("Get UL 2272 certification").target is None
     assert classify("Pass IEC 62133 testing").target is None
+
+
+@pytest.mark.parametrize(("brief", "index"), [
+    ("dental_clinic_london_ontario.json", 4), ("candles_asheville_300_approve.json", 5),
+    ("detailing_tampa_fake_reviews.json", 2),
+])  # fmt: skip
+def test_reviews_are_asked_for_not_bought(brief: str, index: int) -> None:
+    """"Ask every patient for a Google review" was awareness: a positioning workshop and paid media.
+    Reviews come from asking real customers at the right moment, so the plan sets up the asking."""
+    from tests.unit.report.test_report_corpus import report_of
+
+    report, _ = report_of(brief)
+    assert report.objectives[index - 1].kind == "reviews"
+    serving = [task for task in report.tasks if index in task.objective_indexes]
+    assert [task.kind for task in serving] == ["review_requests"], serving
