@@ -127,10 +127,12 @@ def main() -> None:
 
 
 def _stop_serving(app: Flask) -> None:
-    """SIGTERM: runs stop at their next step and are released to resume, then the server stops."""
-    from web.shutdown import release_runs
+    """SIGTERM: runs stop at their next step and are released to resume, notifications in flight are
+    recorded, then the server stops."""
+    from web.shutdown import release_runs, stop_notifications
 
     release_runs(app)
+    stop_notifications(app)
     socketio.stop()
 
 

@@ -2,7 +2,7 @@
 
 On SIGTERM (see gunicorn.conf.py): drain (`services/runs/drain.py`: runs stop at their next LLM
 call), stop the run scheduler (inline executor) for up to `shutdown_grace_seconds`, release what
-is left, then close every Socket.IO transport without a Socket.IO disconnect packet, so browsers
+is left, stop the notification consumer, then close every Socket.IO transport without a Socket.IO disconnect packet, so browsers
 treat it as a network blip and reconnect (through nginx, to another process) instead of showing an
 error. The TCP connection under each WebSocket is shut down too: aborting a session does not end
 the read its greenlet is blocked in, so a client that stopped reading and answering pings would
@@ -68,10 +68,27 @@ def release_runs(app: Any) -> None:
         log.exception("stopping runs at shutdown failed")
 
 
+def stop_notifications(app: Any) -> None:
+    """Stop this process's webhook and email consumer: an attempt in flight is recorded before the
+    process goes (services/notifications/consumer.py), and its queue worker signs off. A web process
+    never stopped it: each exit left a worker record in Redis for its TTL, and a delivery cut off
+    mid-send stayed "sending" until another process swept it up."""
+    service = holdings(app).runs
+    notifier = service.wiring.notifier if service is not None else None
+    if notifier is None:
+        return
+    try:
+        if not notifier.stop():
+            log.warning("the notification consumer did not stop in time")
+    except Exception:  # the process exits anyway; the sweep of another process finishes the work
+        log.exception("stopping notifications at shutdown failed")
+
+
 def stop_web_process(
     app: Any, *, drained: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep
 ) -> None:
-    """SIGTERM in a web process: drain runs (inline executor), then keep closing transports.
+    """SIGTERM in a web process: drain runs (inline executor), stop notifications, then keep closing
+    transports.
 
     Runs in a greenlet until the process exits; `drained` is set once no run executes here any
     more (the process must not exit before). Watchers keep their live events while runs drain;
@@ -81,6 +98,7 @@ def stop_web_process(
     """
     started = time.monotonic()
     release_runs(app)
+    stop_notifications(app)
     if drained is not None:
         drained.set()
     socketio = app.extensions.get("socketio")

@@ -10,11 +10,14 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+import redis
 import requests
 import yaml
 
@@ -118,3 +121,39 @@ def test_socketio_accepts_the_origin_on_the_standard_port(proxy: NginxProcess) -
 def test_socketio_refuses_a_foreign_origin_through_the_proxy(proxy: NginxProcess) -> None:
     response = get(proxy, HANDSHAKE, headers={"Origin": "https://evil.example"})
     assert response.status_code == 400
+
+
+def test_a_stopped_app_signs_its_notification_worker_off(
+    compose_app: dict[str, Any], database_url: str, tmp_path: Path
+) -> None:
+    """SIGTERM stops the web process's webhook and email consumer too: before, every exit left the
+    consumer's RQ worker registered for its TTL, which a worker healthcheck on the same host counted
+    as alive (tests/deploy/test_compose_file.py saw one), and cut a delivery off mid-send."""
+    connection = redis.Redis.from_url(REDIS_URL)
+    port = free_port()
+    env = {key: str(value) for key, value in compose_app["environment"].items()}
+    env.update(DATABASE_URL=database_url, REDIS_URL=REDIS_URL, SECRET_KEY=secrets.token_hex(32),
+               LLM_PROVIDER="offline", LOG_LEVEL="WARNING", HOST="127.0.0.1", PORT=str(port))  # fmt: skip
+    with gunicorn_process("app:create_app()", port, tmp_path / "app.log", env=env) as process:
+        process.wait_until_serving()
+        # Background work starts on a first request; the compose file's app trusts the proxy's scheme.
+        requests.get(f"http://127.0.0.1:{port}/login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+        pids = {process.process.pid, *_children(process.process.pid)}
+        deadline = time.monotonic() + 20
+        while not (mine := _workers_of(connection, pids)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert mine, process.output()
+        process.stop()
+        assert process.process.returncode == 0, process.output()
+    assert not mine & connection.smembers("rq:workers"), process.output()
+
+
+def _workers_of(connection: redis.Redis, pids: set[int]) -> set[bytes]:
+    """The notification consumers' RQ worker records of these processes (named queue.host.pid.id)."""
+    return {key for key in connection.smembers("rq:workers")
+            if key.startswith(b"rq:worker:notifications.") and int(key.rsplit(b".", 2)[-2]) in pids}
+
+
+def _children(pid: int) -> set[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(child) for child in found.read_text().split()} if found.exists() else set()

@@ -21,13 +21,13 @@ import yaml
 
 from tests.deploy.nginx_tools import REPO_ROOT, free_port, load_renderer, wait_for_port
 from tests.deploy.processes import ServerProcess, echo_upstream_process
+from tests.support.isolation import redis_url
 
 COMPOSE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
 SCHEMA = Path(__file__).resolve().parents[2].parent / "shared/data/compose-spec.schema.json"
 PINNED_IMAGE = re.compile(r"^[a-z0-9./-]+:\d+(\.\d+)+[a-z0-9.-]*@sha256:[0-9a-f]{64}$")
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|_KEY$|TOKEN")
-TEST_REDIS_DB = 13
 
 
 @pytest.fixture(scope="module")
@@ -203,8 +203,14 @@ def test_app_healthcheck_passes_on_a_live_process_and_fails_without(services, tm
 
 @pytest.fixture
 def rq_worker(tmp_path: Path) -> Iterator[tuple[ServerProcess, str]]:
-    """A real RQ worker on a scratch Redis database, as `flask --app app worker` runs one."""
-    url = f"redis://127.0.0.1:6379/{TEST_REDIS_DB}"
+    """A real RQ worker on a scratch Redis database, as `flask --app app worker` runs one.
+
+    The database starts empty: the healthcheck asks for any worker of this host, and a worker an
+    earlier test killed leaves its record behind until its TTL runs out (CI once saw one). The
+    index is this suite's own (tests/support/isolation.py), so the other part's tests keep theirs.
+    """
+    url = redis_url(13)
+    redis.Redis.from_url(url).flushdb()
     rq = Path(sys.executable).with_name("rq")
     command = [str(rq), "worker", "--url", url, "--worker-ttl", "30", "catalyst-deploy-test"]
     with ServerProcess(command, port=None, log_path=tmp_path / "rq.log") as process:
