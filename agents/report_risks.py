@@ -14,6 +14,9 @@ from agents.knowledge.playbooks import base_kind
 from agents.report_model import RiskRow, StructuredReport
 from agents.state import Finding, ObjectiveCheck
 
+# A KPI whose target is the objective's own number; an objective that names none gets NO_TARGET.
+OBJECTIVE_TARGET = "the target in the objective"
+NO_TARGET = "none named yet: set one before the work starts"
 # Objective kind -> (metric, default target, what will be true at the end).
 KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "launch": ("Paying customers since launch", "first 10 paying customers", "is open for business"),
@@ -25,8 +28,8 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "fundraising": ("Investor meetings", "30 qualified investor conversations logged",
                     "has run its investor process with a deck, model and pipeline"),
     "hiring": ("Qualified applicants", "15 qualified applicants per role", "has advertised the role"),
-    "donations": ("Donations raised", "the target in the objective", "has asked its donors and can take gifts online"),
-    "volunteers": ("Volunteers signed up", "the target in the objective",
+    "donations": ("Donations raised", OBJECTIVE_TARGET, "has asked its donors and can take gifts online"),
+    "volunteers": ("Volunteers signed up", OBJECTIVE_TARGET,
                    "has recruited volunteers through its own sign-up page and listings"),
     "new_location": ("Opening-month visits", "listed on maps with 50 reviews asked for",
                      "has announced and listed its new location"),
@@ -34,7 +37,7 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
                        "can be found on maps and in local search"),
     "loyalty": ("Loyalty members", "25% of repeat customers enrolled", "runs a loyalty programme"),
     "ecommerce": ("Online orders", "first 50 online orders", "takes orders online"),
-    "customer_acquisition": ("New customers from paid channels", "the target in the objective",
+    "customer_acquisition": ("New customers from paid channels", OBJECTIVE_TARGET,
                              "has bought its acquisition campaign"),
     "website": ("Site live", "live with analytics and forms tested", "has a live website"),
     "mobile_app": ("App release", "released in the app stores", "has released its app"),
@@ -42,10 +45,10 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "social": ("Engaged followers", "+30% followers with weekly posts", "posts on a steady calendar"),
     "advertising": ("Cost per result", "within the channel benchmarks", "runs measured paid campaigns"),
     "brand": ("Brand assets", "guidelines in use on every channel", "has a consistent identity"),
-    "reviews": ("New reviews", "the target in the objective", "asks every customer for a review"),
+    "reviews": ("New reviews", OBJECTIVE_TARGET, "asks every customer for a review"),
     "awareness": ("Branded search volume", "+25% over the first month", "is visible to its audience"),
     "partnerships": ("Signed partners", "3 signed partners or stockists", "has pitched its partners"),
-    "print": ("Pieces delivered", "the target in the objective", "has printed and delivered its flyers"),
+    "print": ("Pieces delivered", OBJECTIVE_TARGET, "has printed and delivered its flyers"),
     "events": ("Event attendance", "70% of invitees attending", "has held its launch event"),
     "export": ("Market-entry partners", "2 distribution conversations", "has prepared market entry"),
     "pricing": ("Price list", "approved price list in use", "has a tested price list"),
@@ -53,7 +56,7 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
                        "has submitted its products for certification"),
     "compliance_privacy": ("Privacy compliance", "records of processing and consent live",
                            "documents its data processing"),
-    "sales": ("Revenue growth", "the target in the objective", "has bought sales-driving campaigns"),
+    "sales": ("Revenue growth", OBJECTIVE_TARGET, "has bought sales-driving campaigns"),
 }
 
 
@@ -69,6 +72,8 @@ def kpis_for(report: StructuredReport, checks: list[ObjectiveCheck]) -> list[dic
         check = by_index.get(objective.index)
         if check and check.target:
             target = check.target
+        elif target == OBJECTIVE_TARGET:  # "Run a year-end giving campaign" asks for no amount
+            target = NO_TARGET
         ends = [tasks[t].end_day or report.timeline_days for t in objective.task_ids
                 if t in tasks and not tasks[t].recurring]
         main = tasks.get(objective.task_ids[0]) if objective.task_ids else None

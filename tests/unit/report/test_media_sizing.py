@@ -18,3 +18,4 @@ def test_a_campaign_too_dear_to_fund_does_not_starve_the_ads_beside_it() -> None
     assert ads.cost_usd == Decimal("9000") * market.MEDIA_SHARE["starter"]
     campaign = next(task for task in report.tasks if task.kind == "acquisition_media")
     assert campaign.status == "dropped" and campaign.cost_usd > Decimal("9000")
+
