@@ -66,7 +66,7 @@ def build_reference(brief: Brief, objectives: list[ObjectiveCheck]) -> dict[str,
     if place.ambiguous or place.country_code is None:
         flags.append({"code": "location_ambiguous", "message": place.note
                       or f"Could not tell which country “{brief.company.location}” is in."})
-    advice = formation.entity_advice(place, kinds)
+    advice = formation.entity_advice(place, kinds, text)
     capital = keep(advice.minimum_capital)
     fees = [keep(fact) for fact in advice.facts if fact.id != capital and not fact.id.startswith("irs:")]
     exemption = [keep(fact) for fact in advice.facts if fact.id.startswith("irs:")]

@@ -8,6 +8,7 @@ standard private company of the country applies, with its minimum capital where 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from agents.knowledge import us_states as us
@@ -17,6 +18,8 @@ from agents.knowledge.places import Place, country_place, parse_location
 
 _CORP = {"corp", "corporation", "c-corp", "c corp", "c-corporation", "delaware", "delaware c-corporation"}
 _QUALIFICATION = {"foreign-corp", "foreign corporation", "foreign qualification", "qualification"}
+# An objective that names the form itself ("Incorporate as a Delaware C-Corp") is not second-guessed.
+_ASKS_CORPORATION = re.compile(r"\b(?:c[- ]?corp(?:oration)?|corporation|inc)(?![\w-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,7 @@ def formation_fact(place: Place, entity: str) -> Fact:
     return _country_facts(place, _spec(place, key))[0]
 
 
-def _us_advice(place: Place, kinds: set[str]) -> EntityAdvice:
+def _us_advice(place: Place, kinds: set[str], asked: str = "") -> EntityAdvice:
     found = _state(place)
     name = found[1].name if found else "your home state"
     if "nonprofit" in kinds:
@@ -206,13 +209,17 @@ def _us_advice(place: Place, kinds: set[str]) -> EntityAdvice:
             facts,
             None,
         )
-    if "fundraising" in kinds:
+    raising = "fundraising" in kinds
+    if raising or _ASKS_CORPORATION.search(asked):
         fees = [delaware_fact()]
         if found and found[0] != "DE":
             fees.append(qualification_fact(found[0]))
         why = (
             "Seed and venture investors expect a Delaware C-corporation: preferred stock, option pools "
             "and SAFEs follow standard Delaware documents, and Delaware's courts are familiar to them."
+        ) if raising else (
+            "The brief asks for a corporation: a Delaware C-corporation is the form investors and buyers "
+            "know, with standard documents for stock and options, and it pays corporate tax on its profits."
         )
         if found and found[0] != "DE":
             why += f" Because the team works in {name}, it also registers there as a foreign corporation."
@@ -269,11 +276,12 @@ def _charity_advice(place: Place) -> EntityAdvice | None:
     return None
 
 
-def entity_advice(place: Place, objective_kinds: set[str]) -> EntityAdvice:
-    """The entity to form, why, and the facts to budget, for these objective kinds."""
+def entity_advice(place: Place, objective_kinds: set[str], asked: str = "") -> EntityAdvice:
+    """The entity to form, why, and the facts to budget, for these objective kinds; `asked` is the
+    objectives' text, which may name the form itself."""
     kinds = {kind.strip().lower() for kind in objective_kinds}
     if place.country_code == "US":
-        return _us_advice(place, kinds)
+        return _us_advice(place, kinds, asked)
     if "nonprofit" in kinds and (charity := _charity_advice(place)):
         return charity
     raising = "fundraising" in kinds

@@ -339,3 +339,19 @@ def test_licence_examples():
     assert licences.licences_for(parse_location("Paris"), "SaaS", set()) == ()
     cannabis = licences.licences_for(parse_location("Lagos"), "cannabis", set())
     assert "not lawful" in cannabis[0].why
+
+
+@pytest.mark.parametrize(("asked", "entity"), [
+    ("Incorporate as a Delaware C-Corp", "Delaware C-corporation"),
+    ("Set up the company as a corporation", "Delaware C-corporation"),
+    ("Form Acme Inc. in Texas", "Delaware C-corporation"),
+    ("Increase sales and register the business", "Texas LLC"),
+    ("Win 25 new corporate clients", "Texas LLC"),
+])  # fmt: skip
+def test_a_us_brief_that_names_a_corporation_gets_one(asked: str, entity: str) -> None:
+    """"Incorporate as a Delaware C-Corp" was planned as a Delaware LLC, because no raise was planned."""
+    advice = entity_advice(parse_location("Austin, TX"), {"formation"}, asked)
+    assert advice.entity == entity
+    if entity.endswith("C-corporation"):
+        assert "asks for a corporation" in advice.why
+        assert len(advice.facts) == 2  # Delaware's filing and Texas's registration of an out-of-state corporation
