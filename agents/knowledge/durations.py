@@ -73,6 +73,7 @@ DURATIONS: dict[str, Duration] = {
     "product_safety": _once(10, 30, "Which standards apply, a gap review and the test lab's queue; the lab's "
                             "testing itself often takes longer."),
     "review_requests": _once(2, 5, "Connect the review tool to sales or bookings and write the request messages."),
+    "age_checks": _once(2, 5, "A written policy, a staff briefing and a refusals log from the first day."),
     "privacy_compliance": _once(3, 7, "Privacy notice, cookie consent and records of processing."),
     "opening_campaign": _once(7, 21, "Teaser, opening week and follow-up around the opening date."),
     "seo": _once(3, 10, "Technical fixes, keyword plan and on-page work; ongoing writing is in the "

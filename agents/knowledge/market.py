@@ -39,6 +39,7 @@ HOURS: dict[str, dict[Tier, int]] = {
     "privacy": {"starter": 3, "growth": 10, "scale": 30},
     "product_safety": {"starter": 4, "growth": 12, "scale": 30},
     "review_requests": {"starter": 2, "growth": 4, "scale": 10},
+    "age_checks": {"starter": 2, "growth": 4, "scale": 10},
     "tracking": {"starter": 6, "growth": 20, "scale": 60},
     "local_listing": {"starter": 3, "growth": 8, "scale": 20},
     "crm_setup": {"starter": 2, "growth": 8, "scale": 24},

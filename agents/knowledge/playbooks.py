@@ -49,6 +49,9 @@ TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
     TaskKind("product_safety", "legal", "Product safety plan and test-lab submission: {target}", 1,
              why="a product may not be sold until it passes the standards that apply to it, tested by an "
              "accredited lab", untargeted="Product safety plan and test-lab submission"),
+    TaskKind("age_checks", "legal", "Age-check policy, staff briefing and refusals log", 2,
+             why="an age-restricted sale without an ID check risks the licence and a fine; a written policy "
+             "and a refusals log are what an inspector asks to see"),
     TaskKind("privacy_compliance", "legal", "Privacy compliance: records, consent and cookie banner", 2,
              why="personal data may only be processed on a lawful basis that is documented"),
     TaskKind("site", "webdev", "Build the website", 2, ("identity",),
@@ -144,6 +147,8 @@ PLAYBOOKS: dict[str, tuple[str, ...]] = {
     "events": ("launch_event",),
     "international": ("trademark", "partnerships_outreach", "site"),
     "pricing": ("pricing",),
+    "contracts": ("contracts",),
+    "age_checks": ("age_checks",),
     "compliance_privacy": ("privacy_compliance",),
     "sales": ("media", "tracking", "calendar"),
 }

@@ -101,6 +101,10 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("accounting", "Accounting and tax", "legal",
           outside="An accountant or bookkeeper for the books, payroll and tax filings (typically $200–$800 a "
           "month for a small business)"),
+    _kind("contracts", "Contracts and terms", "legal",
+          outside="A lawyer's review of terms specific to your sector or a large deal (typically $500–$3,000)"),
+    _kind("age_checks", "Age checks", "legal",
+          outside="Staff refresher training from a licensing trainer (typically $100–$300 a session)"),
     _kind("compliance_privacy", "Privacy, terms and compliance", "legal webdev martech",
           outside="Privacy counsel or a data protection officer for an audit (typically $2,000–$10,000)"),
     _kind("sales", "Sales growth", "campaigns martech content"),

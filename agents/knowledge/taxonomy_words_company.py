@@ -153,22 +153,36 @@ COMPANY_WORDS: dict[str, dict[str, str]] = {
         "de": """buchhaltung; buchfuhrung; steuerberater*; lohnabrechnung; steuererklarung*; umsatzsteuer*""",
         "fr": """comptabilite; comptable; expert-comptable; paie; declaration fiscale; tva""",
     },
+    # The documents customers and suppliers sign: templates a lawyer drafts once.
+    "contracts": {
+        "en": """terms of service|use; terms and conditions; draft .. contract*|agreements; contract templates;
+            customer|supplier|client|employment|service contract*; legal terms; disclaimer*; engagement letter*;
+            service agreement*; master services agreement; nda; ndas; non disclosure agreement*""",
+        "es": """terminos y condiciones; condiciones de uso; redactar .. contratos; contratos con clientes|proveedores;
+            contrato*; acuerdo de confidencialidad""",
+        "de": """agb; vertrage; vertrag; *vertrag; *vertrage; geheimhaltungsvereinbarung*""",
+        "fr": """cgv; cgu; contrat; contrats; conditions generales; accord de confidentialite""",
+    },
+    # Selling what the law restricts by age (alcohol, tobacco, vapes): ID asked, refusals logged.
+    "age_checks": {
+        "en": """age-verification|age-checks|id-checks; age verification|checks; check id|ids|ages;
+            challenge 21|25; think 25; proof of age; responsible service""",
+        "es": """verificar la edad; control de edad; comprobar la edad; pedir identificacion""",
+        "de": """alterskontrolle*; altersprufung*; ausweiskontrolle*; alter prufen""",
+        "fr": """verification de l age; controle de l age; verifier l age""",
+    },
     "compliance_privacy": {
         "en": """gdpr; uk gdpr; privacy; data protection;
             cookie banner*|consent|policy|policies|notice|law|compliance|rules|settings; ccpa; cpra; hipaa;
-            soc 2; soc2; iso 27001; pipeda; pdpa; appi; lgpd; dpdp; privacy policy; terms of service|use;
-            terms and conditions; accessibility; ada compliance; wcag; compliance; compliant; comply*;
-            data processing agreement; draft .. contract*|agreements; contract templates;
-            customer|supplier|client|employment contract*; legal terms; disclaimer*; pci; pci dss; aml; kyc;
-            regulatory compliance; consumer duty; employee|staff handbook; data breach*;
-            customer|personal|patient|user data; cyber security; age-verification|age-checks|id-checks;
-            check id|ids|ages; challenge 21|25; responsible service""",
+            soc 2; soc2; iso 27001; pipeda; pdpa; appi; lgpd; dpdp; privacy policy; accessibility;
+            ada compliance; wcag; compliance; compliant; comply*; data processing agreement; pci; pci dss;
+            aml; kyc; regulatory compliance; consumer duty; employee|staff handbook; data breach*;
+            customer|personal|patient|user data; cyber security""",
         "es": """rgpd; lopd; lopdgdd; proteccion de datos; privacidad; aviso legal; aviso|politica de cookies;
-            aviso de privacidad; lfpdppp; cumplimiento; cumplir con; terminos y condiciones;
-            condiciones de uso; redactar .. contratos; contratos con clientes|proveedores; normativa""",
+            aviso de privacidad; lfpdppp; cumplimiento; cumplir con; normativa""",
         "de": """dsgvo; datenschutz*; cookie hinweis|banner|richtlinie; impressum; agb; datenschutzerklarung;
-            vertrage; barrierefreiheit""",
+            barrierefreiheit""",
         "fr": """rgpd; cnil; protection des donnees; donnees personnelles; confidentialite; mentions legales;
-            cgv; cgu; conformite; contrat; contrats; accessibilite; bandeau cookies; politique de cookies""",
+            conformite; accessibilite; bandeau cookies; politique de cookies""",
     },
 }

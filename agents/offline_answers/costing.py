@@ -290,6 +290,8 @@ COSTERS: dict[str, Callable[[Job], list[Item]]] = {
     "nonprofit_filing": _nonprofit,
     "employment": lambda j: [_hours(j, "employment", "legal", "Employment contract review",
                                     "professional_services")],
+    "age_checks": lambda j: [_hours(j, "age_checks", "legal", "Age-check policy, staff briefing and refusals log",
+                                    "professional_services")],
     "review_requests": lambda j: [_subscription(j, "review_requests", "Reviews"),
                                   _hours(j, "review_requests", "marketing_ops",
                                          "Review request messages and the link to sales or bookings",

@@ -122,6 +122,14 @@ EVERY_KIND = [
     ("Contratar un seguro de responsabilidad civil", "insurance", "es"),
     ("Eine Betriebshaftpflichtversicherung abschließen", "insurance", "de"),
     ("Souscrire une assurance RC Pro", "insurance", "fr"),
+    ("Update the engagement letter and client contracts", "contracts", "en"),
+    ("Redactar los contratos con proveedores", "contracts", "es"),
+    ("AGB und Verträge erstellen", "contracts", "de"),
+    ("Rédiger les CGV", "contracts", "fr"),
+    ("Check ID for every customer who looks under 25", "age_checks", "en"),
+    ("Verificar la edad de los clientes", "age_checks", "es"),
+    ("Alterskontrolle an der Kasse einführen", "age_checks", "de"),
+    ("Vérifier l'âge des clients", "age_checks", "fr"),
     ("Get UL 2272 certification for the scooters", "product_safety", "en"),
     ("Obtener el marcado CE del patinete", "product_safety", "es"),
     ("CE-Kennzeichnung für das Gerät", "product_safety", "de"),
@@ -382,3 +390,18 @@ def test_reviews_are_asked_for_not_bought(brief: str, index: int) -> None:
     assert report.objectives[index - 1].kind == "reviews"
     serving = [task for task in report.tasks if index in task.objective_indexes]
     assert [task.kind for task in serving] == ["review_requests"], serving
+
+
+@pytest.mark.parametrize(("brief", "index", "kind", "task"), [
+    ("law_firm_new_york_rebrand.json", 4, "contracts", "contracts"),
+    ("vape_lounge_manchester.json", 2, "age_checks", "age_checks"),
+])  # fmt: skip
+def test_contracts_and_id_checks_are_not_a_cookie_banner(brief: str, index: int, kind: str, task: str) -> None:
+    """"Update the engagement letter and client contracts" and "Check ID for every customer who looks
+    under 25" were privacy compliance: records of processing, consent and a cookie banner."""
+    from tests.unit.report.test_report_corpus import report_of
+
+    report, _ = report_of(brief)
+    assert report.objectives[index - 1].kind == kind
+    serving = [t for t in report.tasks if index in t.objective_indexes]
+    assert [t.kind for t in serving] == [task], serving
