@@ -61,6 +61,8 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
 IN_PLACE = re.compile(r"\b(?:in|à|en|in der|im|nach|to)\s+([A-ZÀ-Ý][^\W\d_]+(?:[ -][A-ZÀ-Ý][^\W\d_]+)*)")
 LEADING_VERB = re.compile(r"^(?:hire|recruit|find|attract|get|win|gain|reach|sign|contratar|captar|conseguir|"
                           r"einstellen|gewinnen|finden|recruter|embaucher|attirer|trouver)\s+", re.IGNORECASE)
+# A German objective ends with its verb: "Drei Softwareentwickler einstellen".
+TRAILING_VERB = re.compile(r"\s+(?:einstellen|gewinnen|finden|anwerben|rekrutieren|suchen|erreichen)$", re.IGNORECASE)
 
 
 def _place_in(text: str) -> str | None:
@@ -70,8 +72,8 @@ def _place_in(text: str) -> str | None:
 
 
 def _object_of(text: str) -> str:
-    """'Hire a head roaster' -> 'a head roaster'."""
-    return LEADING_VERB.sub("", text.strip().rstrip(".")) or text
+    """'Hire a head roaster' -> 'a head roaster'; 'Drei Entwickler einstellen' -> 'Drei Entwickler'."""
+    return TRAILING_VERB.sub("", LEADING_VERB.sub("", text.strip().rstrip("."))) or text
 
 
 def plan_payload(data: dict[str, Any]) -> dict[str, Any]:

@@ -20,3 +20,13 @@ def test_titles_name_a_target_only_when_the_objective_has_one() -> None:
     assert "Donor appeal" in titles
     assert "Volunteer recruitment for 40 volunteers" in titles
     assert not any("Spendenkampagne" in title for title in titles), titles
+
+
+def test_a_german_objective_leaves_its_verb_out_of_the_title() -> None:
+    """"Drei Softwareentwickler einstellen" was advertised as "Job advertising for Drei
+    Softwareentwickler einstellen": German puts the verb last."""
+    from tests.unit.report.test_report_corpus import report_of
+
+    report, _ = report_of("robotics_munich_seed.json")
+    titles = {t.title for t in report.tasks}
+    assert "Job advertising for Drei Softwareentwickler" in titles, titles
