@@ -138,12 +138,28 @@ class NotificationConsumer:
                 self.worker._stop_requested = True
                 self.worker.idle.wait(timeout=STOP_WAIT_SECONDS)
             self._working.kill(StopRequested(), block=True, timeout=STOP_WAIT_SECONDS)  # RQ's own way out
+            self._sign_off()
         self._pool.join(timeout=STOP_WAIT_SECONDS)
         self._pool.kill(block=True, timeout=STOP_WAIT_SECONDS)  # so a sweep waiting on them ends now
         self._sweeps.stop(STOP_WAIT_SECONDS)
         if self.running:
             log.error("notification consumer still running after its stop")
         return not self.running
+
+    def _sign_off(self) -> None:
+        """Take the RQ worker out of Redis's list of workers. RQ does that in its loop's `finally`,
+        which a stop landing while it starts up (registered, not yet looping) never reaches: the
+        record then outlived the process for its TTL, and the compose worker healthcheck, which asks
+        for any worker of its host, counted it as alive."""
+        worker = self.worker
+        if worker is None:
+            return
+        try:
+            worker.register_death()  # idempotent: out of the set, marked dead, expiring
+            if worker.pubsub_thread is not None and worker.pubsub_thread.is_alive():
+                worker.unsubscribe()
+        except redis.RedisError as exc:
+            log.warning("notification worker not signed off", extra={"error": type(exc).__name__})
 
     @property
     def running(self) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
+import gevent
 from flask import Flask
 from rq import Queue
 
@@ -120,6 +121,27 @@ def test_a_stop_lets_the_attempt_in_flight_finish_and_be_recorded(make_app, thro
         assert notifier(app).stop()
     (delivery,) = deliveries(app)
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 204)
+
+
+def test_a_stop_at_any_moment_of_the_start_leaves_no_worker_registered(make_app):
+    """RQ signs a worker off in its loop's `finally`; a stop while it still starts up skipped that,
+    and the record outlived the process for its TTL (a worker healthcheck counted it as alive)."""
+    import redis
+
+    from tests.services.notifications.conftest import REDIS_URL
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    app = make_app(redis_url=REDIS_URL)
+    consumer = notifier(app)
+    try:
+        for pause in [0, 0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2] * 2:
+            assert consumer.start()
+            gevent.sleep(pause)
+            assert consumer.stop()
+            assert not connection.smembers("rq:workers"), f"registered after a stop {pause} s into the start"
+    finally:
+        connection.flushdb()
 
 
 def holdings_of_fresh_app(app):
