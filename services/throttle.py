@@ -38,7 +38,6 @@ class Throttle:
     """
 
     def __init__(self, storage_uri: str | None, namespace: str = "catalyst"):
-        self._namespace = namespace
         # The two strategies keep different kinds of Redis value (a list, a counter) under a key
         # made of namespace, keys and limit: the same limit and keys in both needs two namespaces.
         self._namespaces = {False: namespace, True: f"{namespace}-fixed"}
@@ -81,7 +80,7 @@ class Throttle:
         return self._verdict("hit", _item(limit), keys, fixed=True)
 
     def clear(self, limit: str, *keys: str) -> None:
-        self._run("clear", _item(limit), self._namespace, *keys)
+        self._run("clear", _item(limit), self._namespaces[False], *keys)
 
     def _verdict(self, op: str, item: RateLimitItem, keys: tuple[str, ...], *, fixed: bool) -> Verdict:
         namespace = self._namespaces[fixed]

@@ -2,9 +2,9 @@
 
 On SIGTERM (see gunicorn.conf.py): drain (`services/runs/drain.py`: runs stop at their next LLM
 call), stop the run scheduler (inline executor) for up to `shutdown_grace_seconds`, release what
-is left, stop the notification consumer, then close every Socket.IO transport without a Socket.IO disconnect packet, so browsers
-treat it as a network blip and reconnect (through nginx, to another process) instead of showing an
-error. The TCP connection under each WebSocket is shut down too: aborting a session does not end
+is left, stop the notification consumer, then close every Socket.IO transport without a Socket.IO
+disconnect packet, so browsers treat it as a network blip and reconnect (through nginx, to another
+process) instead of showing an error. The TCP connection under each WebSocket is shut down too: aborting a session does not end
 the read its greenlet is blocked in, so a client that stopped reading and answering pings would
 otherwise keep the process alive until gunicorn's graceful timeout.
 """

@@ -21,6 +21,8 @@ class IndustryProfile:
     # The content calendar's proof piece, as this trade's readers know it: a bakery's customers
     # read about the people behind the bread, not a "case study".
     story: str = "Customer story"
+    # What its customers book when the site takes bookings (a subscription in knowledge/market.py).
+    booking: str = "appointments"
 
 
 PROFILES: dict[str, IndustryProfile] = {
@@ -85,6 +87,7 @@ PROFILES: dict[str, IndustryProfile] = {
         ("Food business registration, hygiene inspection and allergen labelling",),
         offer="the dishes people come back for",
         story="Behind-the-scenes feature",
+        booking="table_reservations",
     ),
     "education": IndustryProfile(
         "education",
@@ -123,6 +126,7 @@ PROFILES: dict[str, IndustryProfile] = {
          "Fire safety and food hygiene rules where meals are served"),
         offer="the rooms and the reasons to book direct",
         story="Guest story",
+        booking="booking_engine",
     ),
     "fitness": IndustryProfile(
         "fitness",

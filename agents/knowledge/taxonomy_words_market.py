@@ -130,7 +130,8 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
     },
     "advertising": {
         "en": """ad|ads; advert*; advertis*; paid campaign*|social|search|media; ppc; google ads; adwords;
-            meta ads; campaign*; billboard*; radio spot*|ad*; tv; television; print ad*; promot*; retargeting; sem; sponsored posts; bus shelter*; ~marketing;
+            meta ads; campaign*; billboard*; radio spot*|ad*; tv; television; print ad*; promot*; retargeting;
+            sem; sponsored posts; bus shelter*; ~marketing;
             ~market our|the|to""",
         "es": """publicidad; publicitar*; anuncio*; campana*; vallas publicitarias; promocion*; promocionar*""",
         "de": """werbung; *werbung; werbe*; bewerben; kampagne*; *kampagne; anzeige*; plakat*""",

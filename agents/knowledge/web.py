@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from agents.knowledge.industries import GENERIC, PROFILES
 from agents.knowledge.tiers import Tier
 
 BASE_PAGES = ("Home", "About", "Contact", "Privacy policy", "Terms")
@@ -36,10 +37,10 @@ _ONLINE_BOOKING = re.compile(
 
 def booking_tool(industry_key: str, texts: list[str]) -> str | None:
     """The subscription (knowledge/market.py SUBSCRIPTIONS) that takes the bookings an objective asks
-    the site to take, by what this trade books: rooms, tables or appointments; None when none asks."""
+    the site to take, by what this trade books (IndustryProfile.booking); None when none asks."""
     if not any(_ONLINE_BOOKING.search(text) for text in texts):
         return None
-    return {"hospitality": "booking_engine", "food": "table_reservations"}.get(industry_key, "appointments")
+    return PROFILES.get(industry_key, GENERIC).booking
 
 
 BUILD: dict[Tier, tuple[str, Decimal, Decimal]] = {
