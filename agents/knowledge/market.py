@@ -126,7 +126,7 @@ CHANNEL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("YouTube ads", ("youtube",)), ("Pinterest ads", ("pinterest",)),
 )
 # Flyers: a print-ready design (front and back) by tier, then per 1,000 pieces: full-colour A5 /
-# half-letter printing on 150 gsm at an online printer, and hand delivery to letterboxes.
+# half-letter printing on 150 gsm at an online printer, and hand distribution.
 FLYER_DESIGN: dict[Tier, Decimal] = {"starter": D("90"), "growth": D("250"), "scale": D("800")}
 PRINT_PER_THOUSAND = D("60")
 DELIVERY_PER_THOUSAND = D("90")

@@ -40,7 +40,7 @@ _NOT_BEFORE = frozenset("iso soc series web pci level tier phase version v top n
                         "section article art class grade q form ul iec astm part din".split())
 # Words that end the unit phrase (prepositions, articles, and verbs that close a German objective).
 _STOPS = frozenset("""by in within before until at from per a an the on for to and or with via through over
-    across into of than this next each every bis im innerhalb vor pro und oder mit fur von zum zur auf an
+    across around near into of than this next each every bis im innerhalb vor pro und oder mit fur von zum zur auf an
     pour avant en dans d ici et ou avec par de du des la le les para antes durante y o con por del el al
     que sur chez vers uber durch sobre gewinnen erreichen verkaufen steigern aufbauen einstellen finden
     generieren sammeln erhohen eroffnen anwerben""".split())

@@ -228,10 +228,10 @@ def _print_run(job: Job) -> list[Item]:
     thousands = (min(pieces, Decimal("1000000")) / 1000).quantize(Decimal("0.001"))
     return [Item("Flyer design, print-ready, front and back", Decimal(1), "design", market.FLYER_DESIGN[job.tier],
                  "design"),
-            Item("Full-colour printing, A5 / half-letter, 150 gsm", thousands, "1,000 pieces",
+            Item("Full-colour printing, A5 / half-letter, 150 gsm", thousands, "thousand pieces",
                  market.PRINT_PER_THOUSAND, "advertising"),
-            Item("Hand delivery to letterboxes", thousands, "1,000 pieces", market.DELIVERY_PER_THOUSAND,
-                 "advertising")]
+            Item("Hand distribution, door to door or in the street", thousands, "thousand pieces",
+                 market.DELIVERY_PER_THOUSAND, "advertising")]
 
 
 def _recruiting(job: Job) -> list[Item]:

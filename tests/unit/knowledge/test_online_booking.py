@@ -14,6 +14,7 @@ from tests.unit.report.test_report_corpus import report_of
     ("hospitality", "Redesign the website with a booking engine", "booking_engine"),
     ("food", "A new site with online reservations", "table_reservations"),
     ("food", "Build a reservations page on the site", "table_reservations"),
+    ("food", "Take table reservations online", "table_reservations"),
     ("fitness", "Let members book online", "appointments"),
     ("healthcare", "Nueva web con reservas online", "appointments"),
     ("hospitality", "Webseite mit Online-Buchung", "booking_engine"),

@@ -405,3 +405,11 @@ def test_contracts_and_id_checks_are_not_a_cookie_banner(brief: str, index: int,
     assert report.objectives[index - 1].kind == kind
     serving = [t for t in report.tasks if index in t.objective_indexes]
     assert [t.kind for t in serving] == [task], serving
+
+
+def test_leaflets_handed_out_around_a_place_count_only_the_leaflets() -> None:
+    """"Hand out 2,000 leaflets around the market" titled its task "Print run for 2,000 leaflets around";
+    "Take table reservations online" was unclear."""
+    found = classify("Hand out 2,000 leaflets around the market")
+    assert (found.kind, found.target.text) == ("print", "2,000 leaflets")
+    assert classify("Take table reservations online").kind == "website"
