@@ -162,7 +162,7 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
     "website": {
         "en": """website*; web site*; landing page*; homepage; home page; site redesign; redesign .. site;
             new site; booking site; booking system; online booking*; table reservations|bookings;
-            reservations|bookings|appointments online; wordpress; webflow; squarespace; wix;
+            reservations|bookings|appointments online; book .. online; wordpress; webflow; squarespace; wix;
             web presence; microsite; ~web; ~site""",
         "es": """sitio web; pagina web; web corporativa; nueva web; la web; pagina de aterrizaje;
             reservas online; reservas en linea""",

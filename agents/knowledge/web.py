@@ -27,7 +27,7 @@ INDUSTRY_PAGES: dict[str, tuple[str, ...]] = {
 }
 # An objective that asks for bookings taken on the site, in the four languages the taxonomy reads.
 _ONLINE_BOOKING = re.compile(
-    r"\b(?:booking engine|online booking|book online|booking system|reservations? system|online reservations?"
+    r"\b(?:booking engine|online booking|book(?: \w+){0,2} online|booking system|reservations? system|online reservations?"
     r"|reservations? (?:page|form)|booking (?:page|form)|table (?:booking|reservation)s?"
     r"|(?:reservations|bookings|appointments) online"
     r"|appointment booking|reservas? (?:online|en l[ií]nea)|sistema de reservas|online-?buchung\w*|buchungssystem"

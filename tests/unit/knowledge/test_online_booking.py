@@ -16,6 +16,7 @@ from tests.unit.report.test_report_corpus import report_of
     ("food", "Build a reservations page on the site", "table_reservations"),
     ("food", "Take table reservations online", "table_reservations"),
     ("fitness", "Let members book online", "appointments"),
+    ("fitness", "Let members book classes online", "appointments"),
     ("healthcare", "Nueva web con reservas online", "appointments"),
     ("hospitality", "Webseite mit Online-Buchung", "booking_engine"),
     ("food", "Site avec réservation en ligne", "table_reservations"),

@@ -413,3 +413,4 @@ def test_leaflets_handed_out_around_a_place_count_only_the_leaflets() -> None:
     found = classify("Hand out 2,000 leaflets around the market")
     assert (found.kind, found.target.text) == ("print", "2,000 leaflets")
     assert classify("Take table reservations online").kind == "website"
+    assert classify("Let members book classes online").kind == "website"
