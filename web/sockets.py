@@ -70,6 +70,9 @@ def publish_event(run_id: str, event: dict[str, Any]) -> None:
     """
     install_outbox(socketio.server)
     socketio.emit(RUN_EVENT, event, to=run_room(run_id), namespace=NAMESPACE)
+    # The emit only queues the packet for each watcher's socket writer; let them send it before
+    # the caller goes on to store the next event, which on SQLite blocks the whole process.
+    socketio.sleep(0)
     status = STATUS_OF.get(str(event.get("type")))
     if status is not None:
         publish_run_summary(run_id, status, (event.get("data") or {}).get("reason"))
