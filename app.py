@@ -66,9 +66,11 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     from web.security import init_security, origin_allowed
     from web.sessions import init_sessions
     from web.static_files import init_static
+    from web.template_urls import init_template_urls
 
     init_observability(app)
     init_static(app)
+    init_template_urls(app)
     init_sessions(app, settings.redis_url)
     init_auth(app)
     init_errors(app)
