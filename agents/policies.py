@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.catalogue import CONFIG_DIR
-from agents.knowledge.places import parse_location
+from agents.knowledge.places import EU_MEMBERS, parse_location
 from agents.rules import Rule
 from agents.state import SPECIALISTS, Brief
 
@@ -82,9 +82,6 @@ def rule_names(brief: Brief) -> dict[str, Any]:
         "objectives": len(brief.objectives),
         "country": policy_country(brief.company.location),
     }
-
-
-EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
 
 
 def policy_country(location: str) -> str:

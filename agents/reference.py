@@ -48,10 +48,14 @@ def place_json(place: Place) -> dict[str, Any]:
     }
 
 
+def place_of(brief: Brief) -> Place:
+    """Where the company is, read with its industry and objectives (which can tell two Portlands apart)."""
+    return parse_location(brief.company.location, " ".join([brief.company.industry, *brief.objectives]))
+
+
 def build_reference(brief: Brief, objectives: list[ObjectiveCheck]) -> dict[str, Any]:
     """Everything the planner, the specialists and the report need to know about the place."""
-    context = " ".join([brief.company.industry, *brief.objectives])
-    place = parse_location(brief.company.location, context)
+    place = place_of(brief)
     kinds = {check.kind for check in objectives if check.plannable and check.kind}
     text = " ".join(check.text for check in objectives if check.plannable)
     facts: dict[str, dict[str, Any]] = {}
@@ -96,7 +100,7 @@ def build_reference(brief: Brief, objectives: list[ObjectiveCheck]) -> dict[str,
         "registration_months": [low, high],
     }
     found = []
-    for licence in licences.licences_for(place, brief.company.industry, kinds):
+    for licence in licences.licences_for(place, brief.company.industry, kinds, text):
         found.append({
             "name": licence.name,
             "regulator": licence.regulator,

@@ -235,9 +235,10 @@ def _assumptions(report: StructuredReport) -> list[str]:
 def _sources(report: StructuredReport) -> list[str]:
     lines = ["## Sources", ""]
     if report.facts:
-        lines += ["| Fact | Where | Amount | USD | Source | As of |", "|---|---|---:|---:|---|---|"]
+        # The note carries what a fee leaves out (yearly taxes, estimates, deadlines): the HTML page shows it too.
+        lines += ["| Fact | Where | Amount | USD | Source | As of | Note |", "|---|---|---:|---:|---|---|---|"]
         lines += [f"| {cell(f.what)} | {cell(f.jurisdiction)} | {f.currency} {f.amount:,.2f} | {usd(f.amount_usd)} | "
-                  f"<{f.source_url}> | {f.as_of} |" for f in report.facts]
+                  f"<{f.source_url}> | {f.as_of} | {cell(f.note) or '–'} |" for f in report.facts]
         lines.append("")
     if report.exchange_rates:
         lines += ["| Currency | USD per unit | Source | As of |", "|---|---:|---|---|"]

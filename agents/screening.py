@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from agents.knowledge.phrases import Hit, Phrase, Words, language_of, split_phrases, words_of
+from agents.knowledge.places import EU_MEMBERS
 from agents.knowledge.screening_laws import LAWS, Law
 from agents.knowledge.screening_rules import CONCERNS, GROUPS, IMPOSSIBLE, Concern
 from agents.knowledge.targets import target_of
@@ -88,10 +89,19 @@ def _first_hit(key: str, words: Words, guarded: bool = True) -> Hit | None:
     return None
 
 
-def _cue_chain(text: str, words: Words) -> list[str]:
+def _home_cue(country: str | None) -> str:
+    """The jurisdiction the company's own country gives an objective that names none."""
+    if country == "GB":
+        return "uk"
+    if country in ("US", "DE", "FR", "ES"):
+        return country.lower()
+    return "eu" if country in EU_MEMBERS else ""
+
+
+def _cue_chain(text: str, words: Words, country: str | None = None) -> list[str]:
     """Jurisdictions whose law to cite, most specific first: a regulator, place or currency named in
-    the objective, else its language; an English objective naming none cites `default`, then `us`
-    (so a topic law such as finance/us still applies)."""
+    the objective, else its language, else the company's country; an English objective of a company
+    elsewhere cites `default`, then `us` (so a topic law such as finance/us still applies)."""
     for cue in _CUES:
         if _first_hit(f"cue/{cue}", words, guarded=False):
             break
@@ -99,7 +109,7 @@ def _cue_chain(text: str, words: Words) -> list[str]:
         cue = "us" if _US_CAPS.search(text) else next((_SIGNS[sign] for sign in _SIGNS if sign in text), "")
         if not cue:
             language = language_of(text)
-            cue = language if language in ("de", "fr", "es") else ""
+            cue = language if language in ("de", "fr", "es") else _home_cue(country)
     if cue in ("de", "fr", "es"):
         return [cue, "eu", "default"]
     if cue:
@@ -107,8 +117,8 @@ def _cue_chain(text: str, words: Words) -> list[str]:
     return ["default", "us"]
 
 
-def _law(concern: Concern, text: str, words: Words) -> Law:
-    chain = _cue_chain(text, words)
+def _law(concern: Concern, text: str, words: Words, country: str | None) -> Law:
+    chain = _cue_chain(text, words, country)
     topics = [topic for topic in concern.topics
               if _first_hit(f"{concern.key}/{topic}", words, guarded=False)]
     keys = [f"{topic}/{cue}" for topic in topics for cue in chain] + topics + chain
@@ -130,13 +140,14 @@ def _impossible(text: str, words: Words) -> str:
     return ""
 
 
-def screen(text: str, kind: str | None) -> Screening:
+def screen(text: str, kind: str | None, country: str | None = None) -> Screening:
     """Refused when the objective asks for something unlawful or deceptive; unclear when it names no
-    outcome Catalyst can plan (`kind` is None) or cannot happen as written; ok otherwise."""
+    outcome Catalyst can plan (`kind` is None) or cannot happen as written; ok otherwise. A refusal
+    cites the law of the place the objective names, else of the company's `country` (ISO code)."""
     words = words_of(text)
     for concern in CONCERNS:
         if _first_hit(concern.key, words) is not None:
-            law = _law(concern, text, words)
+            law = _law(concern, text, words, country)
             return Screening("refused", concern.reason, law.rule, law.url)
     why = _impossible(text, words)
     if why:

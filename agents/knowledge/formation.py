@@ -54,6 +54,25 @@ def llc_fact(code: str) -> Fact:
     )
 
 
+def ny_publication_fact(place: Place) -> Fact:
+    """New York's publication of a new LLC: the newspapers (an estimate by county) and the certificate."""
+    where = "New York City" if place.city == "New York" else "elsewhere"
+    newspapers = us.NY_PUBLICATION_NEWSPAPERS[where]
+    county = "a New York City county" if where == "New York City" else "a county outside New York City"
+    return fact(
+        "formation:US-NY:llc-publication",
+        "New York LLC publication: formation notice in two newspapers for six weeks, and the "
+        f"certificate of publication (USD {us.NY_PUBLICATION_CERTIFICATE})",
+        _us_label("New York"),
+        newspapers + us.NY_PUBLICATION_CERTIFICATE,
+        "USD",
+        us.STATES["NY"].source_url,
+        f"Estimate: USD {newspapers:,} of newspaper notices in {county}, whose clerk designates the two "
+        "papers, plus the USD 50 certificate. Due within 120 days of formation: until it is filed the LLC "
+        "may not sue in New York's courts.",
+    )
+
+
 def qualification_fact(code: str) -> Fact:
     """The state's fee to register an out-of-state corporation, for a two-letter state code."""
     state = us.STATES[code]
@@ -232,7 +251,8 @@ def _us_advice(place: Place, kinds: set[str], asked: str = "") -> EntityAdvice:
         "pass-through taxation at the lowest filing and upkeep cost; it can convert to a corporation "
         "before a priced round."
     )
-    return EntityAdvice(f"{found[1].name} LLC" if found else "LLC", llc.jurisdiction, why, (llc,), None)
+    costs = (llc, ny_publication_fact(place)) if found and found[0] == "NY" else (llc,)
+    return EntityAdvice(f"{found[1].name} LLC" if found else "LLC", llc.jurisdiction, why, costs, None)
 
 
 def _charity_advice(place: Place) -> EntityAdvice | None:

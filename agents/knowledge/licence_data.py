@@ -8,6 +8,7 @@ amount and the reason says what the cost depends on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -27,6 +28,8 @@ class Spec:
     why: str
     months: tuple[int, int] | None = None
     fee: Fee | None = None
+    # Only for a business whose industry or objectives match (None: every business of the sector).
+    only_when: re.Pattern[str] | None = None
 
 
 S = Spec

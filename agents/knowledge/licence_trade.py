@@ -5,9 +5,21 @@ Same shape as licence_data: keyed by sector, then by ISO country (or UK nation) 
 
 from __future__ import annotations
 
+import re
+
 from agents.knowledge.licence_data import Fee, Spec
 
 S = Spec
+
+# Food made, packed or held for sale onward (to shops, distributors, other businesses), which the
+# FDA registers; a bakery, café or restaurant selling to its own customers is a retail food
+# establishment and is exempt. Alcohol producers register too.
+SELLS_FOOD_ONWARD = re.compile(
+    r"\b(?:wholesal\w*|distribut\w*|grocer(?:y|ies|s)?|supermarkets?|retailers|stockists?|co-?pack\w*|"
+    r"manufactur\w*|packaged|producers?|brewery|breweries|winery|wineries|distiller(?:y|ies)|cidery|"
+    r"roaster(?:y|ies|s)?|shelves|export\w*|ship\w* (?:nationwide|across the (?:us|country)))\b",
+    re.IGNORECASE,
+)
 
 _CHARITY_COMMISSION = S(
     "Charity Commission registration",
@@ -52,7 +64,7 @@ FOOD: dict[str, tuple[Spec, ...]] = {
              "registration-food-facilities-and-other-submissions",
              "Needed for facilities that make, pack or hold food sold onward; restaurants and retail food "
              "establishments are exempt.", (0, 1), Fee("0", "USD", "FDA food facility registration", "Free; "
-             "renewed every even-numbered year.")),
+             "renewed every even-numbered year."), only_when=SELLS_FOOD_ONWARD),
            S("State or county health permit", "State or county health department",
              "https://www.sba.gov/business-guide/launch-your-business/apply-licenses-permits",
              "Every food service or retail food establishment needs a local health permit and inspection.",
@@ -100,11 +112,28 @@ FOOD: dict[str, tuple[Spec, ...]] = {
              "Register the food business under the Food Act 2014 before trading.", (0, 2)),),
 }  # fmt: skip
 
+BREWS = re.compile(r"\b(?:brew\w*|microbrewer(?:y|ies)|beer makers?)\b", re.IGNORECASE)
+MAKES_WINE = re.compile(r"\b(?:winer(?:y|ies)|wine ?makers?|vineyards?|cider(?:y|ies)|meader(?:y|ies)|vintners?)\b",
+                        re.IGNORECASE)
+DISTILS = re.compile(r"\b(?:distill\w*|distil\w*)\b", re.IGNORECASE)
+
 ALCOHOL: dict[str, tuple[Spec, ...]] = {
-    "US": (S("TTB Brewer's Notice or basic permit", "Alcohol and Tobacco Tax and Trade Bureau (TTB)",
-             "https://www.ttb.gov/", "Breweries file a Brewer's Notice; wineries and distilleries need a "
-             "TTB permit before producing.", (2, 4),
-             Fee("0", "USD", "TTB Brewer's Notice / permit application", "Free; excise taxes apply.")),
+    # The federal permit is the producer's (a bar or shop that only sells needs none): one per trade.
+    "US": (S("TTB Brewer's Notice", "Alcohol and Tobacco Tax and Trade Bureau (TTB)",
+             "https://www.ttb.gov/", "A brewery files a Brewer's Notice with the TTB and has it approved "
+             "before brewing.", (2, 4),
+             Fee("0", "USD", "TTB Brewer's Notice application", "Free; federal excise tax applies to beer "
+                 "removed for sale."), only_when=BREWS),
+           S("TTB basic permit and bonded winery registration", "Alcohol and Tobacco Tax and Trade Bureau (TTB)",
+             "https://www.ttb.gov/", "A winery (cider and mead above 8.5% alcohol count as wine) needs a TTB "
+             "basic permit and registers as a bonded winery before producing.", (2, 4),
+             Fee("0", "USD", "TTB winery permit application", "Free; federal excise tax applies to wine "
+                 "removed for sale."), only_when=MAKES_WINE),
+           S("TTB distilled spirits plant (DSP) permit", "Alcohol and Tobacco Tax and Trade Bureau (TTB)",
+             "https://www.ttb.gov/", "A distillery needs a TTB basic permit and registers its distilled spirits "
+             "plant before producing.", (3, 6),
+             Fee("0", "USD", "TTB distilled spirits plant permit application", "Free; federal excise tax "
+                 "applies to spirits removed for sale."), only_when=DISTILS),
            S("State alcohol licence", "State alcoholic beverage control agency",
              "https://www.ttb.gov/", "Making, selling or serving alcohol also needs the state's licence "
              "(and often a local one).", (2, 6))),

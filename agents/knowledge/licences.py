@@ -8,6 +8,7 @@ says to confirm with the national regulator instead of borrowing another country
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,10 +43,11 @@ _SECTORS: dict[str, tuple[dict[str, tuple[Spec, ...]], tuple[str, ...]]] = {
     "food": (FOOD, ("bakery", "baker", "cafe", "coffee", "restaurant", "catering", "caterer", "food",
                     "chocolate", "tea", "brewery", "microbrewery", "brewpub", "bar", "pub", "food truck",
                     "ice cream", "kitchen", "juice", "snacks", "deli", "butcher", "winery", "distillery",
-                    "patisserie", "brauerei", "backerei", "confectionery", "meal", "meals")),
+                    "patisserie", "brauerei", "backerei", "confectionery", "meal", "meals", "cidery",
+                    "meadery", "vineyard")),
     "alcohol": (ALCOHOL, ("brewery", "microbrewery", "brewpub", "beer", "winery", "wine", "distillery",
                           "spirits", "gin", "whisky", "whiskey", "bar", "pub", "liquor", "cider", "brauerei",
-                          "cocktail")),
+                          "cocktail", "cidery", "meadery", "mead", "vineyard")),
     "cannabis": (CANNABIS, ("cannabis", "marijuana", "cbd", "hemp", "dispensary")),
     "childcare": (CHILDCARE, ("childcare", "child care", "daycare", "day care", "nursery", "preschool",
                               "kindergarten", "creche", "kita")),
@@ -116,15 +118,19 @@ def _specs(table: dict[str, tuple[Spec, ...]], place: Place) -> tuple[Spec, ...]
     return (*(regional or ()), *(country or ()))
 
 
-def licences_for(place: Place, industry: str, objective_kinds: set[str]) -> tuple[Licence, ...]:
-    """Licences for the industry's regulated sectors in the place's country, plus a general one."""
+def licences_for(place: Place, industry: str, objective_kinds: set[str], objectives: str = "") -> tuple[Licence, ...]:
+    """Licences for the industry's regulated sectors in the place's country, plus a general one; a
+    licence for some businesses of a sector only (`Spec.only_when`) when the industry or the
+    objectives say the business is one of them."""
     result: list[Licence] = []
+    said = f"{industry} {objectives}"
     for sector in sectors_for(industry, objective_kinds):
         specs = _specs(_SECTORS[sector][0], place)
         if specs is None:
             result.append(_fallback(place, sector))
             continue
-        result.extend(_licence(spec, place, sector) for spec in specs)
+        result.extend(_licence(spec, place, sector) for spec in specs
+                      if spec.only_when is None or spec.only_when.search(said))  # fmt: skip
     general = GENERAL.get(place.country_code or "", ())
     result.extend(
         _licence(spec, place, "general")
@@ -132,6 +138,31 @@ def licences_for(place: Place, industry: str, objective_kinds: set[str]) -> tupl
         if spec.name not in {licence.name for licence in result}
     )
     return tuple(result)
+
+
+# Words every kind of licence shares: naming them names no licence in particular.
+_GENERIC_WORDS = frozenset(norm(
+    "licence license licences licenses permit permits registration register application state county city "
+    "local national federal us or and of the for a an basic food"
+).split())
+_ACRONYM = re.compile(r"\(([A-Z]{2,})\)")
+
+
+def _own_words(licence: dict[str, Any]) -> set[str]:
+    """The words of a licence's name, and its regulator's acronym, that tell it from the others."""
+    words = set(norm(licence.get("name", "")).split())
+    words |= {acronym.lower() for acronym in _ACRONYM.findall(licence.get("regulator", ""))}
+    return words - _GENERIC_WORDS
+
+
+def licences_named(text: str, licences: list[dict[str, Any]]) -> list[int]:
+    """Which of `licences` an objective names ("Secure the TTB brewer's notice" names the TTB's and
+    not the FDA's), as indexes into the list: those sharing the most of their own words with it,
+    or none when it shares none with any."""
+    said = set(norm(text).split())
+    shared = [len(_own_words(licence) & said) for licence in licences]
+    best = max(shared, default=0)
+    return [n for n, count in enumerate(shared) if best and count == best]
 
 
 def is_exemption(licence: dict[str, Any]) -> bool:

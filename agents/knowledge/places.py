@@ -43,6 +43,9 @@ class _Candidate:
     rank: int  # 0 = primary reading, 1 = a lesser-known city of that name, 2 = qualifier only
 
 
+EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+
+
 def norm(text: str) -> str:
     """Folds case, accents and punctuation so "Zürich", "ZURICH" and "zurich" compare equal."""
     text = unicodedata.normalize("NFKD", text)

@@ -88,9 +88,8 @@ STATES: dict[str, StateFees] = {
     "NM": StateFees("New Mexico", 50, 200, "https://www.sos.nm.gov/business-services/", "",
                     "Minimum; the fee grows with authorised shares up to USD 1,000."),
     "NY": StateFees("New York", 200, 225, "https://dos.ny.gov/corporations-state-records-and-ucc",
-                    "New York requires publishing the formation notice in two newspapers for six weeks "
-                    "within 120 days (cost varies by county, often several hundred dollars or more), then a "
-                    "USD 50 certificate of publication."),
+                    "New York also requires every new LLC to publish its formation; that is planned "
+                    "as a line of its own."),
     "NC": StateFees("North Carolina", 125, 250, "https://www.sosnc.gov/divisions/business_registration",
                     "Annual report USD 200."),
     "ND": StateFees("North Dakota", 135, 135, "https://www.sos.nd.gov/business/"),
@@ -130,6 +129,13 @@ NONPROFIT: dict[str, int] = {
     "NJ": 75, "OH": 99, "MI": 20, "NC": 60, "CO": 50, "DE": 89,
 }  # fmt: skip
 NONPROFIT_ESTIMATE = 50
+
+# New York's LLC publication (Limited Liability Company Law section 206): a notice in two newspapers
+# the county clerk designates, once a week for six weeks, within 120 days of formation, then a
+# certificate of publication filed with the Department of State for USD 50. What the newspapers
+# charge is an estimate: it varies by county, and New York City's are the dearest.
+NY_PUBLICATION_CERTIFICATE = 50
+NY_PUBLICATION_NEWSPAPERS = {"New York City": 1000, "elsewhere": 300}
 
 DELAWARE_INCORPORATION = 89  # minimum: USD 50 filing + USD 24 county fee + USD 15 minimum tax
 IRS_1023 = 600

@@ -15,17 +15,18 @@ from agents.context import RunContext
 from agents.events import phase_completed, phase_started
 from agents.knowledge.taxonomy import KINDS, classify
 from agents.policies import decide
-from agents.reference import build_reference
+from agents.reference import build_reference, place_of
 from agents.screening import screen
 from agents.state import SPECIALISTS, Brief, Finding, ObjectiveCheck, WorkflowState, dump
 
 PHASE = "intake"
 
 
-def check_objective(index: int, text: str) -> ObjectiveCheck:
-    """Classify one objective against the taxonomy and screen it."""
+def check_objective(index: int, text: str, country: str | None = None) -> ObjectiveCheck:
+    """Classify one objective against the taxonomy and screen it (under the law of the company's
+    `country` where the objective names no place of its own)."""
     found = classify(text)
-    screening = screen(text, found.kind)
+    screening = screen(text, found.kind, country)
     kind = KINDS.get(found.kind) if found.kind else None
     target = found.target
     return ObjectiveCheck(
@@ -50,7 +51,8 @@ def intake(state: WorkflowState, runtime: Runtime[RunContext]) -> dict[str, Any]
     ctx.check_cancelled()
     phase_started(PHASE)
     brief = Brief.model_validate(state["brief"])
-    objectives = [check_objective(n, text) for n, text in enumerate(brief.objectives, start=1)]
+    country = place_of(brief).country_code
+    objectives = [check_objective(n, text, country) for n, text in enumerate(brief.objectives, start=1)]
     reference = build_reference(brief, objectives)
     decision = decide(ctx.policies, brief)
     allowed = list(brief.agents or SPECIALISTS)

@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from agents.knowledge.licences import is_exemption
+from agents.knowledge.licences import is_exemption, licences_named
 from agents.knowledge.playbooks import TASK_KINDS, after, base_kind, kind_instance, task_kinds_for
 from agents.knowledge.tiers import tier_of
 from agents.offline_answers._common import brief_of, exemption_name, money, number, plural, quoted_list
@@ -27,8 +27,11 @@ def _instances(check: ObjectiveCheck, reference: dict[str, Any]) -> list[str]:
     kinds = list(task_kinds_for(check.kind or ""))
     licences = reference.get("licences", [])
     if check.kind in LICENSED_KINDS:
-        sector = [f"licence:{n}" for n, lic in enumerate(licences) if not is_exemption(lic)]
-        kinds = [k for k in kinds if k != "licence"] + sector
+        sector = [n for n, lic in enumerate(licences) if not is_exemption(lic)]
+        if check.kind == "licensing":  # an objective that names its licence is served by that one
+            named = licences_named(check.text, [licences[n] for n in sector])
+            sector = [sector[i] for i in named] or sector
+        kinds = [k for k in kinds if k != "licence"] + [f"licence:{n}" for n in sector]
     return kinds
 
 

@@ -208,6 +208,21 @@ def test_without_a_raise_an_llc_in_the_home_state():
     assert advice.entity == "Texas LLC" and [item.amount for item in advice.facts] == [300]
 
 
+def test_a_new_york_llc_plans_its_publication_dearest_in_new_york_city():
+    """Every new New York LLC must publish its formation (two newspapers, six weeks, then a USD 50
+    certificate); the newspapers, an estimate, cost most in the city's counties."""
+    city = entity_advice(parse_location("Brooklyn, New York"), {"brand"})
+    upstate = entity_advice(parse_location("Albany, NY"), {"brand"})
+    for advice in (city, upstate):
+        assert [item.id for item in advice.facts] == ["formation:US-NY:llc", "formation:US-NY:llc-publication"]
+    city_notice, upstate_notice = city.facts[1], upstate.facts[1]
+    assert (city_notice.amount, upstate_notice.amount) == (1050, 350)
+    assert city_notice.note.startswith("Estimate") and "120 days" in city_notice.note
+    assert "New York City" in city_notice.note and "outside New York City" in upstate_notice.note
+    corporation = entity_advice(parse_location("Brooklyn, New York"), {"fundraising"})
+    assert not any("publication" in item.id for item in corporation.facts)  # the LLC law's rule only
+
+
 def test_annual_cost_notes_for_known_states():
     notes = {code: formation_fact(parse_location(f"X, {code}, USA"), "llc").note for code in STATES}
     assert "800" in notes["CA"] and "300" in notes["DE"] and "publish" in notes["NY"].lower()
@@ -339,6 +354,49 @@ def test_licence_examples():
     assert licences.licences_for(parse_location("Paris"), "SaaS", set()) == ()
     cannabis = licences.licences_for(parse_location("Lagos"), "cannabis", set())
     assert "not lawful" in cannabis[0].why
+
+
+@pytest.mark.parametrize(("industry", "objectives", "registers"), [
+    ("bakery", "Open the shop on Congress Avenue. Sell 200 loaves a week", False),
+    ("coffee shop", "Open a second retail location", False),
+    ("restaurant", "Launch online table reservations", False),
+    ("food truck", "Sell tacos at 3 festivals", False),
+    ("bakery", "Supply sourdough wholesale to 12 cafés", True),
+    ("packaged food", "Get stocked by 20 grocery stores", True),
+    ("snacks", "Get our granola onto supermarket shelves", True),
+    ("Craft brewery", "Open the taproom", True),
+    ("coffee roaster", "Launch a subscription", True),
+])
+def test_fda_registration_only_for_food_sold_onward(industry: str, objectives: str, registers: bool) -> None:
+    """The FDA registers facilities whose food is sold onward; a shop, café or restaurant selling to its
+    own customers is a retail food establishment, exempt (it still needs its local health permit)."""
+    found = licences.licences_for(parse_location("Austin, TX"), industry, set(), objectives)
+    names = [lic.name for lic in found]
+    assert ("FDA food facility registration" in names) is registers
+    assert "State or county health permit" in names
+
+
+@pytest.mark.parametrize(("industry", "permit"), [
+    ("craft brewery", "TTB Brewer's Notice"),
+    ("brewpub", "TTB Brewer's Notice"),
+    ("winery", "TTB basic permit and bonded winery registration"),
+    ("cidery", "TTB basic permit and bonded winery registration"),
+    ("bourbon distillery", "TTB distilled spirits plant (DSP) permit"),
+    ("cocktail bar", None),  # sells alcohol, makes none: the state licence only
+])
+def test_the_federal_alcohol_permit_is_the_producers_own(industry: str, permit: str | None) -> None:
+    found = [lic.name for lic in licences.licences_for(parse_location("Louisville, KY"), industry, set())]
+    assert [name for name in found if name.startswith("TTB")] == ([permit] if permit else [])
+    assert "State alcohol licence" in found
+
+
+def test_a_licence_objective_is_served_by_the_licence_it_names() -> None:
+    found = [{"name": lic.name, "regulator": lic.regulator}
+             for lic in licences.licences_for(parse_location("Portland, OR"), "brewery", set())]
+    named = licences.licences_named("Secure the TTB brewer's notice for the new fermenters", found)
+    assert [found[n]["name"] for n in named] == ["TTB Brewer's Notice"]
+    assert licences.licences_named("Get the FDA registration done", found) == [0]
+    assert licences.licences_named("Obtain the food establishment permit", found) == []  # names none
 
 
 @pytest.mark.parametrize(("asked", "entity"), [

@@ -157,6 +157,22 @@ def test_a_recognised_kind_is_ok_unless_refused() -> None:
     assert screen("Buy fake reviews", "awareness").status == "refused"
 
 
+@pytest.mark.parametrize(("country", "rule"), [
+    ("GB", "Nicotine Inhaling Products"),  # a Manchester vape shop: UK law, age 18
+    ("US", "21 U.S.C. § 387f"),
+    ("DE", "Jugendschutzgesetz"),
+    (None, "21 U.S.C. § 387f"),  # nowhere known: the default chain, as before
+])
+def test_a_refusal_cites_the_companys_own_law_when_the_objective_names_no_place(country, rule) -> None:
+    result = screen("Sell disposable vapes to teenagers at the skate park", "sales", country)
+    assert result.status == "refused" and rule in result.rule
+
+
+def test_a_place_the_objective_names_outranks_the_companys_country() -> None:
+    result = screen("Sell disposable vapes to teenagers in London", "sales", "US")
+    assert "Nicotine Inhaling Products" in result.rule
+
+
 def _corpus() -> list[tuple[str, dict[str, Any]]]:
     paths = sorted(BRIEFS.glob("*.json"))
     return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]

@@ -66,7 +66,8 @@ def test_a_plan_that_keeps_forgetting_marks_it_not_covered_with_a_finding() -> N
 def test_screening_is_code_whoever_plans() -> None:
     report, client, _ = _run(forget=0)
     refused = report.objectives[2]
-    assert refused.status == "refused" and "465" in refused.rule
+    # A Berlin company: the EU's ban on fake reviews, not the US FTC's rule (16 CFR 465).
+    assert refused.status == "refused" and "2005/29/EC" in refused.rule
     assert not any(3 in t.objective_indexes for t in report.tasks)
     planner_objectives = client.planner_requests[0].data["objectives"]
     assert planner_objectives[2]["status"] == "refused"

@@ -89,3 +89,29 @@ def test_unlawful_and_nonsense_objectives_are_answered_not_planned() -> None:
     assert unclear.status == "unclear" and unclear.reason
     assert shop.status == "covered"
     assert any(risk.severity == "critical" and "unlawful" in risk.risk for risk in r.risks)
+
+
+def test_a_new_york_llc_budgets_its_publication_and_the_markdown_says_it_is_an_estimate() -> None:
+    brief = {"company": {"name": "Lotus Flow Yoga", "industry": "yoga studio", "location": "Brooklyn, New York"},
+             "objectives": ["Form a New York LLC", "Get 150 members in the first six months"],
+             "budget_usd": "20000", "timeline_days": 180}
+    outcome = run_brief(brief, policy="approve").outcome
+    r = StructuredReport.model_validate(outcome.report)
+    formation = next(t for t in r.tasks if t.kind == "formation")
+    fees = {i.description: i.amount_usd for i in r.line_items if i.task_id == formation.id}
+    publication = next(amount for what, amount in fees.items() if "publication" in what)
+    assert publication == Decimal("1050.00") and formation.cost_usd == sum(fees.values())
+    sources = outcome.report_markdown.split("## Sources", 1)[1]
+    row = next(line for line in sources.splitlines() if line.startswith("| New York LLC publication"))
+    assert "Estimate: USD 1,000 of newspaper notices" in row and "120 days" in row
+
+
+def test_an_objective_naming_its_licence_is_covered_by_that_licence_alone() -> None:
+    """The brewery asked for the TTB Brewer's Notice; with the FDA registration dropped by the trim, the
+    objective used to read 'not covered: its main task, the FDA registration, was dropped'."""
+    r = report("Portland, OR", "brewery", ["Open a taproom next to the brewhouse",
+               "Secure the TTB brewer's notice for the new fermenters"], budget="3000", days=120, policy="trim")
+    asked = r.objectives[1]
+    titles = {t.id: t.title for t in r.tasks}
+    assert asked.status == "covered"
+    assert [titles[t].split(",")[0] for t in asked.task_ids] == ["TTB Brewer's Notice"]
