@@ -50,6 +50,8 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "partnerships": ("Signed partners", "3 signed partners or stockists", "has pitched its partners"),
     "print": ("Pieces delivered", OBJECTIVE_TARGET, "has printed and delivered its flyers"),
     "events": ("Event attendance", "70% of invitees attending", "has held its launch event"),
+    "trade_show": ("Leads from the stand", "every lead followed up within 5 working days", "has exhibited at its fair"),
+    "grants": ("Application submitted", "complete before the funder's deadline", "has applied for its grant"),
     "export": ("Market-entry partners", "2 distribution conversations", "has prepared market entry"),
     "pricing": ("Price list", "approved price list in use", "has a tested price list"),
     "product_safety": ("Product certification", "test report and certificate issued by the lab",

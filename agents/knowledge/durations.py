@@ -72,6 +72,8 @@ DURATIONS: dict[str, Duration] = {
     "partnerships_outreach": _once(14, 30, "Prospect list, pitch, samples and follow-ups."),
     "product_safety": _once(10, 30, "Which standards apply, a gap review and the test lab's queue; the lab's "
                             "testing itself often takes longer."),
+    "trade_show_stand": _once(14, 45, "Stand design, the printer's lead time and invitations to visit the stand."),
+    "grant_application": _once(10, 30, "Eligibility check with the funder, proposal, budget and letters of support."),
     "review_requests": _once(2, 5, "Connect the review tool to sales or bookings and write the request messages."),
     "age_checks": _once(2, 5, "A written policy, a staff briefing and a refusals log from the first day."),
     "privacy_compliance": _once(3, 7, "Privacy notice, cookie consent and records of processing."),

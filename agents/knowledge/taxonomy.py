@@ -59,6 +59,9 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("fundraising", "Fundraising", "content branding martech legal", "formation",
           "Securities counsel for the investment documents (typically $10,000–$30,000 for a priced "
           "seed round, less for SAFEs); crowdfunding platforms keep 5–10% of the amount raised"),
+    _kind("grants", "Grant application", "content branding legal", "formation",
+          "The funder's assessment, the matched funding most grants require (often 30–50% of the project "
+          "from the company's own money) and the reporting after an award"),
     _kind("donations", "Donations", "campaigns webdev martech content",
           outside="Payment processing on each gift (typically 2–3% plus a small fixed fee) and a grant "
           "writer for foundation applications (typically $50–$150 an hour)"),
@@ -87,6 +90,9 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
           "PR agency for press coverage (typically $3,000–$10,000 a month)"),
     _kind("partnerships", "Partnerships and distribution", "campaigns content legal", "brand",
           "Sales representation with buyers (typically 10–20% commission) and distributor margins"),
+    _kind("trade_show", "Trade show", "campaigns branding content", "brand",
+          "Stand space and the organiser's fees (typically $2,000–$20,000 a stand), furniture hire, "
+          "travel and freight of the goods shown"),
     _kind("events", "Events", "campaigns content branding", "brand",
           "Venue hire and catering for an event away from your own premises, and stand fees at a trade "
           "show (typically $2,000–$20,000 a stand)"),

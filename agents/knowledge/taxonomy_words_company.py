@@ -92,24 +92,32 @@ COMPANY_WORDS: dict[str, dict[str, str]] = {
             creer .. association|fondation; reconnue d utilite publique; rescrit fiscal; recus fiscaux;
             ~fondation; ~but non lucratif; ~interet general""",
     },
+    # A grant is applied for against a funder's criteria: a proposal, not an investor process.
+    "grants": {
+        "en": """grant|grants; grant application*; grant funding; subsidy; subsidies; subsidised|subsidized loan*;
+            innovation voucher*; innovation funding""",
+        "es": """subvencion*; ayudas publicas; ayuda publica; convocatoria de ayudas""",
+        "de": """fordermittel*; forderprogramm*; forderantrag*; zuschuss; zuschusse; forderung .. beantragen""",
+        "fr": """subvention*; aide publique; aides publiques; appel a projets""",
+    },
     "fundraising": {
         "en": """raise .. seed; seed round|funding|capital|investment; pre seed; series a|b|c;
             raise .. capital|funding|money|round|investment|financing; raise #; investor*;
             angel investor*; business angels; venture capital; vc funding; vc; funding round;
-            secure|obtain .. funding|financing|investment|grant|grants|loan; grant|grants; crowdfund*;
+            secure|obtain .. funding|financing|investment|loan; crowdfund*;
             kickstarter; indiegogo; seedrs; crowdcube; convertible note*; safe note*; pitch deck;
             bridge round; fundrais*;
             bank loan; business loan; sba loan; loan; financing; term sheet; close .. round""",
         "es": """ronda de financiacion|financiamiento|inversion; ronda semilla; ronda pre semilla;
             levantar .. capital|fondos|ronda|inversion; levantar #; recaudar .. fondos|#;
             recaudacion de fondos; captar .. inversion|fondos|capital|inversores; inversor*; inversionista*;
-            capital riesgo; capital de riesgo; capital semilla; financiacion; financiamiento; subvencion*;
+            capital riesgo; capital de riesgo; capital semilla; financiacion; financiamiento;
             micromecenazgo; crowdfunding; prestamo*""",
         "de": """*finanzierung*; investor*; kapital .. aufnehmen|beschaffen|einsammeln; kapitalbeschaffung;
-            seed runde; risikokapital; wagniskapital; business angel*; fordermittel*; zuschuss; zuschusse;
+            seed runde; risikokapital; wagniskapital; business angel*;
             crowdfunding; kredit*; darlehen; geld .. einsammeln""",
         "fr": """levee de fonds; lever .. fonds; lever #; investisseur*; tour de table; tour de financement;
-            capital risque; financement*; amorcage; subvention*; financement participatif;
+            capital risque; financement*; amorcage; financement participatif;
             collecter .. fonds; collecte de fonds; pret bancaire; pret; bpifrance""",
     },
     "donations": {

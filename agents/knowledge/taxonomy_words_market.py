@@ -98,20 +98,29 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
             collaboration*; points de vente; detaillants; supermarches; cavistes; epiceries fines;
             affiliation""",
     },
+    # Exhibiting on someone else's floor: a stand, what it shows and the leads it brings back.
+    "trade_show": {
+        "en": """trade show*; trade fair*; expo; expos; exhibition stand*; exhibit|exhibiting|exhibitor .. at;
+            exhibit at; booth at; stand at; trade|design|furniture|food|wine|industry|b2b|gift fair*;
+            exhibition*""",
+        "es": """feria*; stand en .. feria*; expositor*""",
+        "de": """messe; *messe; messestand*; messeauftritt*; aussteller*""",
+        "fr": """salon professionnel; salons professionnels; salon professionnel*|international|du|des; foire*;
+            exposant*""",
+    },
     "events": {
-        "en": """event|events; launch party; pop up*; popup*; trade show*; trade fair*; expo; exhibition*;
-            exhibit at; conference*; festival*; open day*; open house; workshops;
+        "en": """event|events; launch party; pop up*; popup*; conference*; festival*; open day*; open house;
+            workshops;
             host|run|hold|organise|organize .. workshop*; tasting event*|evening*|night*; tastings;
             wine|beer|coffee tasting*; cupping*; meetup*; webinar*; summit; gala;
-            farmers|craft|holiday|christmas|makers market*; craft fair*; market stall; booth;
-            exhibit|exhibiting .. at; opening party|night|event; ribbon cutting; hackathon""",
-        "es": """evento*; feria*; fiesta de lanzamiento|inauguracion; talleres; organizar .. taller*;
+            farmers|craft|holiday|christmas|makers market*; craft fair*; market stall;
+            opening party|night|event; ribbon cutting; hackathon""",
+        "es": """evento*; fiesta de lanzamiento|inauguracion; talleres; organizar .. taller*;
             degustacion*; cata; catas; jornada de puertas abiertas; puertas abiertas; congreso*;
             exposicion""",
-        "de": """veranstaltung*; messe; *messe; messestand*; messeauftritt*; eroffnungsfeier; eroffnungsfest;
+        "de": """veranstaltung*; eroffnungsfeier; eroffnungsfest;
             eroffnungsparty; verkostung*; weinprobe*; tag der offenen tur; konferenz*""",
-        "fr": """evenement*; evenementiel; salon professionnel; salons professionnels;
-            salon professionnel*|international|du|des; soiree de lancement; ateliers;
+        "fr": """evenement*; evenementiel; soiree de lancement; ateliers;
             animer|organiser .. atelier*; degustation*; portes ouvertes; webinaire*; foire*""",
     },
     "pricing": {

@@ -292,6 +292,17 @@ COSTERS: dict[str, Callable[[Job], list[Item]]] = {
                                     "professional_services")],
     "age_checks": lambda j: [_hours(j, "age_checks", "legal", "Age-check policy, staff briefing and refusals log",
                                     "professional_services")],
+    "trade_show_stand": lambda j: [
+        _hours(j, "stand_design", "design", "Stand graphics design: backdrop, banners and product cards", "design"),
+        Item("Stand graphics printed: backdrop and roll-up banners", Decimal(1), "set",
+             market.PACKAGES["stand_graphics"][j.tier], "advertising"),
+        _hours(j, "show_follow_up", "marketing_ops", "Invitations before the show and lead follow-up after it",
+               "professional_services")],
+    "grant_application": lambda j: [
+        _hours(j, "grant_eligibility", "strategy", "Eligibility check against the funder's criteria and call",
+               "professional_services"),
+        _hours(j, "grant_writing", "writing", "Proposal writing: project plan, budget, impact and attachments",
+               "professional_services")],
     "review_requests": lambda j: [_subscription(j, "review_requests", "Reviews"),
                                   _hours(j, "review_requests", "marketing_ops",
                                          "Review request messages and the link to sales or bookings",

@@ -115,3 +115,19 @@ def test_an_objective_naming_its_licence_is_covered_by_that_licence_alone() -> N
     titles = {t.id: t.title for t in r.tasks}
     assert asked.status == "covered"
     assert [titles[t].split(",")[0] for t in asked.task_ids] == ["TTB Brewer's Notice"]
+
+
+def test_a_grant_is_a_proposal_and_a_trade_fair_a_stand_not_an_investor_process_or_a_launch_party() -> None:
+    r = report("Auckland, New Zealand", "furniture maker",
+               ["Exhibit at the Auckland design fair in March", "Apply for a Callaghan Innovation grant"],
+               budget="25000", days=150)
+    fair, grant = r.objectives
+    titles = {t.id: t.title for t in r.tasks}
+    assert fair.kind == "trade_show" and [titles[t] for t in fair.task_ids] == [
+        "Trade show stand: graphics, invitations and lead follow-up"]
+    assert "stand" in fair.outside_scope.lower()
+    assert grant.kind == "grants" and titles[grant.task_ids[0]].startswith("Grant application")
+    assert not any("Investor" in title for title in titles.values())
+    proposal = [i for i in r.line_items if i.task_id == grant.task_ids[0]]
+    assert any(i.unit == "hour" and "Proposal writing" in i.description for i in proposal)
+    assert "matched funding" in grant.outside_scope
