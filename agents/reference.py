@@ -100,7 +100,8 @@ def build_reference(brief: Brief, objectives: list[ObjectiveCheck]) -> dict[str,
         "registration_months": [low, high],
     }
     found = []
-    for licence in licences.licences_for(place, brief.company.industry, kinds, text):
+    licensing = " ".join(check.text for check in objectives if check.plannable and check.kind == "licensing")
+    for licence in licences.licences_for(place, brief.company.industry, kinds, text, licensing):
         found.append({
             "name": licence.name,
             "regulator": licence.regulator,

@@ -134,7 +134,7 @@ ALCOHOL: dict[str, tuple[Spec, ...]] = {
              "plant before producing.", (3, 6),
              Fee("0", "USD", "TTB distilled spirits plant permit application", "Free; federal excise tax "
                  "applies to spirits removed for sale."), only_when=DISTILS),
-           S("State alcohol licence", "State alcoholic beverage control agency",
+           S("State liquor (alcohol) licence", "State alcoholic beverage control agency",
              "https://www.ttb.gov/", "Making, selling or serving alcohol also needs the state's licence "
              "(and often a local one).", (2, 6))),
     "GB-ENG": _ENGLAND_WALES_ALCOHOL,

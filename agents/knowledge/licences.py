@@ -47,7 +47,7 @@ _SECTORS: dict[str, tuple[dict[str, tuple[Spec, ...]], tuple[str, ...]]] = {
                     "meadery", "vineyard")),
     "alcohol": (ALCOHOL, ("brewery", "microbrewery", "brewpub", "beer", "winery", "wine", "distillery",
                           "spirits", "gin", "whisky", "whiskey", "bar", "pub", "liquor", "cider", "brauerei",
-                          "cocktail", "cidery", "meadery", "mead", "vineyard")),
+                          "cocktail", "cidery", "meadery", "mead", "vineyard", "alcohol", "beer and wine")),
     "cannabis": (CANNABIS, ("cannabis", "marijuana", "cbd", "hemp", "dispensary")),
     "childcare": (CHILDCARE, ("childcare", "child care", "daycare", "day care", "nursery", "preschool",
                               "kindergarten", "creche", "kita")),
@@ -60,9 +60,10 @@ def _has(words: list[str], phrase: str) -> bool:
     return any(words[i : i + len(target)] == target for i in range(len(words) - len(target) + 1))
 
 
-def sectors_for(industry: str, objective_kinds: set[str] | None = None) -> tuple[str, ...]:
-    """The regulated sectors an industry description falls in, in table order."""
-    words = norm((industry or "").replace("-", " ")).split()
+def sectors_for(industry: str, objective_kinds: set[str] | None = None, licensing: str = "") -> tuple[str, ...]:
+    """The regulated sectors an industry description falls in, in table order, and those a licence
+    objective names (`licensing`: "Get a liquor licence" for a restaurant)."""
+    words = norm(f"{industry or ''} {licensing}".replace("-", " ")).split()
     kinds = {kind.strip().lower() for kind in objective_kinds or set()}
     found = [name for name, (_, keys) in _SECTORS.items() if any(_has(words, key) for key in keys)]
     if "nonprofit" in kinds and "nonprofit" not in found:
@@ -118,13 +119,14 @@ def _specs(table: dict[str, tuple[Spec, ...]], place: Place) -> tuple[Spec, ...]
     return (*(regional or ()), *(country or ()))
 
 
-def licences_for(place: Place, industry: str, objective_kinds: set[str], objectives: str = "") -> tuple[Licence, ...]:
-    """Licences for the industry's regulated sectors in the place's country, plus a general one; a
-    licence for some businesses of a sector only (`Spec.only_when`) when the industry or the
-    objectives say the business is one of them."""
+def licences_for(place: Place, industry: str, objective_kinds: set[str], objectives: str = "",
+                 licensing: str = "") -> tuple[Licence, ...]:  # fmt: skip
+    """Licences for the regulated sectors of the industry and of the licence objectives
+    (`licensing`) in the place's country, plus a general one; a licence for some businesses of a
+    sector only (`Spec.only_when`) when the industry or the objectives say the business is one."""
     result: list[Licence] = []
     said = f"{industry} {objectives}"
-    for sector in sectors_for(industry, objective_kinds):
+    for sector in sectors_for(industry, objective_kinds, licensing):
         specs = _specs(_SECTORS[sector][0], place)
         if specs is None:
             result.append(_fallback(place, sector))

@@ -137,3 +137,28 @@ def target_of(text: str) -> Target | None:
         return None
     towards = [target for is_towards, target in found if is_towards]
     return towards[-1] if towards else found[0][1]
+
+
+_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\bplus\b)\s*", re.IGNORECASE)
+_ONE = re.compile(r"^(?:a|an|one|1)\s+\S", re.IGNORECASE)
+_COUNTED = re.compile(r"^(\d{1,3})\s+\S")
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def listed_count(text: str) -> int | None:
+    """How many things a list of them counts: "a head chef and 4 line cooks" is 5. None unless the
+    text lists two or more, each counted ("a", "an", "one" or a number before it)."""
+    parts = [part for part in _LIST_SPLIT.split(text.strip().rstrip(".")) if part]
+    if len(parts) < 2:
+        return None
+    counts = []
+    for part in parts:
+        if _ONE.match(part):
+            counts.append(1)
+        elif found := _COUNTED.match(part):
+            counts.append(int(found.group(1)))
+        elif (word := part.split()[0].lower()) in _NUMBER_WORDS and len(part.split()) > 1:
+            counts.append(_NUMBER_WORDS[word])
+        else:
+            return None
+    return sum(counts)

@@ -11,7 +11,7 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
         "en": """launch*; relaunch*; go to market; gtm; open for business; open .. doors; grand opening;
             soft launch; go live; start trading; start selling; begin trading; start the business;
             start a|an|our business|company|brand|practice|studio; bring .. to market; take .. to market;
-            debut; ~release*; open a|an|the|our .. @venue; open in; opening day""",
+            debut; ~release*; open a|an|the|our .. @venue; open in; open by|before|on; opening day""",
         "es": """lanzar*; lanzamiento; relanzar; abrir; apertura; inaugurar; inauguracion; poner en marcha;
             salir al mercado; llegar al mercado; comercializar; iniciar operaciones; arrancar;
             empezar a vender; estrenar""",

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from agents.knowledge.licences import is_exemption
 from agents.state import Brief, cents
+
+LEADING_VERB = re.compile(r"^(?:hire|recruit|find|attract|get|win|gain|reach|sign|contratar|captar|conseguir|"
+                          r"einstellen|gewinnen|finden|recruter|embaucher|attirer|trouver)\s+", re.IGNORECASE)
+# A German objective ends with its verb: "Drei Softwareentwickler einstellen".
+TRAILING_VERB = re.compile(r"\s+(?:einstellen|gewinnen|finden|anwerben|rekrutieren|suchen|erreichen)$", re.IGNORECASE)
+
+
+def object_of(text: str) -> str:
+    """'Hire a head roaster' -> 'a head roaster'; 'Drei Entwickler einstellen' -> 'Drei Entwickler'."""
+    return TRAILING_VERB.sub("", LEADING_VERB.sub("", text.strip().rstrip("."))) or text
 
 
 def brief_of(data: dict[str, Any]) -> Brief:

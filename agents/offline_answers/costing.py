@@ -18,8 +18,10 @@ from agents.knowledge.content import cadence, weeks_of
 from agents.knowledge.industries import profile_for
 from agents.knowledge.licences import is_exemption
 from agents.knowledge.playbooks import base_kind, kind_instance
+from agents.knowledge.targets import listed_count
 from agents.knowledge.tiers import Tier, tier_of
 from agents.knowledge.web import booking_tool, page_plan
+from agents.offline_answers._common import object_of
 from agents.state import Brief, cents
 
 ZERO = Decimal("0")
@@ -235,8 +237,12 @@ def _print_run(job: Job) -> list[Item]:
 
 
 def _recruiting(job: Job) -> list[Item]:
+    """A post per role: every role a list names ("a head chef and 4 line cooks" is 5), else the target."""
     target = _target(job)
+    listed = [n for text in job.texts if (n := listed_count(object_of(text)))]
     roles = Decimal(str(target["value"])) if target and target.get("value") else Decimal("1")
+    if listed:
+        roles = Decimal(sum(listed))
     roles = min(roles, Decimal("20"))
     return [Item("30-day sponsored job post", roles, "post", market.JOB_POST_30_DAYS, "advertising")]
 

@@ -13,8 +13,10 @@ from typing import Any
 
 from agents.knowledge.licences import is_exemption, licences_named
 from agents.knowledge.playbooks import TASK_KINDS, after, base_kind, kind_instance, task_kinds_for
+from agents.knowledge.targets import listed_count
 from agents.knowledge.tiers import tier_of
 from agents.offline_answers._common import brief_of, exemption_name, money, number, plural, quoted_list
+from agents.offline_answers._common import object_of as _object_of
 from agents.offline_answers.costing import SCALABLE, Job, estimate, items_for
 from agents.state import SPECIALISTS, Brief, ObjectiveCheck
 
@@ -55,28 +57,20 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
         office=mark["office_name"],
         classes=("class " if len(classes) == 1 else "classes ") + ", ".join(str(c) for c in classes),
         licence=licence or "the licence the activity needs",
-        target=check.target or _object_of(check.text),
+        target=_object_of(check.text) if base == "recruiting_ads" and listed_count(_object_of(check.text))
+        else check.target or _object_of(check.text),
         city=city,
     )
     return title[:200]
 
 
 IN_PLACE = re.compile(r"\b(?:in|à|en|in der|im|nach|to)\s+([A-ZÀ-Ý][^\W\d_]+(?:[ -][A-ZÀ-Ý][^\W\d_]+)*)")
-LEADING_VERB = re.compile(r"^(?:hire|recruit|find|attract|get|win|gain|reach|sign|contratar|captar|conseguir|"
-                          r"einstellen|gewinnen|finden|recruter|embaucher|attirer|trouver)\s+", re.IGNORECASE)
-# A German objective ends with its verb: "Drei Softwareentwickler einstellen".
-TRAILING_VERB = re.compile(r"\s+(?:einstellen|gewinnen|finden|anwerben|rekrutieren|suchen|erreichen)$", re.IGNORECASE)
 
 
 def _place_in(text: str) -> str | None:
     """'Open a second cafe in Leeds' -> 'Leeds'."""
     match = IN_PLACE.search(text.strip())
     return match.group(1) if match else None
-
-
-def _object_of(text: str) -> str:
-    """'Hire a head roaster' -> 'a head roaster'; 'Drei Entwickler einstellen' -> 'Drei Entwickler'."""
-    return TRAILING_VERB.sub("", LEADING_VERB.sub("", text.strip().rstrip("."))) or text
 
 
 def plan_payload(data: dict[str, Any]) -> dict[str, Any]:

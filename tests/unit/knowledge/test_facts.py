@@ -387,7 +387,7 @@ def test_fda_registration_only_for_food_sold_onward(industry: str, objectives: s
 def test_the_federal_alcohol_permit_is_the_producers_own(industry: str, permit: str | None) -> None:
     found = [lic.name for lic in licences.licences_for(parse_location("Louisville, KY"), industry, set())]
     assert [name for name in found if name.startswith("TTB")] == ([permit] if permit else [])
-    assert "State alcohol licence" in found
+    assert "State liquor (alcohol) licence" in found
 
 
 def test_a_licence_objective_is_served_by_the_licence_it_names() -> None:
@@ -413,3 +413,16 @@ def test_a_us_brief_that_names_a_corporation_gets_one(asked: str, entity: str) -
     if entity.endswith("C-corporation"):
         assert "asks for a corporation" in advice.why
         assert len(advice.facts) == 2  # Delaware's filing and Texas's registration of an out-of-state corporation
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("a head chef and 4 line cooks", 5),
+    ("a CTO, 2 engineers and a designer", 4),
+    ("two baristas and a manager", 3),
+    ("3 developers", None),  # one count: the target says it
+    ("Sales and marketing", None),  # a list, but of nothing counted
+])
+def test_a_list_of_roles_counts_each_of_them(text: str, count: int | None) -> None:
+    from agents.knowledge.targets import listed_count
+
+    assert listed_count(text) == count

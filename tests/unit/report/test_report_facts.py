@@ -131,3 +131,26 @@ def test_a_grant_is_a_proposal_and_a_trade_fair_a_stand_not_an_investor_process_
     proposal = [i for i in r.line_items if i.task_id == grant.task_ids[0]]
     assert any(i.unit == "hour" and "Proposal writing" in i.description for i in proposal)
     assert "matched funding" in grant.outside_scope
+
+
+def test_a_restaurant_asking_for_a_liquor_licence_gets_the_liquor_licence() -> None:
+    """Alcohol was a sector only by the industry's name: a restaurant's 'Get a liquor license' was
+    served by its health permit and business licence, and no liquor licence was planned at all."""
+    r = report("Chicago, IL", "restaurant", ["Get a liquor license for the restaurant"], budget="20000")
+    asked = r.objectives[0]
+    titles = {t.id: t.title for t in r.tasks}
+    assert asked.status == "covered"
+    assert [titles[t].split(",")[0] for t in asked.task_ids] == ["State liquor (alcohol) licence"]
+
+
+def test_opening_by_a_season_is_a_launch_not_an_unclear_objective() -> None:
+    r = report("Chicago, IL", "restaurant", ["Open by spring with 60 covers a night"], budget="40000")
+    assert (r.objectives[0].kind, r.objectives[0].status) == ("launch", "covered")
+
+
+def test_every_role_a_hiring_objective_lists_is_advertised() -> None:
+    r = report("Chicago, IL", "restaurant", ["Hire a head chef and 4 line cooks"], budget="20000")
+    ads = next(t for t in r.tasks if t.kind == "recruiting_ads")
+    assert ads.title == "Job advertising for a head chef and 4 line cooks"
+    posts = next(i for i in r.line_items if i.task_id == ads.id)
+    assert (posts.quantity, posts.unit) == (Decimal("5"), "post")
