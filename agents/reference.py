@@ -89,16 +89,14 @@ def build_reference(brief: Brief, objectives: list[ObjectiveCheck]) -> dict[str,
         flags.append({"code": "industry_classes_generic", "message": (
             f"“{brief.company.industry}” is not in the Nice class table; class 35 is a placeholder "
             "until a trademark attorney confirms the classes.")})
-    office = trademarks.office_for(place, text)
-    mark = trademarks.filing_fact(office, classes)
-    low, high = trademarks.registration_months(office)
-    trademark = {
-        "office": office.code,
-        "office_name": office.name,
-        "classes": list(classes),
-        "fact_id": keep(mark),
-        "registration_months": [low, high],
-    }
+    filings = []
+    for office in trademarks.offices_for(place, text):
+        low, high = trademarks.registration_months(office)
+        filings.append({"office": office.code, "office_name": office.name,
+                        "fact_id": keep(trademarks.filing_fact(office, classes)), "registration_months": [low, high]})
+    # The first office's filing at the top level (what a single filing always was); any other
+    # country a trademark objective names in `also`.
+    trademark = {**filings[0], "classes": list(classes), "also": filings[1:]}
     found = []
     licensing = " ".join(check.text for check in objectives if check.plannable and check.kind == "licensing")
     for licence in licences.licences_for(place, brief.company.industry, kinds, text, licensing):

@@ -167,6 +167,18 @@ def _context_scopes(context: str) -> list[Scope]:
     return scopes
 
 
+def countries_named(text: str) -> list[str]:
+    """ISO codes of the countries free text names ("in Canada and the US"), in the order it names them."""
+    found: dict[str, int] = {}
+    folded = f" {norm(text)} "
+    for match in re.finditer(r"\bU\.?S\.?A?\b", text):
+        found.setdefault("US", match.start())
+    for key, code in _COUNTRY.items():
+        if (len(key) >= 4 or key in {"uk", "usa", "uae"}) and (at := folded.find(f" {key} ")) >= 0:
+            found[code] = min(found.get(code, at), at)
+    return sorted(found, key=lambda code: found[code])
+
+
 def _coherent(candidates: list[_Candidate]) -> bool:
     return all(_compatible(a.scope, b.scope) for a in candidates for b in candidates)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from agents.knowledge.facts import Fact, fact
-from agents.knowledge.places import Place, norm
+from agents.knowledge.places import EU_MEMBERS, Place, countries_named, norm
 
 WIPO_DIRECTORY = "https://www.wipo.int/directory/en/urls.jsp"
 
@@ -218,6 +218,24 @@ def office_for(place: Place, objectives_text: str = "") -> Office:
     return Office(
         "NATIONAL", f"National trademark office of {label}", place.country_code, "USD", WIPO_DIRECTORY
     )
+
+
+def offices_for(place: Place, objectives_text: str = "") -> tuple[Office, ...]:
+    """Where to file: `office_for`'s office, then the national office of each other country a
+    trademark objective names ("Register the trademark in Canada and the US": CIPO, then USPTO)."""
+    first = office_for(place, objectives_text)
+    offices = [first]
+    for sentence in re.split(r"[.;!?\n]", objectives_text):
+        if not re.search(rf"\b{_MARK_WORDS}\b", norm(re.sub(r"[-'’]", " ", sentence))):
+            continue
+        for code in countries_named(sentence):
+            if first.code == "EUIPO" and code in EU_MEMBERS:
+                continue  # the EU mark covers it
+            key = _BY_COUNTRY.get(code)
+            office = _OFFICES[key][0] if key else None
+            if office is not None and office not in offices:
+                offices.append(office)
+    return tuple(offices)
 
 
 def _entry(office: Office) -> tuple[str, _Schedule]:

@@ -108,7 +108,8 @@ def _formation(job: Job) -> list[Item]:
 
 
 def _trademark(job: Job) -> list[Item]:
-    return _fact_item(job, job.reference["trademark"]["fact_id"])
+    mark = job.reference["trademark"]
+    return [item for filing in (mark, *mark.get("also", ())) for item in _fact_item(job, filing["fact_id"])]
 
 
 def _licence(job: Job) -> list[Item]:

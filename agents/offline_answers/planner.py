@@ -54,7 +54,7 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
     classes = mark["classes"]
     title = template.format(
         entity=f"{reference['entity']['entity']} ({reference['entity']['jurisdiction']})",
-        office=mark["office_name"],
+        office=quoted_list([filing["office_name"] for filing in (mark, *mark.get("also", ()))]),
         classes=("class " if len(classes) == 1 else "classes ") + ", ".join(str(c) for c in classes),
         licence=licence or "the licence the activity needs",
         target=_object_of(check.text) if base == "recruiting_ads" and listed_count(_object_of(check.text))

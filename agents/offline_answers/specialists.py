@@ -53,8 +53,11 @@ def _legal(brief: Brief, tasks: list[Task], ref: dict[str, Any]) -> tuple[str, s
         parts.append(f"**Entity.** {brief.company.name} forms as {indefinite(entity['entity'])} in "
                      f"{entity['jurisdiction']}: {entity['why']}")
     if "trademark" in kinds:
-        low, high = mark["registration_months"]
-        parts.append(f"**Trademark.** File “{brief.company.name}” with the {mark['office_name']} in Nice "
+        filings = (mark, *mark.get("also", ()))
+        low = min(filing["registration_months"][0] for filing in filings)
+        high = max(filing["registration_months"][1] for filing in filings)
+        offices = quoted_list([f"the {filing['office_name']}" for filing in filings])
+        parts.append(f"**Trademark.** File “{brief.company.name}” with {offices} in Nice "
                      f"class{'es' if len(mark['classes']) > 1 else ''} {_classes(mark)}; registration "
                      f"usually follows {low}–{high} months after filing.")
     for licence in _licences(tasks, ref):
@@ -80,7 +83,9 @@ def _legal_output(task: Task, ref: dict[str, Any]) -> str:
     if kind == "formation":
         return f"Formation documents for the {ref['entity']['entity']}"
     if kind == "trademark":
-        return f"Trademark application ({ref['trademark']['office']}, classes {_classes(ref['trademark'])})"
+        mark = ref["trademark"]
+        offices = " and ".join(filing["office"] for filing in (mark, *mark.get("also", ())))
+        return f"Trademark application{'s' if mark.get('also') else ''} ({offices}, classes {_classes(mark)})"
     if kind == "licence" and (n := kind_instance(task.kind)) is not None:
         return f"Application: {ref['licences'][n]['name']}"
     if kind == "nonprofit_filing":

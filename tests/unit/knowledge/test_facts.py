@@ -426,3 +426,13 @@ def test_a_list_of_roles_counts_each_of_them(text: str, count: int | None) -> No
     from agents.knowledge.targets import listed_count
 
     assert listed_count(text) == count
+
+
+def test_other_countries_a_trademark_objective_names_get_their_own_office() -> None:
+    toronto = parse_location("Toronto")
+    assert [o.code for o in trademarks.offices_for(toronto, "Register the trademark in Canada and the US")] == [
+        "CIPO", "USPTO"]
+    european = trademarks.offices_for(parse_location("Lyon"), "Register an EU trade mark covering France and Germany")
+    assert [o.code for o in european] == ["EUIPO"]  # the EU mark covers its members
+    # A country another objective names is no filing.
+    assert [o.code for o in trademarks.offices_for(toronto, "Launch in the US. Register the mark")] == ["CIPO"]

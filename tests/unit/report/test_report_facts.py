@@ -154,3 +154,15 @@ def test_every_role_a_hiring_objective_lists_is_advertised() -> None:
     assert ads.title == "Job advertising for a head chef and 4 line cooks"
     posts = next(i for i in r.line_items if i.task_id == ads.id)
     assert (posts.quantity, posts.unit) == (Decimal("5"), "post")
+
+
+def test_a_trademark_asked_for_in_two_countries_is_filed_in_both() -> None:
+    r = report("Toronto, Canada", "B2B SaaS", ["Register the trademark in Canada and the US"], budget="60000")
+    filing = next(t for t in r.tasks if t.kind == "trademark")
+    assert "CIPO" in filing.title and "United States Patent and Trademark Office" in filing.title
+    fees = [i for i in r.line_items if i.task_id == filing.id]
+    assert len(fees) == 2 and filing.cost_usd == sum(i.amount_usd for i in fees)
+    assert {f.jurisdiction for f in r.facts if f.classes} == {"Canada", "United States"}
+    alone = report("Toronto, Canada", "B2B SaaS", ["Register the trademark"], budget="60000")
+    single = next(t.id for t in alone.tasks if t.kind == "trademark")
+    assert len([i for i in alone.line_items if i.task_id == single]) == 1
