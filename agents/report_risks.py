@@ -54,6 +54,8 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
     "grants": ("Application submitted", "complete before the funder's deadline", "has applied for its grant"),
     "export": ("Market-entry partners", "2 distribution conversations", "has prepared market entry"),
     "pricing": ("Price list", "approved price list in use", "has a tested price list"),
+    "security_audit": ("Audit readiness", "every control passing in the platform before the auditor's review",
+                       "is ready for its security audit"),
     "product_safety": ("Product certification", "test report and certificate issued by the lab",
                        "has submitted its products for certification"),
     "contracts": ("Contract templates", "signed off and in use with new customers", "has its contracts in writing"),

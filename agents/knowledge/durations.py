@@ -74,6 +74,9 @@ DURATIONS: dict[str, Duration] = {
                             "testing itself often takes longer."),
     "trade_show_stand": _once(14, 45, "Stand design, the printer's lead time and invitations to visit the stand."),
     "grant_application": _once(10, 30, "Eligibility check with the funder, proposal, budget and letters of support."),
+    "security_policies": _once(10, 30, "Scope, policies and the auditor's engagement letter."),
+    "compliance_platform": _once(30, 90, "Connecting the company's tools, fixing failing controls and a "
+                                 "period of evidence before the auditor's review."),
     "review_requests": _once(2, 5, "Connect the review tool to sales or bookings and write the request messages."),
     "age_checks": _once(2, 5, "A written policy, a staff briefing and a refusals log from the first day."),
     "privacy_compliance": _once(3, 7, "Privacy notice, cookie consent and records of processing."),

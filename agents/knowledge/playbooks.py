@@ -52,6 +52,13 @@ TASK_KINDS: dict[str, TaskKind] = {kind.key: kind for kind in (
     TaskKind("age_checks", "legal", "Age-check policy, staff briefing and refusals log", 2,
              why="an age-restricted sale without an ID check risks the licence and a fine; a written policy "
              "and a refusals log are what an inspector asks to see"),
+    TaskKind("security_policies", "legal", "Security policies and the auditor's engagement for {target}", 1,
+             untargeted="Security policies and the auditor's engagement",
+             why="an auditor tests the controls the policies promise, so the policies and the audit scope come "
+             "first"),
+    TaskKind("compliance_platform", "martech", "Compliance platform: controls, evidence and monitoring", 1,
+             ("security_policies",), why="the auditor asks for evidence that each control works; a platform "
+             "collects it from the company's tools instead of screenshots"),
     TaskKind("privacy_compliance", "legal", "Privacy compliance: records, consent and cookie banner", 2,
              why="personal data may only be processed on a lawful basis that is documented"),
     TaskKind("site", "webdev", "Build the website", 2, ("identity",),
@@ -128,6 +135,7 @@ PLAYBOOKS: dict[str, tuple[str, ...]] = {
     "formation": ("formation", "contracts"),
     "trademark": ("trademark",),
     "product_safety": ("product_safety",),
+    "security_audit": ("security_policies", "compliance_platform"),
     "licensing": ("licence",),
     "nonprofit": ("formation", "nonprofit_filing"),
     "fundraising": ("investor_materials", "investor_crm", "formation"),

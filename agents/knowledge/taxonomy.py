@@ -47,6 +47,9 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("trademark", "Trademark", "legal branding", "brand",
           "Trademark attorney for clearance opinions, office actions or oppositions "
           "(typically $500–$2,000 per mark)"),
+    _kind("security_audit", "Security certification", "legal martech", "formation",
+          "The auditor's fee (a CPA firm for SOC 2, typically $10,000–$30,000 for a Type I report and more "
+          "for Type II; an accredited body for ISO 27001) and a penetration test ($5,000–$20,000)"),
     _kind("product_safety", "Product safety and certification", "legal",
           outside="An accredited test lab's testing and certification fees (typically $5,000–$50,000 a "
           "product model, by standard and product) and any design changes the tests call for"),

@@ -17,7 +17,7 @@ from agents.knowledge.taxonomy_words_market import MARKET_WORDS
 
 # Most specific first: when several kinds match, the earliest in this order wins.
 ORDER: tuple[str, ...] = (
-    "nonprofit", "product_safety", "licensing", "trademark", "grants", "donations", "fundraising", "volunteers",
+    "nonprofit", "security_audit", "product_safety", "licensing", "trademark", "grants", "donations", "fundraising", "volunteers",
     "insurance", "accounting", "contracts", "age_checks", "compliance_privacy", "formation", "trade_show", "events",
     "hiring", "loyalty", "ecommerce", "international", "new_location", "local_listings", "mobile_app",
     "partnerships", "print", "pricing", "advertising", "social", "content_seo", "website", "reviews",

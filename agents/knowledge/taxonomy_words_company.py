@@ -42,6 +42,14 @@ COMPANY_WORDS: dict[str, dict[str, str]] = {
             enregistrer la|notre marque; proteger la|notre marque; proteger le nom""",
     },
     # What a product must pass before it may be sold: tests at an accredited lab, not a permit to trade.
+    # An audit of the company's security controls by an outside auditor: policies, controls, evidence.
+    "security_audit": {
+        "en": """soc 2; soc2; soc 1; soc 2 type*; iso 27001; iso iec 27001; pci; pci dss; cyber essentials*;
+            hitrust; security audit*; security certification; penetration test*; pen test*; pentest*""",
+        "es": """auditoria de seguridad; certificacion iso 27001; esquema nacional de seguridad""",
+        "de": """iso 27001 zertifizierung; sicherheitsaudit*; informationssicherheit*; penetrationstest*""",
+        "fr": """audit de securite; certification iso 27001; securite de l information; test d intrusion""",
+    },
     "product_safety": {
         "en": """ul #; ul listed|listing|certification|certified|mark; ce mark*; ukca; fcc certification|id|approval;
             fcc part 15; etl listed|listing|certification|certified; product safety; safety certification|testing;
@@ -182,8 +190,8 @@ COMPANY_WORDS: dict[str, dict[str, str]] = {
     "compliance_privacy": {
         "en": """gdpr; uk gdpr; privacy; data protection;
             cookie banner*|consent|policy|policies|notice|law|compliance|rules|settings; ccpa; cpra; hipaa;
-            soc 2; soc2; iso 27001; pipeda; pdpa; appi; lgpd; dpdp; privacy policy; accessibility;
-            ada compliance; wcag; compliance; compliant; comply*; data processing agreement; pci; pci dss;
+            pipeda; pdpa; appi; lgpd; dpdp; privacy policy; accessibility;
+            ada compliance; wcag; compliance; compliant; comply*; data processing agreement;
             aml; kyc; regulatory compliance; consumer duty; employee|staff handbook; data breach*;
             customer|personal|patient|user data; cyber security""",
         "es": """rgpd; lopd; lopdgdd; proteccion de datos; privacidad; aviso legal; aviso|politica de cookies;

@@ -50,6 +50,9 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
     elif base == "nonprofit_filing":
         licence = exemption_name(reference)
     city = _place_in(check.text) or reference["jurisdiction"].get("city") or brief.company.location
+    target = _title_target(base, check)
+    if target != (check.target or _object_of(check.text)):
+        template = spec.title  # the title names what the objective lists, number or not
     mark = reference["trademark"]
     classes = mark["classes"]
     title = template.format(
@@ -57,14 +60,27 @@ def _title(kind: str, brief: Brief, reference: dict[str, Any], check: ObjectiveC
         office=quoted_list([filing["office_name"] for filing in (mark, *mark.get("also", ()))]),
         classes=("class " if len(classes) == 1 else "classes ") + ", ".join(str(c) for c in classes),
         licence=licence or "the licence the activity needs",
-        target=_object_of(check.text) if base == "recruiting_ads" and listed_count(_object_of(check.text))
-        else check.target or _object_of(check.text),
+        target=target,
         city=city,
     )
     return title[:200]
 
 
+# The standard a security objective names, as it names it: "SOC 2 Type I", "ISO 27001", "PCI DSS".
+SECURITY_STANDARD = re.compile(r"\b(?:SOC ?[12](?: Type (?:II|I|1|2)\b)?|ISO(?:/IEC)? 27001|PCI(?: DSS)?|Cyber Essentials"
+                               r"(?: Plus)?|HITRUST)", re.IGNORECASE)
 IN_PLACE = re.compile(r"\b(?:in|à|en|in der|im|nach|to)\s+([A-ZÀ-Ý][^\W\d_]+(?:[ -][A-ZÀ-Ý][^\W\d_]+)*)")
+
+
+def _title_target(base: str, check: ObjectiveCheck) -> str:
+    """What a task's title says it is for: the objective's target, else its object; every role a
+    hiring objective lists ("a head chef and 4 line cooks"); the standard a security audit names."""
+    named = SECURITY_STANDARD.search(check.text) if base == "security_policies" else None
+    if named:
+        return named.group(0)
+    if base == "recruiting_ads" and listed_count(_object_of(check.text)):
+        return _object_of(check.text)
+    return check.target or _object_of(check.text)
 
 
 def _place_in(text: str) -> str | None:

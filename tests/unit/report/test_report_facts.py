@@ -166,3 +166,14 @@ def test_a_trademark_asked_for_in_two_countries_is_filed_in_both() -> None:
     alone = report("Toronto, Canada", "B2B SaaS", ["Register the trademark"], budget="60000")
     single = next(t.id for t in alone.tasks if t.kind == "trademark")
     assert len([i for i in alone.line_items if i.task_id == single]) == 1
+
+
+def test_soc_2_is_a_security_audit_not_a_cookie_banner() -> None:
+    r = report("Toronto, Canada", "B2B SaaS", ["Get SOC 2 Type I before the enterprise pilots"], budget="60000")
+    asked = r.objectives[0]
+    titles = {t.id: t.title for t in r.tasks}
+    assert asked.kind == "security_audit" and asked.status == "covered"
+    assert [titles[t] for t in asked.task_ids] == ["Security policies and the auditor's engagement for SOC 2 Type I",
+                                                   "Compliance platform: controls, evidence and monitoring"]
+    assert not any("cookie" in title.lower() for title in titles.values())
+    assert "auditor's fee" in asked.outside_scope
