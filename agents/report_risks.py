@@ -37,6 +37,7 @@ KPI_BY_KIND: dict[str, tuple[str, str, str]] = {
                        "can be found on maps and in local search"),
     "loyalty": ("Loyalty members", "25% of repeat customers enrolled", "runs a loyalty programme"),
     "ecommerce": ("Online orders", "first 50 online orders", "takes orders online"),
+    "b2b_sales": ("Business customers signed", OBJECTIVE_TARGET, "has worked its target accounts"),
     "customer_acquisition": ("New customers from paid channels", OBJECTIVE_TARGET,
                              "has bought its acquisition campaign"),
     "website": ("Site live", "live with analytics and forms tested", "has a live website"),

@@ -65,6 +65,9 @@ DURATIONS: dict[str, Duration] = {
     "loyalty_design": _once(5, 10, "Rewards, rules and economics of the programme."),
     "loyalty_platform": _once(7, 14, "Set-up of a hosted loyalty or app platform and staff training."),
     "investor_materials": _once(7, 14, "Pitch deck, financial model and data room."),
+    "outbound_sales": _ongoing(21, "A target list and sequences first, then weeks of outreach and meetings to "
+                               "the end of the timeline."),
+    "sales_crm": _once(1, 3, "Pipeline stages, deal fields and the outreach tool connected."),
     "investor_crm": _once(1, 3, "Investor pipeline in a CRM, with outreach sequences."),
     "nonprofit_filing": _once(5, 10, "Preparing and filing the exemption or charity application; the "
                                      "decision takes weeks (Form 1023-EZ) to months."),

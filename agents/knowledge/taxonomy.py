@@ -79,6 +79,9 @@ KINDS: dict[str, ObjectiveKind] = {kind.key: kind for kind in (
     _kind("loyalty", "Loyalty and retention", "martech webdev content"),
     _kind("ecommerce", "Online shop", "webdev martech legal content", "formation",
           "Stock, fulfilment and card processing (typically 2–3% of each sale)"),
+    _kind("b2b_sales", "Business customers (outbound sales)", "campaigns martech content branding", "website",
+          "Sales salaries or commission (often 10–20% of a first-year contract), travel to the buyers, and the "
+          "security questionnaires, legal review and procurement paperwork large customers ask for"),
     _kind("customer_acquisition", "Customer acquisition", "campaigns martech content", "website"),
     _kind("website", "Website", "webdev content martech", "brand"),
     _kind("mobile_app", "Mobile app", "webdev martech content", "brand",

@@ -21,7 +21,7 @@ ORDER: tuple[str, ...] = (
     "insurance", "accounting", "contracts", "age_checks", "compliance_privacy", "formation", "trade_show", "events",
     "hiring", "loyalty", "ecommerce", "international", "new_location", "local_listings", "mobile_app",
     "partnerships", "print", "pricing", "advertising", "social", "content_seo", "website", "reviews",
-    "customer_acquisition", "sales", "awareness", "brand", "launch",
+    "b2b_sales", "customer_acquisition", "sales", "awareness", "brand", "launch",
 )
 
 

@@ -193,6 +193,17 @@ MARKET_WORDS: dict[str, dict[str, str]] = {
         "fr": """fiche google; fiche d etablissement; profil d etablissement; google my business; google maps;
             annuaires locaux; referencement local""",
     },
+    # Named business buyers won one by one (enterprise pilots, key accounts): outbound, not paid social.
+    "b2b_sales": {
+        "en": """enterprise .. @people; enterprise pilot*; enterprise deals; pilot @people; paying pilots;
+            design partner*; b2b @people; corporate @people; business @people; key accounts; target accounts;
+            outbound; outbound sales; book .. demos|meetings; sales meetings; account based""",
+        "es": """clientes empresariales|corporativos; grandes cuentas; clientes b2b; prospeccion comercial;
+            pilotos con empresas""",
+        "de": """firmenkunden*; geschaftskunden*; b2b kunden; grosskunden*; unternehmenskunden*; pilotkunden*""",
+        "fr": """grands comptes; clients b2b; clients professionnels; clients entreprises; prospection commerciale;
+            clients pilotes""",
+    },
     "customer_acquisition": {
         "en": """# new? @people; # .. @people; new @people; sign|signing|onboard|land .. @people; wishlist*;
             more @people; attract* .. @people; acquire* .. @people; win .. @people; gain .. @people;

@@ -107,6 +107,10 @@ EVERY_KIND = [
     ("Auf der Messe in Frankfurt ausstellen", "trade_show", "de"),
     ("Participer au salon professionnel de Paris", "trade_show", "fr"),
     ("Get SOC 2 Type I before the enterprise pilots", "security_audit", "en"),
+    ("Sign 5 enterprise pilot customers", "b2b_sales", "en"),
+    ("Conseguir 10 clientes empresariales", "b2b_sales", "es"),
+    ("20 Firmenkunden gewinnen", "b2b_sales", "de"),
+    ("Signer 3 grands comptes", "b2b_sales", "fr"),
     ("Pasar una auditoría de seguridad", "security_audit", "es"),
     ("Einen Penetrationstest durchführen lassen", "security_audit", "de"),
     ("Réaliser un audit de sécurité", "security_audit", "fr"),
@@ -313,7 +317,7 @@ def test_durations_cover_every_planner_task() -> None:
         assert 1 <= duration.min_days <= duration.typical_days, kind
         assert duration.note, kind
     assert {kind for kind, duration in DURATIONS.items() if duration.recurring} == {
-        "hosting", "stack", "calendar", "media", "acquisition_media"}
+        "hosting", "stack", "calendar", "media", "acquisition_media", "outbound_sales"}
     assert (DURATIONS["formation"].min_days, DURATIONS["formation"].typical_days) == (1, 5)
     assert DURATIONS["trademark"].typical_days == 2
     assert 20 <= DURATIONS["site"].min_days <= DURATIONS["site"].typical_days <= 45

@@ -177,3 +177,14 @@ def test_soc_2_is_a_security_audit_not_a_cookie_banner() -> None:
                                                    "Compliance platform: controls, evidence and monitoring"]
     assert not any("cookie" in title.lower() for title in titles.values())
     assert "auditor's fee" in asked.outside_scope
+
+
+def test_enterprise_pilots_are_won_by_outbound_not_bought_on_social() -> None:
+    """'Sign 5 enterprise pilot customers' was a $225 paid search and social campaign at $45 a customer."""
+    r = report("Toronto, Canada", "B2B SaaS", ["Sign 5 enterprise pilot customers"], budget="60000")
+    asked = r.objectives[0]
+    kinds = {t.id: t.kind for t in r.tasks}
+    assert asked.kind == "b2b_sales" and asked.status == "covered"
+    assert [kinds[t] for t in asked.task_ids][:2] == ["outbound_sales", "sales_crm"]
+    assert "acquisition_media" not in kinds.values()
+    assert next(k for k in r.kpis if k.objective_index == 1).target == "5 enterprise pilot customers"
