@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ class Throttle:
                                                  True: FixedWindowRateLimiter(memory)}  # fmt: skip
         self._primary: dict[bool, RateLimiter] | None = None
         self._leases: dict[tuple[str, tuple[str, ...]], _Lease] = {}
+        self._taking: dict[tuple[str, tuple[str, ...]], threading.Lock] = {}
         if storage_uri:
             options: dict = {}
             if storage_uri.startswith(("redis://", "rediss://")):
@@ -118,18 +120,27 @@ class Throttle:
         size = _lease_size(item)
         if size == 1:
             return self._verdict("hit", item, keys, fixed=True)
-        now = time.monotonic()
-        lease = self._leases.get((limit, keys))
-        if lease is not None and lease.left > 0 and lease.lapses_at > now:
-            lease.left -= 1
+        key = (limit, keys)
+        # One taker at a time per caller: taking waits on the store (a yield under gevent), and
+        # callers that all found the lease empty each took one, spending ten hits of the shared
+        # count per request (a burst of 60 requests used up a 300 limit).
+        with self._taking.setdefault(key, threading.Lock()):
+            now = time.monotonic()
+            lease = self._leases.get(key)
+            if lease is not None and lease.left > 0 and lease.lapses_at > now:
+                lease.left -= 1
+                return Verdict(True)
+            granted = self._take(item, keys, size)
+            if not granted:
+                return self._refusal(item, keys, fixed=True)
+            if len(self._leases) >= LEASES_KEPT:
+                self._forget_lapsed(now)
+            self._leases[key] = _Lease(granted - 1, now + LEASE_SECONDS)
             return Verdict(True)
-        granted = self._take(item, keys, size)
-        if not granted:
-            return self._refusal(item, keys, fixed=True)
-        if len(self._leases) >= LEASES_KEPT:
-            self._leases = {key: kept for key, kept in self._leases.items() if kept.lapses_at > now}
-        self._leases[limit, keys] = _Lease(granted - 1, now + LEASE_SECONDS)
-        return Verdict(True)
+
+    def _forget_lapsed(self, now: float) -> None:
+        self._leases = {key: kept for key, kept in self._leases.items() if kept.lapses_at > now}
+        self._taking = {key: lock for key, lock in self._taking.items() if key in self._leases or lock.locked()}
 
     def _take(self, item: RateLimitItem, keys: tuple[str, ...], size: int) -> int:
         """Add `size` hits to the caller's count in one step; how many of them the limit still had room for."""

@@ -82,3 +82,18 @@ def test_processes_sharing_a_count_never_allow_more_than_the_limit_together():
     allowed = sum(processes[i % 3].count("300/minute", "api", "user:1").allowed for i in range(400))
     assert 300 - 2 * (throttle_module.LEASE_MAX - 1) <= allowed <= 300
     assert processes[0].count("300/minute", "api", "user:2").allowed  # a caller of its own
+
+
+@pytest.mark.parametrize("storage", [REDIS_URL, None], ids=["redis", "memory"])
+def test_concurrent_requests_of_one_caller_share_a_lease_instead_of_taking_one_each(storage):
+    """Taking a lease waits on the store; callers that all found the lease empty each took ten hits,
+    so 60 concurrent requests used up a 300 limit and a burst was answered 429 (test_pool_deadlock)."""
+    import gevent
+
+    namespace = f"test-{uuid.uuid4().hex}"
+    throttle = Throttle(storage, namespace=namespace)
+    burst = [gevent.spawn(throttle.count, "300/minute", "api", "user:1") for _ in range(60)]
+    gevent.joinall(burst, raise_error=True)
+    assert all(job.value.allowed for job in burst)
+    if storage:
+        assert _shared_count(namespace) == 60  # six leases of ten, none taken twice
