@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from agents.knowledge.phrases import fold
 from agents.knowledge.tiers import Tier
 
 AS_OF = "2026-11-15"
@@ -163,14 +164,30 @@ COST_PER_ACQUISITION: dict[str, Decimal] = {
     "order": D("30"), "guest": D("40"), "visitor": D("1.2"),
 }
 DEFAULT_CPA = D("40")
+# The same units in Spanish, German and French (stems, folded): "40 pacientes nuevos" are patients.
+FOREIGN_UNITS: tuple[tuple[str, str], ...] = (
+    ("pacient", "patient"), ("kund", "customer"), ("mitglied", "member"), ("miembro", "member"),
+    ("socio", "member"), ("adherent", "member"), ("membre", "member"), ("usuario", "user"), ("nutzer", "user"),
+    ("utilisateur", "user"), ("alumno", "student"), ("estudiante", "student"), ("schuler", "student"),
+    ("eleve", "student"), ("etudiant", "student"), ("suscriptor", "subscriber"), ("abonnent", "subscriber"),
+    ("abonne", "subscriber"), ("seguidor", "follower"), ("reserva", "booking"), ("buchung", "booking"),
+    ("reservation", "booking"), ("pedido", "order"), ("bestellung", "order"), ("commande", "order"),
+    ("huesped", "guest"), ("gast", "guest"), ("gaste", "guest"), ("donante", "donor"), ("spender", "donor"),
+    ("donateur", "donor"), ("descarga", "download"), ("telechargement", "download"), ("visitante", "visitor"),
+    ("besucher", "visitor"), ("visiteur", "visitor"), ("registro", "signup"), ("anmeldung", "signup"),
+    ("inscription", "signup"),
+)
 
 
 def cost_per_acquisition(unit: str) -> tuple[str, Decimal]:
-    """The acquisition unit a target counts ('new patients' -> patient) and its typical price."""
-    lowered = unit.lower()
+    """The acquisition unit a target counts ('new patients' -> patient, 'pacientes' too) and its typical price."""
+    lowered = fold(unit)
     for word, price in COST_PER_ACQUISITION.items():
         if word in lowered:
             return word, price
+    for stem, word in FOREIGN_UNITS:
+        if stem in lowered:
+            return word, COST_PER_ACQUISITION[word]
     return "customer", DEFAULT_CPA
 
 

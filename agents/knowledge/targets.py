@@ -105,6 +105,26 @@ def _whole(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
+# A rate right after the target: "40 new patients a month", "100 pedidos al mes", "20 Kunden pro Woche".
+_PERIODS = {"month": "month", "months": "month", "mes": "month", "monat": "month", "mois": "month",
+            "monthly": "month", "mensuales": "month", "mensuels": "month", "monatlich": "month",
+            "week": "week", "semana": "week", "woche": "week", "semaine": "week", "weekly": "week",
+            "wochentlich": "week", "semanales": "week", "hebdomadaires": "week"}
+_RATE = re.compile(r"\s*(?:(?:a|an|per|each|every|/|al|por|cada|pro|im|je|par|chaque)\s*)?"
+                   r"(month|months|mes|monat|mois|week|semana|woche|semaine)\b|"
+                   r"\s*(monthly|mensuales|mensuels|monatlich|weekly|wochentlich|w[oö]chentlich|semanales|hebdomadaires)\b",
+                   re.IGNORECASE)
+
+
+def rate_of(target_text: str) -> str | None:
+    """The period a target is asked for each of ("month", "week"), or None for a total."""
+    for match in _RATE.finditer(target_text):
+        word = fold(match.group(1) or match.group(2))
+        if match.end() == len(target_text.rstrip()) and word in _PERIODS:
+            return _PERIODS[word]
+    return None
+
+
 def target_of(text: str) -> Target | None:
     """The quantity the objective asks for, or None; prefers "to N" over "from M" when both appear."""
     found: list[tuple[bool, Target]] = []
@@ -132,6 +152,8 @@ def target_of(text: str) -> Target | None:
                 continue
             else:
                 unit, end = " ".join(word for word, _ in words), words[-1][1]
+        if (rate := _RATE.match(text, end)) is not None:
+            end = rate.end()  # "40 new patients a month": the rate is part of what was asked
         found.append((before in _TOWARDS, Target(_whole(value), unit, text[match.start():end].strip())))
     if not found:
         return None

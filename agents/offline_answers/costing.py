@@ -15,10 +15,11 @@ from typing import Any
 
 from agents.knowledge import market, martech
 from agents.knowledge.content import cadence, weeks_of
+from agents.knowledge.durations import DURATIONS
 from agents.knowledge.industries import profile_for
 from agents.knowledge.licences import is_exemption
 from agents.knowledge.playbooks import base_kind, kind_instance
-from agents.knowledge.targets import listed_count
+from agents.knowledge.targets import listed_count, rate_of
 from agents.knowledge.tiers import Tier, tier_of
 from agents.knowledge.web import booking_tool, page_plan
 from agents.offline_answers._common import object_of
@@ -209,13 +210,27 @@ def _media(job: Job) -> list[Item]:
             for channel, percent in mix]
 
 
+# Days of a period a target can be asked for each of ("40 new patients a month").
+PERIOD_DAYS = {"month": 30, "week": 7}
+
+
 def _acquisition(job: Job) -> list[Item]:
+    """What the target costs at the unit's typical price; a target for each month or week is bought
+    for every one the campaign runs, from when the site and tracking are live to the end."""
     target = _target(job)
     if target is None:
         return _media(job)
     word, price = market.cost_per_acquisition(target.get("unit", ""))
-    return [Item(f"Paid search and social to reach {target['text']} (typical cost per {word})",
-                 Decimal(str(target["value"])), word, price, "advertising")]
+    wanted = Decimal(str(target["value"]))
+    period = rate_of(target.get("text", ""))
+    if period is None:
+        return [Item(f"Paid search and social to reach {target['text']} (typical cost per {word})",
+                     wanted, word, price, "advertising")]
+    lead_in = DURATIONS["site"].typical_days + DURATIONS["tracking"].typical_days
+    days = max(PERIOD_DAYS[period], job.brief.timeline_days - lead_in)
+    total = Decimal(math.ceil(wanted * days / PERIOD_DAYS[period]))
+    return [Item(f"Paid search and social to reach {target['text']}: {total:,} over the campaign's {days} days "
+                 f"(typical cost per {word})", total, word, price, "advertising")]
 
 
 def _creative(job: Job) -> list[Item]:

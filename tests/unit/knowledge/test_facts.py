@@ -436,3 +436,28 @@ def test_other_countries_a_trademark_objective_names_get_their_own_office() -> N
     assert [o.code for o in european] == ["EUIPO"]  # the EU mark covers its members
     # A country another objective names is no filing.
     assert [o.code for o in trademarks.offices_for(toronto, "Launch in the US. Register the mark")] == ["CIPO"]
+
+
+@pytest.mark.parametrize(("text", "wanted", "period"), [
+    ("Get 40 new patients a month", "40 new patients a month", "month"),
+    ("Conseguir 40 pacientes nuevos al mes", "40 pacientes nuevos al mes", "month"),
+    ("20 Neukunden pro Woche gewinnen", "20 Neukunden pro Woche", "week"),
+    ("Obtenir 30 clients par mois", "30 clients par mois", "month"),
+    ("Get 200 customers in a month", "200 customers", None),  # a total, within a month
+    ("Reach 500 members by month 6", "500 members", None),
+])
+def test_a_target_asked_for_each_month_or_week_keeps_its_rate(text: str, wanted: str, period: str | None) -> None:
+    from agents.knowledge.targets import rate_of, target_of
+
+    found = target_of(text)
+    assert found is not None and found.text == wanted
+    assert rate_of(found.text) == period
+
+
+def test_acquisition_units_are_read_in_four_languages() -> None:
+    from agents.knowledge.market import cost_per_acquisition
+
+    assert cost_per_acquisition("pacientes nuevos")[0] == "patient"
+    assert cost_per_acquisition("Neukunden")[0] == "customer"
+    assert cost_per_acquisition("nouveaux adhérents")[0] == "member"
+    assert cost_per_acquisition("new patients") == cost_per_acquisition("Patienten")

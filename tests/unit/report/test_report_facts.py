@@ -188,3 +188,13 @@ def test_enterprise_pilots_are_won_by_outbound_not_bought_on_social() -> None:
     assert [kinds[t] for t in asked.task_ids][:2] == ["outbound_sales", "sales_crm"]
     assert "acquisition_media" not in kinds.values()
     assert next(k for k in r.kpis if k.objective_index == 1).target == "5 enterprise pilot customers"
+
+
+def test_forty_patients_a_month_is_bought_for_every_month_the_campaign_runs() -> None:
+    """'Get 40 new patients a month' over 120 days bought 40 patients in all."""
+    for objective in ("Get 40 new patients a month", "Conseguir 40 pacientes nuevos al mes"):
+        r = report("Austin, TX", "dental clinic", [objective], budget="15000", days=120)
+        bought = next(i for i in r.line_items if i.description.startswith("Paid search and social"))
+        assert (bought.quantity, bought.unit, bought.unit_usd) == (Decimal("115"), "patient", Decimal("150.00"))
+        assert "115 over the campaign's 86 days" in bought.description
+        assert next(k for k in r.kpis if k.objective_index == 1).target.endswith(("a month", "al mes"))
