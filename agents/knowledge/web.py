@@ -31,7 +31,10 @@ _ONLINE_BOOKING = re.compile(
     r"|reservations? (?:page|form)|booking (?:page|form)|table (?:booking|reservation)s?"
     r"|(?:reservations|bookings|appointments) online"
     r"|appointment booking|reservas? (?:online|en l[ií]nea)|sistema de reservas|online-?buchung\w*|buchungssystem"
-    r"|r[ée]servations? en ligne|moteur de r[ée]servation)\b",
+    r"|r[ée]servations? en ligne|moteur de r[ée]servation"
+    # Appointments: a clinic's or a salon's bookings.
+    r"|online (?:appointments?|scheduling)|citas? (?:online|en l[ií]nea)|online-?termin\w*|terminbuchung\w*"
+    r"|termine online|(?:prise de )?rendez-vous en ligne|rdv en ligne)\b",
     re.IGNORECASE,
 )
 

@@ -20,6 +20,10 @@ from tests.unit.report.test_report_corpus import report_of
     ("healthcare", "Nueva web con reservas online", "appointments"),
     ("hospitality", "Webseite mit Online-Buchung", "booking_engine"),
     ("food", "Site avec réservation en ligne", "table_reservations"),
+    ("healthcare", "Lanzar la web con cita online", "appointments"),
+    ("healthcare", "Website mit Online-Terminbuchung", "appointments"),
+    ("beauty", "Site avec prise de rendez-vous en ligne", "appointments"),
+    ("healthcare", "Offer online appointments", "appointments"),
     ("hospitality", "Redesign the website", None),
     ("retail", "Increase direct bookings to 40%", None),
 ])  # fmt: skip
