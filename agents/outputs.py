@@ -7,10 +7,19 @@ normalises what a model proposes before it becomes part of the plan or a commitm
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from agents.state import Category, Severity
+
+# What the schema shows a model is what a grammar can hold it to. A server that constrains decoding
+# with a grammar built from the schema (llama.cpp) enforces types and enums, not bounds, and lets
+# any string through where a Decimal's schema also allows one: SmolLM2 answered priority 7 and a
+# cost in words, failing the run after its repair. Validation is unchanged.
+Priority = Annotated[int, Field(ge=1, le=5), WithJsonSchema({"type": "integer", "enum": [1, 2, 3, 4, 5]})]
+Usd = Annotated[Decimal, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0})]
+Quantity = Annotated[Decimal, Field(gt=0), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})]
 
 
 class _Output(BaseModel):
@@ -21,8 +30,8 @@ class TaskProposal(_Output):
     id: str = Field(description="Short unique id such as T1")
     title: str
     owner: str = Field(description="One of the specialists offered in the data")
-    priority: int = Field(ge=1, le=5, description="1 = must do, 5 = nice to have")
-    estimated_cost: Decimal = Field(ge=0, description="USD")
+    priority: Priority = Field(description="1 = must do, 5 = nice to have")
+    estimated_cost: Usd = Field(description="USD")
     depends_on: list[str] = Field(default_factory=list)
     rationale: str = ""
     kind: str = Field("", description="Task kind from the data's task_kinds when one fits")
@@ -44,12 +53,12 @@ class PlanProposal(_Output):
 
 class LineItemProposal(_Output):
     description: str
-    amount: Decimal = Field(ge=0, description="USD; quantity x unit_usd when both are given")
+    amount: Usd = Field(description="USD; quantity x unit_usd when both are given")
     category: Category = "other"
     task_id: str = Field("", description="The task this item costs")
-    quantity: Decimal | None = Field(None, gt=0)
+    quantity: Quantity | None = None
     unit: str = ""
-    unit_usd: Decimal | None = Field(None, ge=0)
+    unit_usd: Usd | None = None
     fact_ids: list[str] = Field(default_factory=list, description="Ids of reference facts behind a fee")
 
 
