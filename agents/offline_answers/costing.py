@@ -9,95 +9,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from agents.knowledge import market, martech
 from agents.knowledge.content import cadence, weeks_of
 from agents.knowledge.durations import DURATIONS
 from agents.knowledge.industries import profile_for
 from agents.knowledge.licences import is_exemption
-from agents.knowledge.playbooks import base_kind, kind_instance
+from agents.knowledge.playbooks import kind_instance
 from agents.knowledge.targets import listed_count, rate_of
-from agents.knowledge.tiers import Tier, tier_of
 from agents.knowledge.web import booking_tool, page_plan
 from agents.offline_answers._common import object_of
-from agents.state import Brief, cents
-
-ZERO = Decimal("0")
-AVERAGE_MONTH_DAYS = Decimal("30.4375")
-
-
-@dataclass(frozen=True)
-class Item:
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_usd: Decimal
-    category: str
-    fact_ids: tuple[str, ...] = ()
-
-    @property
-    def amount(self) -> Decimal:
-        return cents(self.quantity * self.unit_usd)
-
-
-@dataclass(frozen=True)
-class Job:
-    """What costing needs to know about one task."""
-
-    kind: str  # task kind, with an instance suffix for licences ("licence:0")
-    brief: Brief
-    reference: dict[str, Any]
-    targets: list[dict[str, Any]] = field(default_factory=list)  # targets of the objectives served
-    texts: list[str] = field(default_factory=list)  # the objectives served, as written
-
-    @property
-    def tier(self) -> Tier:
-        return tier_of(self.brief.budget_usd)
-
-    @property
-    def base(self) -> str:
-        return base_kind(self.kind)
-
-    @property
-    def scale(self) -> Decimal:
-        """How much of the full size of scalable work (media, content) the budget allows."""
-        return Decimal(self.kind.split("@", 1)[1]) if "@" in self.kind else Decimal("1")
-
-
-def months_of(timeline_days: int) -> int:
-    """Monthly billing periods that start within the timeline: 365 days are 12, 45 days are 2."""
-    return max(1, math.ceil(Decimal(timeline_days) / AVERAGE_MONTH_DAYS - Decimal("0.01")))
-
-
-def years_of(timeline_days: int) -> int:
-    return max(1, math.ceil(timeline_days / 365))
-
-
-def _hours(job: Job, work: str, rate: str, description: str, category: str) -> Item:
-    hours = market.HOURS[work][job.tier]
-    return Item(description, Decimal(hours), "hour", market.HOURLY[rate][job.tier], category)
-
-
-def _subscription(job: Job, name: str, purpose: str) -> Item:
-    tool, price = market.SUBSCRIPTIONS[name][job.tier]
-    months = months_of(job.brief.timeline_days)
-    return Item(f"{purpose}: {tool}", Decimal(months), "month", price, "software")
-
-
-def _fact_item(job: Job, fact_id: str | None, category: str = "filing_fee") -> list[Item]:
-    if not fact_id:
-        return []
-    fact = job.reference["facts"][fact_id]
-    local = "" if fact["currency"] == "USD" else f" ({fact['currency']} {fact['amount']})"
-    return [Item(f"{fact['what']}{local}", Decimal("1"), "fee", Decimal(fact["amount_usd"]), category,
-                 (fact_id,))]
-
-
-def _target(job: Job) -> dict[str, Any] | None:
-    return next((t for t in job.targets if t.get("value")), None)
+from agents.offline_answers.cost_items import ZERO, Item, Job, months_of, years_of
+from agents.offline_answers.cost_items import fact_items as _fact_item
+from agents.offline_answers.cost_items import first_target as _target
+from agents.offline_answers.cost_items import hours as _hours
+from agents.offline_answers.cost_items import subscription as _subscription
+from agents.state import cents
 
 
 def _formation(job: Job) -> list[Item]:

@@ -17,7 +17,8 @@ from agents.knowledge.targets import listed_count
 from agents.knowledge.tiers import tier_of
 from agents.offline_answers._common import brief_of, exemption_name, money, number, plural, quoted_list
 from agents.offline_answers._common import object_of as _object_of
-from agents.offline_answers.costing import SCALABLE, Job, estimate, items_for
+from agents.offline_answers.cost_items import Job
+from agents.offline_answers.costing import SCALABLE, estimate, items_for
 from agents.state import SPECIALISTS, Brief, ObjectiveCheck
 
 LICENSED_KINDS = {"licensing", "launch", "new_location"}

@@ -16,7 +16,8 @@ from agents.knowledge.playbooks import base_kind, kind_instance
 from agents.knowledge.tiers import tier_of
 from agents.knowledge.web import page_plan
 from agents.offline_answers._common import brief_of, exemption_name, money, number, quoted_list
-from agents.offline_answers.costing import Item, Job, channel_mix, items_for
+from agents.offline_answers.cost_items import Item, Job
+from agents.offline_answers.costing import channel_mix, items_for
 from agents.state import Brief, ObjectiveCheck, Task
 
 
