@@ -125,7 +125,7 @@ class Throttle:
         # One taker at a time per caller: taking waits on the store (a yield under gevent), and
         # callers that all found the lease empty each took one, spending ten hits of the shared
         # count per request (a burst of 60 requests used up a 300 limit).
-        with self._taking.setdefault(key, threading.Lock()):
+        with self._taking.get(key) or self._taking.setdefault(key, threading.Lock()):  # no new lock a call
             now = time.monotonic()
             lease = self._leases.get(key)
             if lease is not None and lease.left > 0 and lease.lapses_at > now:
